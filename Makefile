@@ -1,0 +1,135 @@
+# sipproxd: privilege-separated SIP proxy and masquerading daemon.
+#
+# GNU make on Linux; plain rules and "!=" assignments so that a BSD make
+# port only has to replace the OS block below.
+
+PREFIX	?= /usr/local
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+DESTDIR	?=
+
+CC	?= cc
+YACC	= byacc
+BUILD	?= build
+
+OS	!= uname -s
+
+# OpenBSD's strvis(3), not NetBSD's
+DEFS	= -DLIBBSD_OPENBSD_VIS
+PKGS	= libbsd-overlay libbsd-ctor libevent
+ifeq ($(OS),Linux)
+# accept4, recvmmsg, setresuid and friends are GNU extensions in glibc
+DEFS	+= -D_GNU_SOURCE
+PKGS	+= libseccomp
+SANDBOX	= compat/sandbox_linux.c
+endif
+ifeq ($(OS),FreeBSD)
+SANDBOX	= compat/sandbox_freebsd.c
+endif
+ifeq ($(OS),OpenBSD)
+SANDBOX	= compat/sandbox_openbsd.c
+endif
+
+PKG_CFLAGS	!= pkg-config --cflags $(PKGS)
+PKG_LIBS	!= pkg-config --libs $(PKGS)
+
+WARNINGS = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wshadow \
+	   -Wpointer-arith -Wno-unused-parameter
+HARDEN	= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+CFLAGS	?= -O2 -g
+CFLAGS	+= $(WARNINGS) $(DEFS) $(HARDEN) -Icompat -Isipproxd $(PKG_CFLAGS) $(XCFLAGS)
+LDFLAGS	+= -pie -Wl,-z,relro -Wl,-z,now $(XLDFLAGS)
+LIBS	= $(PKG_LIBS)
+
+COMPAT	= compat/imsg.c compat/imsg-buffer.c
+
+SIPPROXD_SRCS = sipproxd/sipproxd.c sipproxd/proc.c sipproxd/engine.c \
+	sipproxd/relay.c sipproxd/rtp_pool.c sipproxd/rtp_stream.c \
+	sipproxd/rtp_jitter.c sipproxd/control.c sipproxd/rtptest.c \
+	sipproxd/config.c sipproxd/printconf.c sipproxd/state.c \
+	sipproxd/registrar.c sipproxd/log.c $(COMPAT) $(SANDBOX)
+SIPCTL_SRCS = sipctl/sipctl.c sipctl/parser.c sipctl/output.c \
+	sipctl/output_json.c sipctl/json.c $(COMPAT)
+
+SIPPROXD_OBJS = $(SIPPROXD_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/sipproxd/parse.o
+SIPCTL_OBJS = $(SIPCTL_SRCS:%.c=$(BUILD)/%.o)
+
+HEADERS	= sipproxd/sipproxd.h sipproxd/log.h sipproxd/rtp.h compat/compat.h compat/imsg.h
+
+MANPAGES = man/sipproxd.8 man/sipctl.8 sipproxd.conf.5
+
+all: $(BUILD)/sipproxd/sipproxd $(BUILD)/sipctl/sipctl
+
+$(BUILD)/sipproxd/sipproxd: $(SIPPROXD_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SIPPROXD_OBJS) $(LIBS)
+
+$(BUILD)/sipctl/sipctl: $(SIPCTL_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SIPCTL_OBJS) $(LIBS)
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/sipproxd/parse.c: sipproxd/parse.y
+	@mkdir -p $(@D)
+	$(YACC) -o $@ sipproxd/parse.y
+
+$(BUILD)/sipproxd/parse.o: $(BUILD)/sipproxd/parse.c $(HEADERS)
+	$(CC) $(CFLAGS) -Wno-unused-but-set-variable -c -o $@ \
+	    $(BUILD)/sipproxd/parse.c
+
+# The regress build: the test-only sandbox trigger compiled in. The
+# sanitizer build is the same with AddressSanitizer and UBSan. Neither is
+# ever installed.
+SANFLAGS = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+
+regress-build:
+	$(MAKE) BUILD=build-regress XCFLAGS=-DSIPPROXD_REGRESS all
+
+san-build:
+	$(MAKE) BUILD=build-san CFLAGS="$(SANFLAGS) -g" \
+	    XCFLAGS=-DSIPPROXD_REGRESS XLDFLAGS="$(SANFLAGS)" all
+
+check: all regress-build san-build
+	mandoc -Tlint $(MANPAGES)
+	sh regress/run.sh
+
+fuzz:
+	sh regress/fuzz/run.sh long
+
+bench: all
+	sh bench/run.sh
+
+# A demo on loopback addresses, in the foreground, with the shipped demo
+# configuration and a control socket in the build directory.
+run: all
+	@[ "`id -u`" = 0 ] || { echo "make run: needs root"; exit 1; }
+	@getent passwd _sipproxd >/dev/null || \
+	    useradd -r -d /var/empty -s /usr/sbin/nologin _sipproxd
+	@mkdir -p /var/empty
+	$(BUILD)/sipproxd/sipproxd -d -v -f etc/sipproxd-demo.conf \
+	    -s $(CURDIR)/$(BUILD)/sipproxd.sock
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)/examples
+	install -m 0555 $(BUILD)/sipproxd/sipproxd $(DESTDIR)$(SBINDIR)
+	install -m 0555 $(BUILD)/sipctl/sipctl $(DESTDIR)$(SBINDIR)
+	install -m 0444 man/sipproxd.8 man/sipctl.8 $(DESTDIR)$(MANDIR)/man8
+	install -m 0444 sipproxd.conf.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 0444 etc/sipproxd.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/examples/sipproxd.conf
+	install -d -m 0755 $(DESTDIR)/var/empty
+	@if [ -z "$(DESTDIR)" ] && [ "$(OS)" = Linux ] && \
+	    ! getent passwd _sipproxd >/dev/null; then \
+		echo "creating user _sipproxd"; \
+		useradd -r -d /var/empty -s /usr/sbin/nologin \
+		    -c "sipproxd unprivileged user" _sipproxd; \
+	fi
+
+clean:
+	rm -rf build build-regress build-san regress/obj
+
+.PHONY: all check fuzz bench run install clean regress-build san-build

@@ -1,0 +1,554 @@
+/*
+ * Copyright (c) 2026 The sipproxd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The RTP relay end to end: streams opened through a regress build's
+ * control socket with the engine's own imsg messages, real RTP over
+ * loopback sockets both ways, and what the relay then does and reports.
+ *
+ * usage: rtp_test socket sipctl relay-pid mode
+ * modes: basic (relaying, latching, injection, dscp, pool exhaustion,
+ * show rtp), timeout, dejitter, strict
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sipproxd.h"
+
+#define PHONE		"127.0.0.10"	/* inside party */
+#define FAR		"127.0.0.20"	/* outside party */
+#define STRANGER	"127.0.0.66"
+#define INSIDE		"127.0.0.2"	/* the relay's inside address */
+#define OUTSIDE		"127.0.0.3"
+
+static struct imsgbuf	 ctl;
+static const char	*sockpath, *sipctl;
+static pid_t		 relay_pid;
+static int		 failed;
+
+static void
+check(int cond, const char *name)
+{
+	printf("%s %s\n", cond ? "ok" : "FAIL", name);
+	fflush(stdout);
+	if (!cond)
+		failed = 1;
+}
+
+static int64_t
+now_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+static void
+sa_set(struct sockaddr_storage *ss, const char *addr, int port)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(port);
+	inet_pton(AF_INET, addr, &sin->sin_addr);
+}
+
+static int
+udp_bind(const char *addr, int port)
+{
+	struct sockaddr_storage	 ss;
+	int			 fd;
+
+	sa_set(&ss, addr, port);
+	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&ss, sizeof(struct sockaddr_in)) ==
+	    -1) {
+		fprintf(stderr, "bind %s:%d: %s\n", addr, port,
+		    strerror(errno));
+		exit(1);
+	}
+	return (fd);
+}
+
+static int
+udp_port(int fd)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof(sin);
+
+	getsockname(fd, (struct sockaddr *)&sin, &len);
+	return (ntohs(sin.sin_port));
+}
+
+static void
+send_rtp(int fd, const char *addr, int port, uint16_t seq, uint32_t ts,
+    size_t len)
+{
+	struct sockaddr_storage	 ss;
+	uint8_t			 p[1500];
+
+	memset(p, 0xd5, sizeof(p));
+	p[0] = 0x80;
+	p[1] = 0;
+	p[2] = seq >> 8;
+	p[3] = seq;
+	p[4] = ts >> 24;
+	p[5] = ts >> 16;
+	p[6] = ts >> 8;
+	p[7] = ts;
+	p[8] = 0x12;
+	p[9] = 0x34;
+	p[10] = 0x56;
+	p[11] = 0x78;
+	sa_set(&ss, addr, port);
+	sendto(fd, p, len, 0, (struct sockaddr *)&ss,
+	    sizeof(struct sockaddr_in));
+}
+
+/* One datagram within ms, or -1; its source in from when given. */
+static ssize_t
+recv_wait(int fd, uint8_t *buf, size_t len, int ms,
+    struct sockaddr_in *from)
+{
+	struct pollfd	 pfd = { fd, POLLIN, 0 };
+	socklen_t	 flen = sizeof(*from);
+
+	if (poll(&pfd, 1, ms) != 1)
+		return (-1);
+	return (recvfrom(fd, buf, len, 0, (struct sockaddr *)from,
+	    from ? &flen : NULL));
+}
+
+/* Drain a socket: how many datagrams arrive within ms. */
+static int
+recv_count(int fd, int ms)
+{
+	uint8_t	 buf[2048];
+	int	 n = 0;
+
+	while (recv_wait(fd, buf, sizeof(buf), ms, NULL) >= 0)
+		n++;
+	return (n);
+}
+
+static void
+ctl_connect(void)
+{
+	struct sockaddr_un	 sun;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strlcpy(sun.sun_path, sockpath, sizeof(sun.sun_path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		fprintf(stderr, "connect %s: %s\n", sockpath,
+		    strerror(errno));
+		exit(1);
+	}
+	imsgbuf_init(&ctl, fd);
+}
+
+/* Wait for a message of one of two types about id; its type, or -1. */
+static int
+ctl_wait(uint32_t id, uint32_t t1, uint32_t t2, void *data, size_t len,
+    int ms)
+{
+	struct pollfd	 pfd;
+	struct imsg	 imsg;
+	int64_t		 end = now_us() + ms * 1000LL;
+	uint32_t	 type;
+	ssize_t		 n;
+
+	for (;;) {
+		while ((n = imsg_get(&ctl, &imsg)) > 0) {
+			type = imsg_get_type(&imsg);
+			if (imsg_get_id(&imsg) == id &&
+			    (type == t1 || type == t2)) {
+				if (data != NULL)
+					imsg_get_data(&imsg, data, len);
+				imsg_free(&imsg);
+				return (type);
+			}
+			imsg_free(&imsg);
+		}
+		if (n == -1 || now_us() >= end)
+			return (-1);
+		pfd.fd = ctl.fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, (end - now_us()) / 1000 + 1) <= 0)
+			continue;
+		if (imsgbuf_read(&ctl) != 1)
+			return (-1);
+	}
+}
+
+static void
+peers_set(struct rtp_peers *rp, int phone_port, int far_port)
+{
+	memset(rp, 0, sizeof(*rp));
+	sa_set(&rp->leg[LEG_INSIDE].rtp, PHONE, phone_port);
+	sa_set(&rp->leg[LEG_INSIDE].sig, PHONE, 5060);
+	sa_set(&rp->leg[LEG_OUTSIDE].rtp, FAR, far_port);
+	sa_set(&rp->leg[LEG_OUTSIDE].sig, FAR, 5060);
+}
+
+/* Open a stream; its port, or -errno from the relay. */
+static int
+stream_open(uint32_t id, int phone_port, int far_port)
+{
+	struct rtp_open		 ro;
+	struct rtp_ports	 ports;
+	int			 error;
+
+	memset(&ro, 0, sizeof(ro));
+	snprintf(ro.callid, sizeof(ro.callid), "rtp-test-%u", id);
+	sa_set(&ro.local[LEG_INSIDE], INSIDE, 0);
+	sa_set(&ro.local[LEG_OUTSIDE], OUTSIDE, 0);
+	peers_set(&ro.peers, phone_port, far_port);
+	imsg_compose(&ctl, IMSG_RTP_OPEN, id, 0, -1, &ro, sizeof(ro));
+	imsgbuf_flush(&ctl);
+	switch (ctl_wait(id, IMSG_RTP_OPEN_OK, IMSG_RTP_OPEN_FAIL, &ports,
+	    sizeof(ports), 3000)) {
+	case IMSG_RTP_OPEN_OK:
+		return (ports.port[LEG_INSIDE]);
+	case IMSG_RTP_OPEN_FAIL:
+		memcpy(&error, &ports, sizeof(error));
+		return (-error);
+	}
+	return (-EIO);
+}
+
+static void
+stream_close(uint32_t id)
+{
+	imsg_compose(&ctl, IMSG_RTP_CLOSE, id, 0, -1, NULL, 0);
+	imsgbuf_flush(&ctl);
+}
+
+/* Ask the relay what it saw of a stream, over our own connection. */
+static int
+stream_show(uint32_t id, struct ctl_rtp_stream *out)
+{
+	struct ctl_rtp_stream	 cs;
+	struct imsg		 imsg;
+	struct pollfd		 pfd = { 0, POLLIN, 0 };
+	int			 found = 0, i;
+	ssize_t			 n;
+
+	imsg_compose(&ctl, IMSG_CTL_SHOW_RTP, 0, 0, -1, NULL, 0);
+	imsgbuf_flush(&ctl);
+	pfd.fd = ctl.fd;
+	for (i = 0; i < 100; i++) {
+		while ((n = imsg_get(&ctl, &imsg)) > 0) {
+			if (imsg_get_type(&imsg) == IMSG_CTL_END) {
+				imsg_free(&imsg);
+				return (found);
+			}
+			if (imsg_get_type(&imsg) == IMSG_CTL_SHOW_RTP &&
+			    imsg_get_data(&imsg, &cs, sizeof(cs)) == 0 &&
+			    cs.id == id) {
+				*out = cs;
+				found = 1;
+			}
+			imsg_free(&imsg);
+		}
+		if (n == -1 || poll(&pfd, 1, 50) < 0 ||
+		    imsgbuf_read(&ctl) != 1)
+			break;
+	}
+	return (found);
+}
+
+/*
+ * The traffic class the relay put on its socket for a port, read back
+ * with getsockopt on a duplicate of the relay's own descriptor.
+ */
+static int
+relay_tos(int port)
+{
+#ifdef SYS_pidfd_getfd
+	struct sockaddr_in	 sin;
+	socklen_t		 len;
+	int			 pidfd, fd, i, tos = -1;
+
+	if ((pidfd = syscall(SYS_pidfd_open, relay_pid, 0)) == -1)
+		return (-1);
+	for (i = 0; i < 1024 && tos == -1; i++) {
+		if ((fd = syscall(SYS_pidfd_getfd, pidfd, i, 0)) == -1)
+			continue;
+		len = sizeof(sin);
+		if (getsockname(fd, (struct sockaddr *)&sin, &len) == 0 &&
+		    sin.sin_family == AF_INET && ntohs(sin.sin_port) == port) {
+			len = sizeof(tos);
+			if (getsockopt(fd, IPPROTO_IP, IP_TOS, &tos, &len) ==
+			    -1)
+				tos = -1;
+		}
+		close(fd);
+	}
+	close(pidfd);
+	return (tos);
+#else
+	return (-1);
+#endif
+}
+
+static int
+sipctl_json(const char *filter)
+{
+	char	 cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "%s -j -s %s show rtp | jq -e '%s' "
+	    "> /dev/null", sipctl, sockpath, filter);
+	return (system(cmd) == 0);
+}
+
+static void
+test_basic(void)
+{
+	struct ctl_rtp_stream	 cs;
+	struct sockaddr_in	 from;
+	uint8_t			 buf[2048];
+	char			 filter[256];
+	int			 phone, phone_rtcp, far, far_rtcp, stranger;
+	int			 latecomer, port, i, n, id;
+
+	phone = udp_bind(PHONE, 0);
+	phone_rtcp = udp_bind(PHONE, udp_port(phone) + 1);
+	far = udp_bind(FAR, 0);
+	far_rtcp = udp_bind(FAR, udp_port(far) + 1);
+	stranger = udp_bind(STRANGER, 0);
+
+	port = stream_open(1, udp_port(phone), udp_port(far));
+	check(port >= 17070 && port <= 17078 && port % 2 == 0,
+	    "open: even port from the configured range");
+
+	/* Inside to outside: payload untouched, from our outside leg. */
+	for (i = 0; i < 10; i++)
+		send_rtp(phone, INSIDE, port, i, i * 160, 172);
+	n = 0;
+	for (i = 0; i < 10; i++) {
+		if (recv_wait(far, buf, sizeof(buf), 1000, &from) == 172 &&
+		    buf[2] == 0 && buf[3] == i && buf[100] == 0xd5 &&
+		    from.sin_addr.s_addr == inet_addr(OUTSIDE) &&
+		    ntohs(from.sin_port) == port)
+			n++;
+	}
+	check(n == 10, "relays inside to outside, payload intact");
+
+	for (i = 0; i < 10; i++)
+		send_rtp(far, OUTSIDE, port, 100 + i, i * 160, 172);
+	check(recv_count(phone, 300) == 10, "relays outside to inside");
+
+	send_rtp(phone_rtcp, INSIDE, port + 1, 0, 0, 60);
+	check(recv_count(far_rtcp, 300) == 1, "relays RTCP inside to outside");
+	send_rtp(far_rtcp, OUTSIDE, port + 1, 0, 0, 60);
+	check(recv_count(phone_rtcp, 300) == 1, "relays RTCP outside to inside");
+
+	/* RTP bleed: a stranger's packets go nowhere and are counted. */
+	for (i = 0; i < 5; i++)
+		send_rtp(stranger, OUTSIDE, port, 500 + i, 0, 172);
+	check(recv_count(phone, 300) == 0, "foreign source dropped");
+	check(stream_show(1, &cs) && cs.outside.dropped == 5,
+	    "foreign source counted");
+	check(cs.inside.packets == 11 && cs.outside.packets == 11 &&
+	    cs.inside.latched && cs.outside.latched,
+	    "show rtp: packets and latching per leg");
+	check(cs.inside.lost == 0 && cs.inside.bytes == 10 * 172 + 60,
+	    "show rtp: bytes, no loss");
+	snprintf(filter, sizeof(filter), ".streams[] | select(.id == 1) | "
+	    ".inside.packets == 11 and .outside.packets == 11 and "
+	    ".outside.dropped == 5 and .inside.port == %d", port);
+	check(sipctl_json(filter), "sipctl -j show rtp agrees");
+
+	check(relay_tos(port) == RTP_DSCP << 2,
+	    "dscp EF on the relay sockets");
+
+	/* A phone whose RTP comes from another port than its SDP says. */
+	latecomer = udp_bind(PHONE, 0);
+	port = stream_open(2, udp_port(phone), udp_port(far));
+	check(port > 0, "open: second stream");
+	send_rtp(latecomer, INSIDE, port, 1, 160, 172);
+	check(recv_count(far, 300) == 1, "latching: first packet relayed");
+	send_rtp(far, OUTSIDE, port, 1, 160, 172);
+	check(recv_count(latecomer, 300) == 1 && recv_count(phone, 100) == 0,
+	    "latching: answers go to the real source port");
+	send_rtp(phone, INSIDE, port, 2, 320, 172);
+	check(recv_count(far, 300) == 0,
+	    "latching: once latched, other ports are dropped");
+
+	/* Loss from sequence gaps. */
+	for (i = 10; i < 20; i += 2)
+		send_rtp(latecomer, INSIDE, port, i, i * 160, 172);
+	recv_count(far, 200);
+	check(stream_show(2, &cs) && cs.inside.lost == 4,
+	    "show rtp: loss from sequence gaps");
+
+	/* The pool: 10 ports, 5 streams; the sixth is refused. */
+	for (id = 3; id <= 5; id++)
+		stream_open(id, udp_port(phone), udp_port(far));
+	check(stream_open(6, udp_port(phone), udp_port(far)) == -ENOSPC,
+	    "pool exhausted: open refused with ENOSPC");
+	stream_close(6);
+	stream_close(3);
+	usleep(100000);
+	check(stream_open(7, udp_port(phone), udp_port(far)) > 0,
+	    "closed stream's ports return to the pool");
+}
+
+static void
+test_timeout(void)
+{
+	int	 port, type;
+
+	port = stream_open(1, 30000, 30002);
+	check(port > 0, "open for timeout");
+	type = ctl_wait(1, IMSG_RTP_TIMEOUT, IMSG_RTP_TIMEOUT, NULL, 0,
+	    15000);
+	check(type == IMSG_RTP_TIMEOUT, "idle stream times out");
+	check(stream_open(2, 30000, 30002) == port,
+	    "timed out stream's ports reused");
+}
+
+/*
+ * Packets with regular timestamps (20 ms) sent with irregular delays;
+ * with dejitter the output spacing follows the timestamps again.
+ */
+static void
+test_dejitter(int delay_ms)
+{
+	uint8_t		 buf[2048];
+	int64_t		 sent[50], got[50], start, dev, mindev, maxdev;
+	int64_t		 inmin, inmax;
+	int		 phone, far, port, i, n = 0, seq;
+	ssize_t		 len;
+
+	phone = udp_bind(PHONE, 0);
+	far = udp_bind(FAR, 0);
+	port = stream_open(1, udp_port(phone), udp_port(far));
+	check(port > 0, "open for dejitter");
+
+	srandom(42);
+	start = now_us();
+	for (i = 0; i < 50; i++) {
+		/* Every packet 0 to 30 ms late, in order. */
+		int64_t	 due = start + i * 20000 + (random() % 30000);
+
+		while (now_us() < due) {
+			len = recv_wait(far, buf, sizeof(buf), 1, NULL);
+			if (len >= 12 && n < 50) {
+				seq = buf[2] << 8 | buf[3];
+				if (seq < 50)
+					got[seq] = now_us(), n++;
+			}
+		}
+		sent[i] = now_us();
+		send_rtp(phone, INSIDE, port, i, i * 160, 172);
+	}
+	while (n < 50 && (len = recv_wait(far, buf, sizeof(buf), 500,
+	    NULL)) >= 12) {
+		seq = buf[2] << 8 | buf[3];
+		if (seq < 50)
+			got[seq] = now_us(), n++;
+	}
+	check(n == 50, "dejitter: every packet arrives");
+
+	/* Deviation from the timestamp clock: in and out. */
+	inmin = inmax = sent[0] - start;
+	mindev = maxdev = got[0] - start;
+	for (i = 1; i < 50; i++) {
+		dev = sent[i] - start - i * 20000;
+		if (dev < inmin)
+			inmin = dev;
+		if (dev > inmax)
+			inmax = dev;
+		dev = got[i] - start - i * 20000;
+		if (dev < mindev)
+			mindev = dev;
+		if (dev > maxdev)
+			maxdev = dev;
+	}
+	printf("    dejitter %d ms: input spread %lld us, output spread "
+	    "%lld us, added delay %lld to %lld us\n", delay_ms,
+	    (long long)(inmax - inmin), (long long)(maxdev - mindev),
+	    (long long)mindev, (long long)maxdev);
+	check(maxdev - mindev < 4000,
+	    "dejitter: output follows the timestamps within 4 ms");
+	check(maxdev < (delay_ms + 30) * 1000LL,
+	    "dejitter: delayed by at most the configured time");
+}
+
+static void
+test_strict(void)
+{
+	int	 phone, other, far, port;
+
+	phone = udp_bind(PHONE, 0);
+	other = udp_bind(PHONE, 0);
+	far = udp_bind(FAR, 0);
+	port = stream_open(1, udp_port(phone), udp_port(far));
+	send_rtp(other, INSIDE, port, 1, 160, 172);
+	check(recv_count(far, 300) == 0,
+	    "strict: SDP address, other port dropped");
+	send_rtp(phone, INSIDE, port, 2, 320, 172);
+	check(recv_count(far, 300) == 1, "strict: exact SDP source relayed");
+}
+
+int
+main(int argc, char *argv[])
+{
+	if (argc != 5) {
+		fprintf(stderr, "usage: rtp_test socket sipctl relay-pid "
+		    "mode\n");
+		return (1);
+	}
+	sockpath = argv[1];
+	sipctl = argv[2];
+	relay_pid = atoi(argv[3]);
+	ctl_connect();
+
+	if (strcmp(argv[4], "basic") == 0)
+		test_basic();
+	else if (strcmp(argv[4], "timeout") == 0)
+		test_timeout();
+	else if (strcmp(argv[4], "dejitter") == 0)
+		test_dejitter(60);
+	else if (strcmp(argv[4], "strict") == 0)
+		test_strict();
+	else {
+		fprintf(stderr, "unknown mode %s\n", argv[4]);
+		return (1);
+	}
+	return (failed);
+}

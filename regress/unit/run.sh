@@ -1,0 +1,38 @@
+#!/bin/sh
+#
+# Unit tests: single daemon files linked with a test main(). Each test
+# binary prints its own ok/FAIL lines.
+
+CC=${CC:-cc}
+OBJ=${OBJ:-regress/obj/unit}
+mkdir -p "$OBJ"
+FLAGS="$UNIT_CFLAGS -Wall -Wextra -DLIBBSD_OPENBSD_VIS -D_GNU_SOURCE -Icompat -Isipproxd \
+    $(pkg-config --cflags libbsd-overlay libevent libseccomp)"
+LIBS="$(pkg-config --libs libbsd-overlay libevent libseccomp)"
+IMSG="compat/imsg.c compat/imsg-buffer.c"
+
+# name: sources
+TESTS="
+imsg_test: $IMSG
+sandbox_test: compat/sandbox_linux.c sipproxd/log.c
+parse_test: $OBJ/parse.c sipproxd/config.c sipproxd/printconf.c sipproxd/log.c
+state_test: sipproxd/state.c sipproxd/proc.c sipproxd/log.c $IMSG
+sip_test: sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/log.c
+sdp_test: sipproxd/sdp.c sipproxd/log.c
+"
+
+byacc -o "$OBJ/parse.c" sipproxd/parse.y 2>/dev/null
+
+echo "$TESTS" | while IFS=: read -r name srcs; do
+	[ -n "$name" ] || continue
+	if [ ! -f "regress/unit/$name.c" ]; then
+		continue
+	fi
+	if ! $CC $FLAGS -Iregress/unit -o "$OBJ/$name" "regress/unit/$name.c" \
+	    $srcs $LIBS > "$OBJ/$name.log" 2>&1; then
+		echo "FAIL $name: does not build"
+		sed 's/^/    /' "$OBJ/$name.log" | head -20
+		continue
+	fi
+	"$OBJ/$name" || echo "FAIL $name: exited with status $?"
+done

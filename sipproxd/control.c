@@ -1,0 +1,265 @@
+/*
+ * Copyright (c) 2026 The sipproxd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The control socket, served in the SIP engine (the bgpd pattern): sipctl
+ * requests are answered here, forwarded to the relay or to the parent,
+ * and their answers come back by the connection's id.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sipproxd.h"
+#include "log.h"
+
+struct ctl_conn {
+	TAILQ_ENTRY(ctl_conn)	 entry;
+	uint32_t		 id;
+	struct imsgev		 iev;
+};
+
+static void		 control_accept(int, short, void *);
+static void		 control_dispatch(int, short, void *);
+static void		 control_request(struct ctl_conn *, struct imsg *);
+static struct ctl_conn	*control_find(uint32_t);
+static void		 control_drop(struct ctl_conn *);
+
+static TAILQ_HEAD(, ctl_conn)	 ctl_conns = TAILQ_HEAD_INITIALIZER(ctl_conns);
+static unsigned int		 ctl_nconns;
+static uint32_t			 ctl_lastid;
+static struct event		 ctl_ev;
+static int			 ctl_fd = -1;
+
+void
+control_listen(int fd)
+{
+	if (ctl_fd != -1)
+		fatalx("control socket received twice");
+	ctl_fd = fd;
+	event_set(&ctl_ev, fd, EV_READ | EV_PERSIST, control_accept, NULL);
+	event_add(&ctl_ev, NULL);
+}
+
+void
+control_close(void)
+{
+	struct ctl_conn	*c;
+
+	while ((c = TAILQ_FIRST(&ctl_conns)) != NULL)
+		control_drop(c);
+	if (ctl_fd != -1) {
+		event_del(&ctl_ev);
+		close(ctl_fd);
+		ctl_fd = -1;
+	}
+}
+
+static void
+control_accept(int fd, short event, void *arg)
+{
+	struct ctl_conn	*c;
+	uid_t		 uid;
+	gid_t		 gid;
+	int		 s;
+
+	if ((s = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) ==
+	    -1) {
+		if (errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNABORTED)
+			log_warn("control accept");
+		return;
+	}
+	/* The socket is root's, mode 0660: root and its group may talk. */
+	if (getpeereid(s, &uid, &gid) == -1 || (uid != 0 && gid != 0)) {
+		log_warnx("control: refused connection from uid %d",
+		    (int)uid);
+		close(s);
+		return;
+	}
+	if (ctl_nconns >= CTL_MAX_CLIENTS) {
+		log_warnx("control: too many clients");
+		close(s);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		log_warn("control");
+		close(s);
+		return;
+	}
+	/* Ids are never 0, which means "nobody waits" elsewhere. */
+	if (++ctl_lastid == 0)
+		ctl_lastid = 1;
+	c->id = ctl_lastid;
+	imsgev_init(&c->iev, s, control_dispatch, c);
+	TAILQ_INSERT_TAIL(&ctl_conns, c, entry);
+	ctl_nconns++;
+}
+
+static struct ctl_conn *
+control_find(uint32_t id)
+{
+	struct ctl_conn	*c;
+
+	TAILQ_FOREACH(c, &ctl_conns, entry)
+		if (c->id == id)
+			return (c);
+	return (NULL);
+}
+
+static void
+control_drop(struct ctl_conn *c)
+{
+#ifdef SIPPROXD_REGRESS
+	rtptest_drop(c->id);
+#endif
+	TAILQ_REMOVE(&ctl_conns, c, entry);
+	ctl_nconns--;
+	imsgev_clear(&c->iev);
+	free(c);
+}
+
+static void
+control_dispatch(int fd, short event, void *arg)
+{
+	struct ctl_conn	*c = arg;
+	struct imsg	 imsg;
+	ssize_t		 n;
+
+	if (imsgev_io(&c->iev, event) == -1) {
+		control_drop(c);
+		return;
+	}
+	for (;;) {
+		if ((n = imsg_get(&c->iev.ibuf, &imsg)) == -1) {
+			/* A client's garbage ends its connection only. */
+			log_warnx("control: bad message, dropping client");
+			control_drop(c);
+			return;
+		}
+		if (n == 0)
+			break;
+		control_request(c, &imsg);
+		imsg_free(&imsg);
+	}
+	imsgev_add(&c->iev);
+}
+
+static void
+control_request(struct ctl_conn *c, struct imsg *imsg)
+{
+	int	 verbose;
+
+	switch (imsg_get_type(imsg)) {
+	case IMSG_CTL_SHOW_SUMMARY:
+	case IMSG_CTL_SHOW_RTP:
+	case IMSG_CTL_SHOW_STATS:
+		/* The relay answers first, we complete the answer. */
+		engine_to_relay(imsg_get_type(imsg), c->id, NULL, 0);
+		break;
+	case IMSG_CTL_SHOW_REGISTRATIONS:
+		registrar_show(c->id);
+		break;
+	case IMSG_CTL_SHOW_CALLS:
+		engine_show_calls(c->id);
+		break;
+	case IMSG_CTL_RELOAD:
+		engine_to_parent(IMSG_CTL_RELOAD, c->id, NULL, 0);
+		break;
+	case IMSG_CTL_LOG_VERBOSE:
+		if (imsg_get_data(imsg, &verbose, sizeof(verbose)) == -1 ||
+		    verbose < 0 || verbose > 2) {
+			control_result(c->id, 1, "bad log level");
+			break;
+		}
+		log_setverbose(verbose);
+		engine_to_parent(IMSG_CTL_LOG_VERBOSE, 0, &verbose,
+		    sizeof(verbose));
+		engine_to_relay(IMSG_CTL_LOG_VERBOSE, 0, &verbose,
+		    sizeof(verbose));
+		log_info("logging %s", verbose ? "verbose" : "brief");
+		control_result(c->id, 0, verbose ? "logging verbose" :
+		    "logging brief");
+		break;
+#ifdef SIPPROXD_REGRESS
+	case IMSG_RTP_OPEN:
+	case IMSG_RTP_UPDATE:
+	case IMSG_RTP_CLOSE:
+		rtptest_request(c->id, imsg);
+		break;
+#endif
+	default:
+		control_result(c->id, 1, "unknown request");
+		break;
+	}
+}
+
+/*
+ * Queue a message to a client. A client that went away is no error; one
+ * that does not read its answers is dropped before it costs memory.
+ */
+int
+control_compose(uint32_t id, uint32_t type, const void *data, size_t len)
+{
+	return (control_compose_id(id, type, 0, data, len));
+}
+
+/* The same, with a peerid naming the object the message is about. */
+int
+control_compose_id(uint32_t id, uint32_t type, uint32_t peerid,
+    const void *data, size_t len)
+{
+	struct ctl_conn	*c;
+
+	if ((c = control_find(id)) == NULL)
+		return (-1);
+	if (imsgbuf_queuelen(&c->iev.ibuf) >= CTL_MAX_QUEUE) {
+		log_warnx("control: client does not read, dropping it");
+		control_drop(c);
+		return (-1);
+	}
+	return (imsgev_compose(&c->iev, type, peerid, -1, data, len));
+}
+
+void
+control_result(uint32_t id, int error, const char *msg)
+{
+	struct ctl_result	 res;
+
+	memset(&res, 0, sizeof(res));
+	res.error = error;
+	strlcpy(res.msg, msg, sizeof(res.msg));
+	control_compose(id, IMSG_CTL_RESULT, &res, sizeof(res));
+}
+
+/* An answer from the relay or the parent, passed on to its client. */
+void
+control_forward(struct imsg *imsg)
+{
+	struct ibuf	 ibuf;
+
+	if (imsg_get_ibuf(imsg, &ibuf) == -1)
+		fatalx("%s: imsg_get_ibuf", __func__);
+	control_compose(imsg_get_id(imsg), imsg_get_type(imsg),
+	    ibuf_data(&ibuf), ibuf_size(&ibuf));
+}

@@ -1,0 +1,497 @@
+/*
+ * Copyright (c) 2026 The sipproxd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The SIP engine: receives its sockets and configuration from the parent,
+ * serves the control socket, and owns everything SIP.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <event.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sipproxd.h"
+#include "log.h"
+
+#define ENGINE_PROMISES	"stdio inet dns unix recvfd"
+#define SIP_RECVBUF	65536
+
+struct engine_listener {
+	TAILQ_ENTRY(engine_listener)	 entry;
+	struct conf_listener		 cl;
+	int				 fd;
+	struct event			 ev;
+};
+TAILQ_HEAD(engine_listeners, engine_listener);
+
+struct engine_conf {
+	struct conf_global		 g;
+	struct engine_listeners		 listeners;
+};
+
+static void	engine_sig(int, short, void *);
+static void	engine_tick(int, short, void *);
+static void	engine_dispatch_parent(int, short, void *);
+static void	engine_dispatch_relay(int, short, void *);
+static void	engine_reconf_listener(struct imsg *);
+static void	engine_reconf_done(void);
+static void	engine_conf_free(struct engine_conf *);
+static void	engine_sip_read(int, short, void *);
+static void	engine_sip_accept(int, short, void *);
+static void	engine_rtp_reply(struct imsg *);
+__dead static void engine_shutdown(void);
+
+static struct imsgev		 iev_parent;
+static struct imsgev		 iev_relay;
+static struct engine_conf	*econf, *nconf;
+static struct ctl_sip_stats	 sip_stats;
+static struct event		 ev_tick;
+static time_t			 started;
+static uint32_t			 reloads;
+static int			 configured;
+
+void
+engine_main(int debug, int verbose)
+{
+	struct event	 ev_sigint, ev_sigterm, ev_sighup;
+	struct timeval	 tv = { 1, 0 };
+
+	log_init(debug, LOG_DAEMON);
+	log_setverbose(verbose);
+	log_procinit("sip engine");
+	setproctitle("sip engine");
+	started = time(NULL);
+
+	event_init();
+	proc_drop_privs(SIPPROXD_USER, SIPPROXD_CHROOT);
+	sandbox_enter(ENGINE_PROMISES);
+#ifdef SIPPROXD_REGRESS
+	regress_sandbox_trigger("engine");
+#endif
+
+	signal_set(&ev_sigint, SIGINT, engine_sig, NULL);
+	signal_set(&ev_sigterm, SIGTERM, engine_sig, NULL);
+	signal_set(&ev_sighup, SIGHUP, engine_sig, NULL);
+	signal_add(&ev_sigint, NULL);
+	signal_add(&ev_sigterm, NULL);
+	signal_add(&ev_sighup, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	imsgev_init(&iev_parent, 3, engine_dispatch_parent, NULL);
+	imsgbuf_allow_fdpass(&iev_parent.ibuf);
+	iev_relay.ibuf.fd = -1;
+
+	evtimer_set(&ev_tick, engine_tick, NULL);
+	evtimer_add(&ev_tick, &tv);
+
+	event_dispatch();
+	engine_shutdown();
+}
+
+static void
+engine_sig(int sig, short event, void *arg)
+{
+	switch (sig) {
+	case SIGINT:
+	case SIGTERM:
+		engine_shutdown();
+	default:
+		/* SIGHUP is the parent's business. */
+		break;
+	}
+}
+
+/* Save what changed on the way out; the parent writes it. */
+__dead static void
+engine_shutdown(void)
+{
+	registrar_tick(time(NULL), 1);
+	if (iev_parent.ibuf.fd != -1)
+		imsgbuf_flush(&iev_parent.ibuf);
+	control_close();
+	exit(0);
+}
+
+static void
+engine_tick(int fd, short event, void *arg)
+{
+	struct timeval	 tv = { 1, 0 };
+
+	registrar_tick(time(NULL), 0);
+	evtimer_add(&ev_tick, &tv);
+}
+
+void
+engine_to_relay(uint32_t type, uint32_t peer, const void *data, size_t len)
+{
+	if (iev_relay.ibuf.fd == -1) {
+		control_result(peer, 1, "rtp relay not connected");
+		return;
+	}
+	imsgev_compose(&iev_relay, type, peer, -1, data, len);
+}
+
+void
+engine_to_parent(uint32_t type, uint32_t peer, const void *data, size_t len)
+{
+	imsgev_compose(&iev_parent, type, peer, -1, data, len);
+}
+
+void
+engine_summary(struct ctl_summary *cs)
+{
+	struct engine_listener	*el;
+
+	strlcpy(cs->version, SIPPROXD_VERSION, sizeof(cs->version));
+	cs->started = started;
+	cs->parent_pid = getppid();
+	cs->engine_pid = getpid();
+	cs->registrations = registrar_count();
+	cs->calls = 0;
+	cs->verbose = log_getverbose();
+	cs->reloads = reloads;
+	if (econf == NULL)
+		return;
+	strlcpy(cs->conffile, econf->g.conffile, sizeof(cs->conffile));
+	strlcpy(cs->outside, addr_str((struct sockaddr *)
+	    &econf->g.outside_addr, 0), sizeof(cs->outside));
+	if (econf->g.external_addr.ss_family != AF_UNSPEC)
+		strlcpy(cs->external, addr_str((struct sockaddr *)
+		    &econf->g.external_addr, 0), sizeof(cs->external));
+	cs->reg_expires = econf->g.reg_expires;
+	TAILQ_FOREACH(el, &econf->listeners, entry)
+		cs->listeners++;
+}
+
+/* The listeners of the running configuration, for `sipctl show`. */
+void
+engine_show_listeners(uint32_t peer)
+{
+	struct ctl_listener	 cl;
+	struct engine_listener	*el;
+
+	if (econf == NULL)
+		return;
+	TAILQ_FOREACH(el, &econf->listeners, entry) {
+		memset(&cl, 0, sizeof(cl));
+		strlcpy(cl.addr, addr_str((struct sockaddr *)&el->cl.ss, 1),
+		    sizeof(cl.addr));
+		strlcpy(cl.name, el->cl.name, sizeof(cl.name));
+		cl.proto = el->cl.proto;
+		control_compose(peer, IMSG_CTL_SHOW_LISTENER, &cl, sizeof(cl));
+	}
+}
+
+void
+engine_stats(struct ctl_stats *st)
+{
+	st->sip = sip_stats;
+}
+
+/* No dialogs yet: the table is empty but answers. */
+void
+engine_show_calls(uint32_t peer)
+{
+	control_compose(peer, IMSG_CTL_END, NULL, 0);
+}
+
+static void
+engine_dispatch_parent(int fd, short event, void *arg)
+{
+	struct imsgev		*iev = arg;
+	struct imsg		 imsg;
+	struct sock_conn	 sc;
+	struct state_entry	 se;
+	ssize_t			 n;
+	int			 xfd;
+
+	if (imsgev_io(iev, event) == -1) {
+		log_debug("parent gone");
+		event_loopexit(NULL);
+		return;
+	}
+
+	for (;;) {
+		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
+			fatal("imsg_get");
+		if (n == 0)
+			break;
+
+		switch (imsg_get_type(&imsg)) {
+		case IMSG_SOCKET_CONN:
+			if (imsg_get_data(&imsg, &sc, sizeof(sc)) == -1 ||
+			    (xfd = imsg_get_fd(&imsg)) == -1 ||
+			    iev_relay.ibuf.fd != -1)
+				fatalx("bad IMSG_SOCKET_CONN");
+			imsgev_init(&iev_relay, xfd, engine_dispatch_relay,
+			    NULL);
+			log_debug("connected to rtp relay (pid %d)",
+			    (int)sc.peer_pid);
+			break;
+		case IMSG_SOCKET_CTL:
+			if ((xfd = imsg_get_fd(&imsg)) == -1)
+				fatalx("bad IMSG_SOCKET_CTL");
+			control_listen(xfd);
+			break;
+		case IMSG_RECONF_CONF:
+			if (nconf != NULL)
+				fatalx("IMSG_RECONF_CONF during a reload");
+			if ((nconf = calloc(1, sizeof(*nconf))) == NULL)
+				fatal(NULL);
+			TAILQ_INIT(&nconf->listeners);
+			if (imsg_get_data(&imsg, &nconf->g,
+			    sizeof(nconf->g)) == -1 ||
+			    memchr(nconf->g.conffile, '\0',
+			    sizeof(nconf->g.conffile)) == NULL)
+				fatalx("bad IMSG_RECONF_CONF");
+			break;
+		case IMSG_RECONF_LISTENER:
+			engine_reconf_listener(&imsg);
+			break;
+		case IMSG_RECONF_DONE:
+			engine_reconf_done();
+			break;
+		case IMSG_STATE_ENTRY:
+			if (imsg_get_data(&imsg, &se, sizeof(se)) == -1)
+				fatalx("bad IMSG_STATE_ENTRY");
+			registrar_restore(&se);
+			break;
+		case IMSG_STATE_END:
+			log_debug("%u registrations restored",
+			    registrar_count());
+			break;
+		case IMSG_CTL_RESULT:
+			control_forward(&imsg);
+			break;
+		default:
+			fatalx("%s: unexpected imsg %u", __func__,
+			    imsg_get_type(&imsg));
+		}
+		imsg_free(&imsg);
+	}
+	imsgev_add(iev);
+}
+
+/*
+ * A listener of the new configuration: with an fd when it is new, else
+ * the one of the running configuration with the same address, port and
+ * protocol is carried over, socket and all.
+ */
+static void
+engine_reconf_listener(struct imsg *imsg)
+{
+	struct engine_listener	*el;
+	struct conf_listener	 cl;
+	int			 fd;
+
+	if (nconf == NULL || imsg_get_data(imsg, &cl, sizeof(cl)) == -1 ||
+	    memchr(cl.name, '\0', sizeof(cl.name)) == NULL)
+		fatalx("bad IMSG_RECONF_LISTENER");
+	fd = imsg_get_fd(imsg);
+
+	if (fd == -1) {
+		TAILQ_FOREACH(el, &econf->listeners, entry)
+			if (el->cl.proto == cl.proto &&
+			    memcmp(&el->cl.ss, &cl.ss, sizeof(cl.ss)) == 0)
+				break;
+		if (el == NULL)
+			fatalx("reload: listener %s %s not found",
+			    addr_str((struct sockaddr *)&cl.ss, 1),
+			    proto_str(cl.proto));
+		TAILQ_REMOVE(&econf->listeners, el, entry);
+		el->cl = cl;
+	} else {
+		if ((el = calloc(1, sizeof(*el))) == NULL)
+			fatal(NULL);
+		el->cl = cl;
+		el->fd = fd;
+		event_set(&el->ev, fd, EV_READ | EV_PERSIST,
+		    cl.proto == IPPROTO_TCP ? engine_sip_accept :
+		    engine_sip_read, el);
+		event_add(&el->ev, NULL);
+		log_debug("listening on %s %s",
+		    addr_str((struct sockaddr *)&cl.ss, 1),
+		    proto_str(cl.proto));
+	}
+	TAILQ_INSERT_TAIL(&nconf->listeners, el, entry);
+}
+
+/* Swap in the new configuration; what is left of the old one goes. */
+static void
+engine_reconf_done(void)
+{
+	if (nconf == NULL)
+		fatalx("IMSG_RECONF_DONE without a configuration");
+	if (econf != NULL)
+		engine_conf_free(econf);
+	econf = nconf;
+	nconf = NULL;
+	if (configured++)
+		reloads++;
+	engine_to_parent(IMSG_RECONF_DONE, 0, NULL, 0);
+}
+
+static void
+engine_conf_free(struct engine_conf *ec)
+{
+	struct engine_listener	*el;
+
+	while ((el = TAILQ_FIRST(&ec->listeners)) != NULL) {
+		TAILQ_REMOVE(&ec->listeners, el, entry);
+		log_debug("closing listener %s %s",
+		    addr_str((struct sockaddr *)&el->cl.ss, 1),
+		    proto_str(el->cl.proto));
+		event_del(&el->ev);
+		close(el->fd);
+		free(el);
+	}
+	free(ec);
+}
+
+static void
+engine_dispatch_relay(int fd, short event, void *arg)
+{
+	struct imsgev		*iev = arg;
+	struct imsg		 imsg;
+	struct ctl_summary	 cs;
+	struct ctl_stats	 st;
+	uint32_t		 peer;
+	ssize_t			 n;
+
+	if (imsgev_io(iev, event) == -1) {
+		log_warnx("rtp relay gone");
+		event_loopexit(NULL);
+		return;
+	}
+
+	for (;;) {
+		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
+			fatal("imsg_get");
+		if (n == 0)
+			break;
+
+		peer = imsg_get_id(&imsg);
+		switch (imsg_get_type(&imsg)) {
+		case IMSG_CTL_SHOW_SUMMARY:
+			/* The relay's part; add ours and the listeners. */
+			if (imsg_get_data(&imsg, &cs, sizeof(cs)) == -1)
+				fatalx("bad relay summary");
+			engine_summary(&cs);
+			control_compose(peer, IMSG_CTL_SHOW_SUMMARY, &cs,
+			    sizeof(cs));
+			engine_show_listeners(peer);
+			control_compose(peer, IMSG_CTL_END, NULL, 0);
+			break;
+		case IMSG_CTL_SHOW_STATS:
+			if (imsg_get_data(&imsg, &st, sizeof(st)) == -1)
+				fatalx("bad relay stats");
+			engine_stats(&st);
+			control_compose(peer, IMSG_CTL_SHOW_STATS, &st,
+			    sizeof(st));
+			control_compose(peer, IMSG_CTL_END, NULL, 0);
+			break;
+		case IMSG_CTL_SHOW_RTP:
+		case IMSG_CTL_END:
+		case IMSG_CTL_RESULT:
+			control_forward(&imsg);
+			break;
+		case IMSG_RTP_OPEN_OK:
+		case IMSG_RTP_OPEN_FAIL:
+		case IMSG_RTP_TIMEOUT:
+			engine_rtp_reply(&imsg);
+			break;
+		default:
+			fatalx("%s: unexpected imsg %u", __func__,
+			    imsg_get_type(&imsg));
+		}
+		imsg_free(&imsg);
+	}
+	imsgev_add(iev);
+}
+
+/*
+ * The relay's answers about streams. No SIP dialog opens streams yet;
+ * a regress build lets control clients open them for tests.
+ */
+static void
+engine_rtp_reply(struct imsg *imsg)
+{
+#ifdef SIPPROXD_REGRESS
+	if (rtptest_reply(imsg))
+		return;
+#endif
+	if (imsg_get_type(imsg) == IMSG_RTP_TIMEOUT)
+		log_info("rtp stream %u timed out", imsg_get_id(imsg));
+	else
+		log_debug("rtp stream %u: answer for no owner",
+		    imsg_get_id(imsg));
+}
+
+/*
+ * SIP over UDP arrives here. The SIP layer is not built yet: datagrams are
+ * counted and dropped, so the listeners are real and observable.
+ */
+static void
+engine_sip_read(int fd, short event, void *arg)
+{
+	struct engine_listener	*el = arg;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	static char		 buf[SIP_RECVBUF];
+	ssize_t			 n;
+	int			 i;
+
+	for (i = 0; i < 64; i++) {
+		sslen = sizeof(ss);
+		if ((n = recvfrom(fd, buf, sizeof(buf), 0,
+		    (struct sockaddr *)&ss, &sslen)) == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("recvfrom on %s",
+				    addr_str((struct sockaddr *)&el->cl.ss, 1));
+			return;
+		}
+		sip_stats.received++;
+		sip_stats.dropped++;
+		log_debug("%zd bytes from %s dropped: no SIP handling yet",
+		    n, addr_str((struct sockaddr *)&ss, 1));
+	}
+}
+
+static void
+engine_sip_accept(int fd, short event, void *arg)
+{
+	int	 s;
+
+	if ((s = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) ==
+	    -1) {
+		if (errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNABORTED)
+			log_warn("accept");
+		return;
+	}
+	sip_stats.received++;
+	sip_stats.dropped++;
+	log_debug("tcp connection closed: no SIP handling yet");
+	close(s);
+}

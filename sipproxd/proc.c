@@ -1,0 +1,183 @@
+/*
+ * Copyright (c) 2026 The sipproxd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Process plumbing shared by the three processes: starting a child by
+ * re-executing ourselves, dropping privileges, and imsg buffers driven by
+ * libevent.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <event.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sipproxd.h"
+#include "log.h"
+
+/*
+ * Fork and re-execute ourselves as the child of the given role, with its
+ * end of the socketpair on fd 3: a child starts from a fresh address space
+ * and inherits nothing but what we pass on purpose.
+ */
+pid_t
+proc_start(enum sipproxd_role role, const char *argv0, int fd, int debug,
+    int verbose)
+{
+	char	*argv[16];
+	int	 argc = 0;
+	pid_t	 pid;
+
+	switch (pid = fork()) {
+	case -1:
+		fatal("cannot fork");
+	case 0:
+		break;
+	default:
+		close(fd);
+		return (pid);
+	}
+
+	if (fd != 3) {
+		if (dup2(fd, 3) == -1)
+			fatal("cannot setup imsg fd");
+	} else if (fcntl(fd, F_SETFD, 0) == -1)
+		fatal("cannot setup imsg fd");
+
+	argv[argc++] = (char *)argv0;
+	argv[argc++] = "-P";
+	argv[argc++] = role == ROLE_ENGINE ? "engine" : "relay";
+	if (debug)
+		argv[argc++] = "-d";
+	while (verbose-- > 0 && argc < (int)nitems(argv) - 1)
+		argv[argc++] = "-v";
+	argv[argc] = NULL;
+
+	execvp(argv0, argv);
+	fatal("execvp %s", argv0);
+}
+
+/*
+ * Leave the real root behind: chroot, then drop groups and ids, each
+ * checked. Called by the children before sandbox_enter().
+ */
+void
+proc_drop_privs(const char *user, const char *root)
+{
+	struct passwd	*pw;
+
+	if ((pw = getpwnam(user)) == NULL)
+		fatalx("unknown user %s", user);
+	if (chroot(root) == -1)
+		fatal("chroot %s", root);
+	if (chdir("/") == -1)
+		fatal("chdir /");
+	if (setgroups(1, &pw->pw_gid) == -1 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+		fatal("cannot drop privileges");
+}
+
+void
+imsgev_init(struct imsgev *iev, int fd, void (*handler)(int, short, void *),
+    void *data)
+{
+	if (imsgbuf_init(&iev->ibuf, fd) == -1)
+		fatal("imsgbuf_init");
+	iev->handler = handler;
+	iev->data = data;
+	iev->events = EV_READ;
+	event_set(&iev->ev, fd, iev->events, handler, iev);
+	event_add(&iev->ev, NULL);
+}
+
+/* Re-arm the event, with EV_WRITE while messages are queued. */
+void
+imsgev_add(struct imsgev *iev)
+{
+	iev->events = EV_READ;
+	if (imsgbuf_queuelen(&iev->ibuf) > 0)
+		iev->events |= EV_WRITE;
+	event_del(&iev->ev);
+	event_set(&iev->ev, iev->ibuf.fd, iev->events, iev->handler, iev);
+	event_add(&iev->ev, NULL);
+}
+
+int
+imsgev_compose(struct imsgev *iev, uint32_t type, uint32_t peerid, int fd,
+    const void *data, size_t datalen)
+{
+	int	 ret;
+
+	if ((ret = imsg_compose(&iev->ibuf, type, peerid, 0, fd, data,
+	    datalen)) != -1)
+		imsgev_add(iev);
+	return (ret);
+}
+
+/*
+ * The I/O half of an imsg event handler: returns 0 when the handler may go
+ * on to imsg_get(), -1 when the peer is gone.
+ */
+int
+imsgev_io(struct imsgev *iev, short event)
+{
+	if (event & EV_READ) {
+		if (imsgbuf_read(&iev->ibuf) != 1)
+			return (-1);
+	}
+	if (event & EV_WRITE) {
+		if (imsgbuf_write(&iev->ibuf) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+void
+imsgev_clear(struct imsgev *iev)
+{
+	event_del(&iev->ev);
+	imsgbuf_clear(&iev->ibuf);
+	close(iev->ibuf.fd);
+	iev->ibuf.fd = -1;
+}
+
+#ifdef SIPPROXD_REGRESS
+/*
+ * Regress builds only: make the named child issue a system call its
+ * sandbox forbids, to prove that the sandbox kills it and the parent
+ * reports it.
+ */
+void
+regress_sandbox_trigger(const char *role)
+{
+	const char	*who;
+
+	if ((who = getenv("SIPPROXD_REGRESS_SYSCALL")) == NULL ||
+	    strcmp(who, role) != 0)
+		return;
+	log_warnx("regress: opening /etc/passwd inside the sandbox");
+	open("/etc/passwd", O_RDONLY);
+	log_warnx("regress: still alive, the sandbox failed");
+}
+#endif

@@ -1,0 +1,400 @@
+/*
+ * Copyright (c) 2026 The sipproxd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#ifndef SIPPROXD_H
+#define SIPPROXD_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <event.h>
+#include <limits.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "compat.h"
+#include "imsg.h"
+
+#define SIPPROXD_VERSION	"0.1"
+#define SIPPROXD_USER		"_sipproxd"
+#define SIPPROXD_CHROOT		"/var/empty"
+#define SIPPROXD_CONFIG		"/etc/sipproxd.conf"
+#define SIPPROXD_SOCKET		"/var/run/sipproxd.sock"
+
+/* Defaults, as siproxd has them where siproxd has them. */
+#define SIP_PORT		5060
+#define RTP_PORT_LO		7070
+#define RTP_PORT_HI		7079
+#define RTP_TIMEOUT		300
+#define REG_EXPIRES		3600
+#define RTP_DSCP		46	/* EF, expedited forwarding */
+#define SIP_DSCP		26	/* AF31, signalling */
+
+/* rtp latch: whom a relay leg accepts packets from. */
+#define RTP_LATCH_LEARN		0	/* a source at the SDP or SIP address */
+#define RTP_LATCH_STRICT	1	/* exactly the SDP address and port */
+#define RTP_LATCH_ANY		2	/* the first source, whoever it is */
+
+/* Bounds of the configuration grammar. */
+#define RTP_TIMEOUT_MAX		86400
+#define RTP_DEJITTER_MAX	200	/* milliseconds */
+#define REG_EXPIRES_MAX		604800
+#define REG_MAX			4096	/* registrations kept and saved */
+
+/* Bounds of imsg traffic and of the control socket. */
+#define MAX_IMSGSIZE		16384
+#define CTL_MAX_CLIENTS		32
+#define CTL_MAX_QUEUE		1024	/* messages queued to one client */
+
+#define NAME_LEN		64	/* interface name or address text */
+#define ADDRSTR_LEN		(INET6_ADDRSTRLEN + 8)	/* [addr]:port */
+#define CTL_MSG_LEN		1024
+
+enum sipproxd_role {
+	ROLE_PARENT,
+	ROLE_ENGINE,
+	ROLE_RELAY
+};
+
+/*
+ * One enum for every message between our processes and sipctl. Payloads are
+ * the structs below; a size mismatch from one of our own processes is a bug.
+ */
+enum imsg_type {
+	IMSG_NONE,
+
+	/* sipctl <-> engine (peerid: control connection) */
+	IMSG_CTL_SHOW_SUMMARY,		/* reply: ctl_summary, listeners, END */
+	IMSG_CTL_SHOW_LISTENER,		/* ctl_listener */
+	IMSG_CTL_SHOW_REGISTRATIONS,	/* reply: ctl_registration..., END */
+	IMSG_CTL_SHOW_CALLS,		/* reply: ctl_call..., END */
+	IMSG_CTL_SHOW_RTP,		/* reply: ctl_rtp_stream..., END */
+	IMSG_CTL_SHOW_STATS,		/* reply: ctl_stats, END */
+	IMSG_CTL_RELOAD,		/* reply: RESULT */
+	IMSG_CTL_LOG_VERBOSE,		/* int verbose; reply: RESULT */
+	IMSG_CTL_RESULT,		/* ctl_result */
+	IMSG_CTL_END,
+
+	/* file descriptors handed over by the parent */
+	IMSG_SOCKET_CONN,		/* engine <-> relay socket, pid of peer */
+	IMSG_SOCKET_CTL,		/* control socket, to the engine */
+
+	/* configuration, parent -> children, swapped on DONE */
+	IMSG_RECONF_CONF,		/* conf_global */
+	IMSG_RECONF_LISTENER,		/* conf_listener, fd when new */
+	IMSG_RECONF_DONE,		/* child -> parent: ack */
+
+	/* engine <-> relay (peerid: stream id, chosen by the engine) */
+	IMSG_RTP_OPEN,			/* rtp_open */
+	IMSG_RTP_OPEN_OK,		/* rtp_ports */
+	IMSG_RTP_OPEN_FAIL,		/* int errno: ENOSPC pool exhausted */
+	IMSG_RTP_UPDATE,		/* rtp_peers: new offer/answer */
+	IMSG_RTP_CLOSE,			/* no payload */
+	IMSG_RTP_TIMEOUT,		/* relay -> engine: stream closed */
+
+	/* engine <-> parent: registration state to persist and restore */
+	IMSG_STATE_ENTRY,
+	IMSG_STATE_END,
+
+	IMSG_MAX
+};
+
+/*
+ * Configuration, as parsed in the parent.
+ */
+struct listener {
+	TAILQ_ENTRY(listener)	 entry;
+	struct sockaddr_storage	 ss;		/* address and port */
+	char			 name[NAME_LEN]; /* as written in the config */
+	int			 proto;		/* IPPROTO_UDP or IPPROTO_TCP */
+	int			 fd;		/* -1 until opened */
+};
+TAILQ_HEAD(listeners, listener);
+
+struct sipproxd_config {
+	struct listeners	 listeners;
+	char			 outside_name[NAME_LEN];
+	struct sockaddr_storage	 outside_addr;	/* port 0 */
+	struct sockaddr_storage	 external_addr;	/* AF_UNSPEC when unset */
+	uint16_t		 rtp_port_lo;
+	uint16_t		 rtp_port_hi;
+	unsigned int		 rtp_timeout;	/* seconds */
+	unsigned int		 rtp_dejitter;	/* milliseconds, 0: off */
+	int			 rtp_latch;	/* RTP_LATCH_* */
+	int			 rtp_dscp;	/* DSCP 0..63 */
+	int			 sip_dscp;
+	unsigned int		 reg_expires;	/* seconds */
+	char			 reg_state[PATH_MAX]; /* "" when unset */
+};
+
+/* IMSG_RECONF_CONF: the globals. */
+struct conf_global {
+	char			 outside_name[NAME_LEN];
+	struct sockaddr_storage	 outside_addr;
+	struct sockaddr_storage	 external_addr;
+	uint16_t		 rtp_port_lo;
+	uint16_t		 rtp_port_hi;
+	uint32_t		 rtp_timeout;
+	uint32_t		 rtp_dejitter;	/* milliseconds, 0: off */
+	int			 rtp_latch;	/* RTP_LATCH_* */
+	int			 rtp_dscp;	/* 0..63 */
+	int			 sip_dscp;
+	uint32_t		 reg_expires;
+	int			 reg_state;	/* 1 when a state file is set */
+	char			 conffile[PATH_MAX];
+};
+
+/* IMSG_RECONF_LISTENER: one listener; the fd comes with it when new. */
+struct conf_listener {
+	struct sockaddr_storage	 ss;
+	char			 name[NAME_LEN];
+	int			 proto;
+};
+
+/*
+ * The relay's view of a stream: two legs, inside (phone side) and outside.
+ * For each leg, where SDP says the party receives RTP (and RTCP, port 0:
+ * RTP port + 1), and where its SIP came from: the addresses a leg may
+ * latch to. AF_UNSPEC where not known yet.
+ */
+#define LEG_INSIDE	0
+#define LEG_OUTSIDE	1
+
+struct rtp_leg_peer {
+	struct sockaddr_storage	 rtp;		/* from SDP c= and m= */
+	uint16_t		 rtcp_port;	/* from a=rtcp:, 0: rtp + 1 */
+	uint32_t		 clock_rate;	/* from a=rtpmap:, 0: unknown */
+	struct sockaddr_storage	 sig;		/* source of the party's SIP */
+};
+
+struct rtp_peers {
+	struct rtp_leg_peer	 leg[2];
+};
+
+/* IMSG_RTP_OPEN */
+struct rtp_open {
+	char			 callid[128];
+	uint32_t		 media;		/* m= line index */
+	struct sockaddr_storage	 local[2];	/* our address on each leg */
+	struct rtp_peers	 peers;
+};
+
+/* IMSG_RTP_OPEN_OK: the RTP port of each leg, RTCP is the next one. */
+struct rtp_ports {
+	uint16_t		 port[2];
+};
+
+/* IMSG_SOCKET_CONN payload. */
+struct sock_conn {
+	pid_t			 parent_pid;
+	pid_t			 peer_pid;	/* the other child */
+};
+
+/*
+ * Control messages. Strings are NUL-terminated within their arrays; the
+ * receiver checks that before use.
+ */
+struct ctl_result {
+	int			 error;		/* 0: ok */
+	char			 msg[CTL_MSG_LEN];
+};
+
+struct ctl_summary {
+	char			 version[16];
+	int64_t			 started;	/* time_t of start */
+	pid_t			 parent_pid;
+	pid_t			 engine_pid;
+	pid_t			 relay_pid;
+	char			 conffile[PATH_MAX];
+	char			 outside[ADDRSTR_LEN];
+	char			 external[ADDRSTR_LEN];
+	uint32_t		 listeners;
+	uint32_t		 registrations;
+	uint32_t		 calls;
+	uint32_t		 rtp_streams;
+	uint32_t		 rtp_ports_total;
+	uint32_t		 rtp_ports_free;
+	uint16_t		 rtp_port_lo;
+	uint16_t		 rtp_port_hi;
+	uint32_t		 reg_expires;
+	int			 verbose;
+	uint32_t		 reloads;
+};
+
+struct ctl_listener {
+	char			 addr[ADDRSTR_LEN];
+	char			 name[NAME_LEN];
+	int			 proto;
+};
+
+struct ctl_registration {
+	char			 aor[256];
+	char			 contact[256];
+	char			 masq_contact[256];
+	char			 source[ADDRSTR_LEN];
+	char			 user_agent[128];
+	int64_t			 expires;	/* seconds left */
+};
+
+struct ctl_call {
+	char			 callid[128];
+	char			 from[256];
+	char			 to[256];
+	int			 outgoing;	/* 1: inside -> outside */
+	char			 state[16];
+	int64_t			 duration;	/* seconds */
+	uint16_t		 inside_port;	/* first relay port pair */
+	uint16_t		 outside_port;
+};
+
+struct ctl_rtp_leg {
+	uint16_t		 port;		/* local RTP port, RTCP is +1 */
+	char			 peer[ADDRSTR_LEN];
+	int			 latched;
+	uint64_t		 packets;	/* received on this leg */
+	uint64_t		 bytes;
+	uint64_t		 dropped;
+	uint64_t		 lost;
+	uint32_t		 jitter_us;
+};
+
+struct ctl_rtp_stream {
+	uint32_t		 id;
+	char			 callid[128];
+	int64_t			 idle;		/* seconds since last packet */
+	struct ctl_rtp_leg	 inside;
+	struct ctl_rtp_leg	 outside;
+};
+
+struct ctl_sip_stats {
+	uint64_t		 received;	/* datagrams and messages */
+	uint64_t		 sent;
+	uint64_t		 parse_errors;
+	uint64_t		 dropped;
+};
+
+struct ctl_rtp_stats {
+	uint64_t		 streams_opened;
+	uint64_t		 streams_timedout;
+	uint64_t		 packets;
+	uint64_t		 bytes;
+	uint64_t		 dropped;
+	uint64_t		 open_failures;
+};
+
+struct ctl_stats {
+	struct ctl_sip_stats	 sip;	/* filled by the engine */
+	struct ctl_rtp_stats	 rtp;	/* filled by the relay */
+};
+
+/*
+ * An imsgbuf paired with its libevent event (relayd's imsgev).
+ */
+struct imsgev {
+	struct imsgbuf		 ibuf;
+	void			(*handler)(int, short, void *);
+	struct event		 ev;
+	short			 events;
+	void			*data;
+};
+
+/* proc.c */
+pid_t	 proc_start(enum sipproxd_role, const char *, int, int, int);
+void	 imsgev_init(struct imsgev *, int, void (*)(int, short, void *),
+	    void *);
+void	 imsgev_add(struct imsgev *);
+int	 imsgev_compose(struct imsgev *, uint32_t, uint32_t, int,
+	    const void *, size_t);
+int	 imsgev_io(struct imsgev *, short);
+void	 imsgev_clear(struct imsgev *);
+void	 proc_drop_privs(const char *, const char *);
+
+/* config.c */
+struct sipproxd_config	*config_new(void);
+void			 config_free(struct sipproxd_config *);
+void			 config_conf_global(struct sipproxd_config *,
+			    struct conf_global *, const char *);
+struct listener		*listener_find(struct listeners *,
+			    const struct listener *);
+const char		*addr_str(const struct sockaddr *, int);
+const char		*proto_str(int);
+
+/* parse.y: errors are logged and the last ones kept in the buffer. */
+struct sipproxd_config	*parse_config(const char *, char *, size_t);
+int			 cmdline_symset(char *);
+
+/* printconf.c */
+void	 print_config(struct sipproxd_config *);
+
+/*
+ * IMSG_STATE_ENTRY: one registration, as the engine sends it to be saved
+ * and as the parent restores it at start-up.
+ */
+struct state_entry {
+	char			 aor[256];
+	char			 contact[256];
+	char			 masq_contact[256];
+	char			 source[ADDRSTR_LEN];
+	char			 user_agent[128];
+	int64_t			 expires_at;	/* time_t */
+};
+
+/* state.c (parent) */
+int	 state_load(const char *, struct imsgev *);
+void	 state_add(const struct state_entry *);
+int	 state_commit(const char *);
+
+/* engine.c */
+__dead void	 engine_main(int, int);
+void	 engine_to_relay(uint32_t, uint32_t, const void *, size_t);
+void	 engine_to_parent(uint32_t, uint32_t, const void *, size_t);
+void	 engine_show_calls(uint32_t);
+void	 engine_show_listeners(uint32_t);
+void	 engine_summary(struct ctl_summary *);
+void	 engine_stats(struct ctl_stats *);
+
+/* registrar.c (in the engine) */
+void		 registrar_restore(const struct state_entry *);
+unsigned int	 registrar_count(void);
+void		 registrar_tick(time_t, int);
+void		 registrar_show(uint32_t);
+
+/* control.c (in the engine) */
+void	 control_listen(int);
+void	 control_close(void);
+int	 control_compose(uint32_t, uint32_t, const void *, size_t);
+void	 control_result(uint32_t, int, const char *);
+void	 control_forward(struct imsg *);
+int	 control_compose_id(uint32_t, uint32_t, uint32_t, const void *,
+	    size_t);
+
+/* relay.c */
+__dead void	 relay_main(int, int);
+
+/* sandbox trigger of the regress build, never in an installed binary */
+#ifdef SIPPROXD_REGRESS
+void	 regress_sandbox_trigger(const char *);
+
+/* rtptest.c: relay streams opened by a control client (tests, bench) */
+void	 rtptest_request(uint32_t, struct imsg *);
+int	 rtptest_reply(struct imsg *);
+void	 rtptest_drop(uint32_t);
+#endif
+
+#endif /* SIPPROXD_H */
