@@ -92,8 +92,13 @@ san-build:
 	$(MAKE) BUILD=build-san CFLAGS="$(SANFLAGS) -g" \
 	    XCFLAGS=-DSIPPROXD_REGRESS XLDFLAGS="$(SANFLAGS)" all
 
-check: all regress-build san-build
-	mandoc -Tlint $(MANPAGES)
+# mandoc looks for .Xr targets beside the page: lint the three together.
+lint:
+	@rm -rf $(BUILD)/man && mkdir -p $(BUILD)/man
+	cp $(MANPAGES) $(BUILD)/man
+	cd $(BUILD)/man && mandoc -Tlint sipproxd.8 sipctl.8 sipproxd.conf.5
+
+check: all regress-build san-build lint
 	sh regress/run.sh
 
 fuzz:
@@ -132,4 +137,4 @@ install: all
 clean:
 	rm -rf build build-regress build-san regress/obj
 
-.PHONY: all check fuzz bench run install clean regress-build san-build
+.PHONY: all lint check fuzz bench run install clean regress-build san-build

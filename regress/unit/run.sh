@@ -19,6 +19,7 @@ parse_test: $OBJ/parse.c sipproxd/config.c sipproxd/printconf.c sipproxd/log.c
 state_test: sipproxd/state.c sipproxd/proc.c sipproxd/log.c $IMSG
 sip_test: sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/log.c
 sdp_test: sipproxd/sdp.c sipproxd/log.c
+json_test: sipctl/json.c
 "
 
 byacc -o "$OBJ/parse.c" sipproxd/parse.y 2>/dev/null

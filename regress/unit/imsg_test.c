@@ -1,0 +1,1036 @@
+/*
+ * Copyright (c) 2026 The sipproxd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Unit test of compat/imsg.c and compat/imsg-buffer.c over
+ * socketpair(AF_UNIX, SOCK_STREAM). One line per check: "ok name" or
+ * "FAIL name: why"; exits non-zero when any check failed.
+ *
+ * cc -Wall -Wextra -Icompat -Isipproxd $(pkg-config --cflags libbsd-overlay) \
+ *     regress/unit/imsg_test.c compat/imsg.c compat/imsg-buffer.c \
+ *     $(pkg-config --libs libbsd-overlay) -o imsg_test
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "imsg.h"
+
+#define T_PING		1
+#define T_FD		2
+#define T_DATA		3
+#define T_BIG		4
+
+static int	failures;
+
+static void	check(int, const char *, const char *, ...)
+		    __attribute__((__format__(__printf__, 3, 4)));
+static void	sp(int [2]);
+static void	pair_init(struct imsgbuf *, struct imsgbuf *, int [2]);
+static void	pair_clear(struct imsgbuf *, struct imsgbuf *, int [2]);
+static int	read_until(struct imsgbuf *, struct imsg *, int);
+static int	fd_is_open(int);
+static int	count_fds(void);
+static int	pipe_eof(int);
+static void	write_hdr(int, uint32_t, uint32_t, uint32_t);
+static void	test_ibuf(void);
+static void	test_roundtrip(void);
+static void	test_partial_inprocess(void);
+static void	test_partial_fork(void);
+static void	test_many(void);
+static void	test_fdpass(void);
+static void	test_fd_order(void);
+static void	test_fd_unclaimed(void);
+static void	test_fd_refused(void);
+static void	test_oversize(void);
+static void	test_truncated(void);
+static void	test_get_data(void);
+static void	test_create(void);
+static void	test_forward(void);
+static void	test_queue_flush(void);
+static void	test_nonblocking_write(void);
+static void	test_big_maxsize(void);
+static void	test_epipe(void);
+
+static void
+check(int cond, const char *name, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (cond) {
+		printf("ok %s\n", name);
+	} else {
+		failures++;
+		printf("FAIL %s: ", name);
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("\n");
+	}
+	fflush(stdout);
+}
+
+static void
+sp(int fds[2])
+{
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == -1) {
+		perror("socketpair");
+		exit(2);
+	}
+}
+
+/* a talks on fds[0], b on fds[1]. */
+static void
+pair_init(struct imsgbuf *a, struct imsgbuf *b, int fds[2])
+{
+	sp(fds);
+	if (imsgbuf_init(a, fds[0]) == -1 || imsgbuf_init(b, fds[1]) == -1) {
+		perror("imsgbuf_init");
+		exit(2);
+	}
+}
+
+static void
+pair_clear(struct imsgbuf *a, struct imsgbuf *b, int fds[2])
+{
+	imsgbuf_clear(a);
+	imsgbuf_clear(b);
+	if (fds[0] != -1)
+		close(fds[0]);
+	if (fds[1] != -1)
+		close(fds[1]);
+}
+
+/*
+ * Reads until one message is complete; 1 with it in *imsg, 0 on EOF,
+ * -1 on error. Bounded by tries reads.
+ */
+static int
+read_until(struct imsgbuf *ib, struct imsg *imsg, int tries)
+{
+	ssize_t	 n;
+	int	 i, r;
+
+	for (i = 0; i < tries; i++) {
+		if ((n = imsg_get(ib, imsg)) == -1)
+			return (-1);
+		if (n > 0)
+			return (1);
+		if ((r = imsgbuf_read(ib)) != 1)
+			return (r);
+	}
+	return (-1);
+}
+
+static int
+fd_is_open(int fd)
+{
+	return (fcntl(fd, F_GETFD) != -1);
+}
+
+static int
+count_fds(void)
+{
+	int	 fd, n = 0;
+
+	for (fd = 0; fd < 1024; fd++)
+		if (fd_is_open(fd))
+			n++;
+	return (n);
+}
+
+/* 1 if the pipe's read end sees EOF now (no writer left, no data). */
+static int
+pipe_eof(int rfd)
+{
+	struct pollfd	 pfd;
+	char		 c;
+
+	pfd.fd = rfd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 1000) != 1)
+		return (0);
+	return (read(rfd, &c, 1) == 0);
+}
+
+static void
+write_hdr(int fd, uint32_t type, uint32_t len, uint32_t peerid)
+{
+	struct imsg_hdr	 hdr;
+
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.type = type;
+	hdr.len = len;
+	hdr.peerid = peerid;
+	hdr.pid = 4242;
+	if (write(fd, &hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr)) {
+		perror("write");
+		exit(2);
+	}
+}
+
+static void
+test_ibuf(void)
+{
+	struct ibuf	*b, rb;
+	unsigned char	 want[] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+			    0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x03, 0x04 };
+	unsigned char	*p;
+	uint8_t		 v8;
+	uint16_t	 v16;
+	uint32_t	 v32;
+	uint64_t	 v64;
+	char		*s = NULL;
+
+	b = ibuf_dynamic(4, 64);
+	check(b != NULL, "ibuf_dynamic", "NULL");
+	if (b == NULL)
+		return;
+	check(ibuf_add_n8(b, 1) == 0 && ibuf_add_n16(b, 0x0203) == 0 &&
+	    ibuf_add_n32(b, 0x04050607) == 0 && ibuf_add_n64(b, 0x1020304) ==
+	    0, "ibuf_add_n", "add failed");
+	check(ibuf_size(b) == sizeof(want) &&
+	    memcmp(ibuf_data(b), want, sizeof(want)) == 0,
+	    "ibuf_add_n_network_order", "bytes differ (size %zu)",
+	    ibuf_size(b));
+	check(ibuf_add_n8(b, 256) == -1 && ibuf_add_n16(b, 0x10000) == -1 &&
+	    ibuf_add_n32(b, 0x100000000ULL) == -1 && ibuf_size(b) ==
+	    sizeof(want), "ibuf_add_n_overflow", "accepted too big value");
+	check(ibuf_set_n16(b, 1, 0xaabb) == 0 &&
+	    ((unsigned char *)ibuf_data(b))[1] == 0xaa &&
+	    ibuf_set_n16(b, sizeof(want) - 1, 1) == -1, "ibuf_set_n16",
+	    "set/seek bounds wrong");
+	check(ibuf_get_n8(b, &v8) == 0 && v8 == 1 &&
+	    ibuf_get_n16(b, &v16) == 0 && v16 == 0xaabb &&
+	    ibuf_get_n32(b, &v32) == 0 && v32 == 0x04050607 &&
+	    ibuf_get_n64(b, &v64) == 0 && v64 == 0x1020304 &&
+	    ibuf_size(b) == 0 && ibuf_get_n8(b, &v8) == -1 && errno == EBADMSG,
+	    "ibuf_get_n", "values or bounds wrong");
+	ibuf_rewind(b);
+	check(ibuf_size(b) == sizeof(want), "ibuf_rewind", "size %zu",
+	    ibuf_size(b));
+	check(ibuf_add_zero(b, 64 - sizeof(want)) == 0 && ibuf_left(b) == 0 &&
+	    ibuf_add_n8(b, 0) == -1 && errno == ERANGE, "ibuf_dynamic_max",
+	    "grew beyond max");
+	check(ibuf_truncate(b, 3) == 0 && ibuf_size(b) == 3 &&
+	    ibuf_seek(b, 0, 4) == NULL && (p = ibuf_seek(b, 1, 2)) != NULL &&
+	    p[0] == 0xaa, "ibuf_truncate_seek", "truncate/seek wrong");
+	ibuf_free(b);
+
+	b = ibuf_open(4);
+	check(b != NULL && ibuf_add(b, "abcd", 4) == 0 &&
+	    ibuf_add(b, "e", 1) == -1 && ibuf_reserve(b, 1) == NULL,
+	    "ibuf_open_fixed", "fixed buffer grew");
+	if (b != NULL) {
+		ibuf_from_ibuf(&rb, b);
+		check(ibuf_skip(&rb, 1) == 0 &&
+		    (s = ibuf_get_string(&rb, 2)) != NULL &&
+		    strcmp(s, "bc") == 0 &&
+		    ibuf_size(&rb) == 1 && ibuf_size(b) == 4 &&
+		    ibuf_add(&rb, "x", 1) == -1, "ibuf_from_ibuf",
+		    "peek consumed, or string wrong");
+		free(s);
+		ibuf_free(&rb);		/* borrowed: must be a no-op */
+		ibuf_free(b);
+	}
+	check(ibuf_open(0) == NULL && ibuf_dynamic(8, 4) == NULL,
+	    "ibuf_open_invalid", "accepted bad sizes");
+}
+
+static void
+test_roundtrip(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	int		 fds[2];
+	uint32_t	 v = 0xdeadbeef, got = 0;
+
+	pair_init(&a, &b, fds);
+	check(imsg_compose(&a, T_DATA, 77, 0, -1, &v, sizeof(v)) == 1 &&
+	    imsg_compose(&a, T_PING, 0xffffffffU, 1234, -1, NULL, 0) == 1,
+	    "compose", "imsg_compose failed");
+	check(imsgbuf_flush(&a) == 0, "flush", "%s", strerror(errno));
+	check(read_until(&b, &imsg, 10) == 1, "roundtrip_read", "no message");
+	check(imsg_get_type(&imsg) == T_DATA && imsg_get_id(&imsg) == 77 &&
+	    imsg_get_pid(&imsg) == getpid() && imsg_get_len(&imsg) == 4 &&
+	    imsg.hdr.len == IMSG_HEADER_SIZE + 4 && imsg.data != NULL,
+	    "roundtrip_header", "type %u id %u pid %d len %zu",
+	    imsg_get_type(&imsg), imsg_get_id(&imsg), (int)imsg_get_pid(&imsg),
+	    imsg_get_len(&imsg));
+	check(imsg_get_data(&imsg, &got, sizeof(got)) == 0 && got == v,
+	    "roundtrip_data", "got %x", got);
+	check(imsg_get_fd(&imsg) == -1, "roundtrip_nofd", "fd present");
+	imsg_free(&imsg);
+	check(read_until(&b, &imsg, 10) == 1 && imsg_get_type(&imsg) ==
+	    T_PING && imsg_get_id(&imsg) == 0xffffffffU &&
+	    imsg_get_pid(&imsg) == 1234 && imsg_get_len(&imsg) == 0 &&
+	    imsg.data == NULL, "roundtrip_empty_payload",
+	    "second message wrong");
+	check(imsg_get_data(&imsg, &got, sizeof(got)) == -1 &&
+	    errno == EBADMSG, "get_data_empty", "accepted");
+	imsg_free(&imsg);
+	check(imsgbuf_get(&b, &imsg) == 0, "imsgbuf_get_none",
+	    "got a message from nowhere");
+
+	/* EOF */
+	close(fds[0]);
+	fds[0] = -1;
+	check(imsgbuf_read(&b) == 0, "read_eof", "not 0");
+	pair_clear(&a, &b, fds);
+}
+
+/* A message written one byte at a time is delivered once, whole. */
+static void
+test_partial_inprocess(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	unsigned char	 raw[IMSG_HEADER_SIZE + 10];
+	struct imsg_hdr	 hdr;
+	char		 pay[20];
+	size_t		 i;
+	ssize_t		 n;
+	int		 fds[2], early = 0, bad = 0;
+
+	pair_init(&a, &b, fds);
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.type = T_DATA;
+	hdr.len = sizeof(raw);
+	hdr.peerid = 9;
+	hdr.pid = 1;
+	memcpy(raw, &hdr, sizeof(hdr));
+	memcpy(raw + sizeof(hdr), "0123456789", 10);
+	for (i = 0; i < sizeof(raw); i++) {
+		if (write(fds[0], raw + i, 1) != 1)
+			bad = 1;
+		if (imsgbuf_read(&b) != 1)
+			bad = 1;
+		n = imsg_get(&b, &imsg);
+		if (i + 1 < sizeof(raw) && n != 0)
+			early = 1;
+	}
+	check(!bad && !early, "partial_bytewise_no_early",
+	    "bad %d early %d", bad, early);
+	check(n == (ssize_t)sizeof(raw) && imsg_get_id(&imsg) == 9 &&
+	    imsg_get_buf(&imsg, pay, 10) == 0 && memcmp(pay, "0123456789", 10)
+	    == 0, "partial_bytewise_whole", "n %zd", n);
+	if (n > 0)
+		imsg_free(&imsg);
+	pair_clear(&a, &b, fds);
+}
+
+/* A writer in another process, in odd pieces with pauses. */
+static void
+test_partial_fork(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	struct pollfd	 pfd;
+	size_t		 off, chunk;
+	uint32_t	 seq, k;
+	pid_t		 pid;
+	int		 fds[2], i, got = 0, bad = 0, status, r;
+	const int	 nmsg = 50;
+
+	pair_init(&a, &b, fds);
+	/* Build the byte stream with the library, then send it raw. */
+	for (k = 0; k < (uint32_t)nmsg; k++) {
+		unsigned char	 pay[300];
+
+		memset(pay, (int)k, sizeof(pay));
+		if (imsg_compose(&a, T_DATA, k, 0, -1, pay,
+		    (k * 37) % sizeof(pay)) != 1)
+			bad = 1;
+	}
+	pid = fork();
+	if (pid == -1) {
+		perror("fork");
+		exit(2);
+	}
+	if (pid == 0) {
+		/* Child: flush to a pipe-like buffer, then dribble it out. */
+		int		 sfd[2];
+		unsigned char	 buf[65536];
+		ssize_t		 blen;
+		unsigned int	 x = 12345;
+
+		sp(sfd);
+		a.fd = sfd[0];
+		if (imsgbuf_flush(&a) == -1)
+			_exit(3);
+		close(sfd[0]);
+		blen = read(sfd[1], buf, sizeof(buf));
+		if (blen <= 0)
+			_exit(4);
+		for (off = 0; off < (size_t)blen; off += chunk) {
+			x = x * 1103515245 + 12345;
+			chunk = 1 + (x >> 16) % 29;
+			if (chunk > (size_t)blen - off)
+				chunk = (size_t)blen - off;
+			if (write(fds[0], buf + off, chunk) != (ssize_t)chunk)
+				_exit(5);
+			if ((x >> 8) % 4 == 0)
+				usleep(1000);
+		}
+		_exit(0);
+	}
+	imsgbuf_clear(&a);
+	close(fds[0]);
+	fds[0] = -1;
+	seq = 0;
+	for (i = 0; i < 100000 && got < nmsg; i++) {
+		pfd.fd = fds[1];
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 5000) != 1) {
+			bad = 1;
+			break;
+		}
+		if ((r = imsgbuf_read(&b)) != 1) {
+			bad = 1;
+			break;
+		}
+		while (imsg_get(&b, &imsg) > 0) {
+			unsigned char	 pay[300];
+			size_t		 len = (seq * 37) % sizeof(pay);
+			size_t		 j;
+
+			if (imsg_get_id(&imsg) != seq ||
+			    imsg_get_len(&imsg) != len)
+				bad = 1;
+			else if (len > 0) {
+				imsg_get_buf(&imsg, pay, len);
+				for (j = 0; j < len; j++)
+					if (pay[j] != (unsigned char)seq)
+						bad = 1;
+			}
+			imsg_free(&imsg);
+			seq++;
+			got++;
+		}
+	}
+	waitpid(pid, &status, 0);
+	check(!bad && got == nmsg && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0, "partial_fork_framing",
+	    "got %d of %d, bad %d, child status %d", got, nmsg, bad, status);
+	check(imsgbuf_read(&b) == 0, "partial_fork_eof", "no EOF");
+	pair_clear(&a, &b, fds);
+}
+
+static void
+test_many(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	uint32_t	 k, v;
+	int		 fds[2], n = 0, bad = 0;
+
+	pair_init(&a, &b, fds);
+	for (k = 0; k < 200; k++)
+		if (imsg_compose(&a, T_DATA, k, 0, -1, &k, sizeof(k)) != 1)
+			bad = 1;
+	check(imsgbuf_queuelen(&a) == 200, "many_queuelen", "%u",
+	    imsgbuf_queuelen(&a));
+	check(imsgbuf_flush(&a) == 0 && imsgbuf_queuelen(&a) == 0,
+	    "many_flush", "queue not empty");
+	/* 200 * 20 bytes fit one read of the 64 KiB buffer. */
+	check(imsgbuf_read(&b) == 1, "many_one_read", "read failed");
+	while (imsg_get(&b, &imsg) > 0) {
+		if (imsg_get_data(&imsg, &v, sizeof(v)) == -1 ||
+		    v != (uint32_t)n || imsg_get_id(&imsg) != (uint32_t)n)
+			bad = 1;
+		imsg_free(&imsg);
+		n++;
+	}
+	check(!bad && n == 200, "many_in_one_read", "got %d, bad %d", n,
+	    bad);
+	pair_clear(&a, &b, fds);
+}
+
+static void
+test_fdpass(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	int		 fds[2], p[2], rfd = -1;
+	char		 buf[16];
+
+	pair_init(&a, &b, fds);
+	imsgbuf_allow_fdpass(&a);
+	imsgbuf_allow_fdpass(&b);
+	if (pipe(p) == -1) {
+		perror("pipe");
+		exit(2);
+	}
+	check(imsg_compose(&a, T_FD, 5, 0, p[1], "x", 1) == 1, "fd_compose",
+	    "%s", strerror(errno));
+	check(imsgbuf_flush(&a) == 0, "fd_flush", "%s", strerror(errno));
+	check(!fd_is_open(p[1]), "fd_closed_by_sender",
+	    "sender still holds the fd");
+	check(read_until(&b, &imsg, 10) == 1, "fd_read", "no message");
+	rfd = imsg_get_fd(&imsg);
+	check(rfd != -1 && imsg_get_type(&imsg) == T_FD &&
+	    imsg.hdr.len == IMSG_HEADER_SIZE + 1 && imsg_get_len(&imsg) == 1,
+	    "fd_received", "fd %d len %u", rfd, imsg.hdr.len);
+	check(imsg_get_fd(&imsg) == -1, "fd_claimed_once", "handed out twice");
+	imsg_free(&imsg);
+	if (rfd != -1) {
+		check((fcntl(rfd, F_GETFD) & FD_CLOEXEC) != 0, "fd_cloexec",
+		    "FD_CLOEXEC not set");
+		check(fd_is_open(rfd), "fd_kept_after_free",
+		    "imsg_free closed a claimed fd");
+		check(write(rfd, "hello", 5) == 5 &&
+		    read(p[0], buf, sizeof(buf)) == 5 &&
+		    memcmp(buf, "hello", 5) == 0, "fd_usable",
+		    "write through received fd failed");
+		close(rfd);
+	}
+	check(pipe_eof(p[0]), "fd_no_stray_copies", "writer still open");
+	close(p[0]);
+	pair_clear(&a, &b, fds);
+}
+
+/* Descriptors go with their own message, not a neighbour. */
+static void
+test_fd_order(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	int		 fds[2], p1[2], p2[2], got[4], i, bad = 0;
+	char		 c;
+
+	pair_init(&a, &b, fds);
+	imsgbuf_allow_fdpass(&a);
+	imsgbuf_allow_fdpass(&b);
+	if (pipe(p1) == -1 || pipe(p2) == -1)
+		exit(2);
+	if (imsg_compose(&a, T_PING, 0, 0, -1, NULL, 0) != 1 ||
+	    imsg_compose(&a, T_FD, 1, 0, p1[1], NULL, 0) != 1 ||
+	    imsg_compose(&a, T_PING, 2, 0, -1, "abc", 3) != 1 ||
+	    imsg_compose(&a, T_FD, 3, 0, p2[1], "d", 1) != 1)
+		bad = 1;
+	if (imsgbuf_flush(&a) == -1)
+		bad = 1;
+	for (i = 0; i < 4; i++) {
+		got[i] = -2;
+		if (read_until(&b, &imsg, 20) != 1) {
+			bad = 1;
+			break;
+		}
+		if (imsg_get_id(&imsg) != (uint32_t)i)
+			bad = 1;
+		got[i] = imsg_get_fd(&imsg);
+		imsg_free(&imsg);
+	}
+	check(!bad && got[0] == -1 && got[2] == -1 && got[1] >= 0 &&
+	    got[3] >= 0, "fd_order_attach", "bad %d fds %d %d %d %d", bad,
+	    got[0], got[1], got[2], got[3]);
+	if (got[1] >= 0 && got[3] >= 0) {
+		check(write(got[1], "1", 1) == 1 &&
+		    write(got[3], "2", 1) == 1 &&
+		    read(p1[0], &c, 1) == 1 && c == '1' &&
+		    read(p2[0], &c, 1) == 1 && c == '2', "fd_order_identity",
+		    "descriptors swapped");
+		close(got[1]);
+		close(got[3]);
+	}
+	close(p1[0]);
+	close(p2[0]);
+	pair_clear(&a, &b, fds);
+}
+
+/* imsg_free() and imsgbuf_clear() close what nobody claimed. */
+static void
+test_fd_unclaimed(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	int		 fds[2], p[2];
+
+	pair_init(&a, &b, fds);
+	imsgbuf_allow_fdpass(&a);
+	imsgbuf_allow_fdpass(&b);
+	if (pipe(p) == -1)
+		exit(2);
+	imsg_compose(&a, T_FD, 0, 0, p[1], NULL, 0);
+	imsgbuf_flush(&a);
+	check(read_until(&b, &imsg, 10) == 1, "unclaimed_read", "none");
+	imsg_free(&imsg);
+	check(pipe_eof(p[0]), "unclaimed_closed_by_imsg_free",
+	    "fd leaked");
+	close(p[0]);
+
+	if (pipe(p) == -1)
+		exit(2);
+	imsg_compose(&a, T_FD, 0, 0, p[1], NULL, 0);
+	imsgbuf_flush(&a);
+	check(imsgbuf_read(&b) == 1, "unclaimed_read2", "read failed");
+	imsgbuf_clear(&b);		/* message never taken out */
+	check(pipe_eof(p[0]), "unclaimed_closed_by_clear", "fd leaked");
+	close(p[0]);
+
+	/* Queued but never sent: closed with the queue. */
+	if (pipe(p) == -1)
+		exit(2);
+	imsg_compose(&a, T_FD, 0, 0, p[1], NULL, 0);
+	imsgbuf_clear(&a);
+	check(pipe_eof(p[0]), "unsent_closed_by_clear", "fd leaked");
+	close(p[0]);
+	pair_clear(&a, &b, fds);
+}
+
+static void
+test_fd_refused(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	int		 fds[2], p[2], r;
+
+	pair_init(&a, &b, fds);
+	if (pipe(p) == -1)
+		exit(2);
+	check(imsg_compose(&a, T_FD, 0, 0, p[1], NULL, 0) == -1 &&
+	    fd_is_open(p[1]), "fd_compose_needs_allow",
+	    "composed an fd without imsgbuf_allow_fdpass");
+	imsgbuf_allow_fdpass(&a);	/* sender allows, receiver does not */
+	imsg_compose(&a, T_FD, 0, 0, p[1], NULL, 0);
+	imsgbuf_flush(&a);
+	errno = 0;
+	r = imsgbuf_read(&b);
+	check(r == -1, "fd_refused_read_fails", "read returned %d", r);
+	check(pipe_eof(p[0]), "fd_refused_closed", "refused fd left open");
+	check(imsg_get(&b, &imsg) == -1, "fd_refused_get_fails",
+	    "marked message delivered without fd");
+	close(p[0]);
+	pair_clear(&a, &b, fds);
+}
+
+static void
+test_oversize(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	ssize_t		 n;
+	int		 fds[2];
+
+	pair_init(&a, &b, fds);
+	write_hdr(fds[0], T_DATA, IMSG_MAXSIZE_DEFAULT + 1, 0);
+	imsgbuf_read(&b);
+	errno = 0;
+	n = imsg_get(&b, &imsg);
+	check(n == -1 && errno == ERANGE, "oversize_rejected", "n %zd errno %d",
+	    n, errno);
+	check(imsg_get(&b, &imsg) == -1, "oversize_sticky", "recovered");
+	pair_clear(&a, &b, fds);
+
+	pair_init(&a, &b, fds);
+	write_hdr(fds[0], T_DATA, 0x7fffffff, 0);
+	imsgbuf_read(&b);
+	check(imsg_get(&b, &imsg) == -1, "huge_len_rejected", "accepted");
+	pair_clear(&a, &b, fds);
+
+	pair_init(&a, &b, fds);
+	write_hdr(fds[0], T_DATA, IMSG_HEADER_SIZE - 1, 0);
+	imsgbuf_read(&b);
+	check(imsg_get(&b, &imsg) == -1, "undersize_rejected", "accepted");
+	pair_clear(&a, &b, fds);
+
+	/* The fd mark without a descriptor, on a buffer that allows them. */
+	pair_init(&a, &b, fds);
+	imsgbuf_allow_fdpass(&b);
+	write_hdr(fds[0], T_FD, IMSG_HEADER_SIZE | IMSG_FD_MARK, 0);
+	imsgbuf_read(&b);
+	errno = 0;
+	check(imsg_get(&b, &imsg) == -1 && errno == EBADMSG,
+	    "fd_mark_without_fd_rejected", "accepted");
+	pair_clear(&a, &b, fds);
+
+	/* Exactly the maximum is fine; one more is refused at compose. */
+	pair_init(&a, &b, fds);
+	{
+		static unsigned char	 big[IMSG_MAXSIZE_DEFAULT];
+
+		check(imsg_compose(&a, T_BIG, 0, 0, -1, big,
+		    IMSG_MAXSIZE_DEFAULT - IMSG_HEADER_SIZE + 1) == -1 &&
+		    imsg_create(&a, T_BIG, 0, 0, IMSG_MAXSIZE_DEFAULT) == NULL,
+		    "oversize_compose_refused", "composed");
+		check(imsg_compose(&a, T_BIG, 0, 0, -1, big,
+		    IMSG_MAXSIZE_DEFAULT - IMSG_HEADER_SIZE) == 1 &&
+		    imsgbuf_flush(&a) == 0 && read_until(&b, &imsg, 20) == 1 &&
+		    imsg_get_len(&imsg) == IMSG_MAXSIZE_DEFAULT -
+		    IMSG_HEADER_SIZE, "maxsize_message_ok", "not delivered");
+		imsg_free(&imsg);
+	}
+	pair_clear(&a, &b, fds);
+}
+
+static void
+test_truncated(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	char		 pay[50];
+	int		 fds[2], r, i, seen = 0;
+
+	pair_init(&a, &b, fds);
+	write_hdr(fds[0], T_DATA, IMSG_HEADER_SIZE + 100, 0);
+	memset(pay, 'z', sizeof(pay));
+	if (write(fds[0], pay, sizeof(pay)) != sizeof(pay))
+		exit(2);
+	close(fds[0]);
+	fds[0] = -1;
+	for (i = 0; i < 10; i++) {
+		if (imsg_get(&b, &imsg) != 0)
+			seen = 1;
+		if ((r = imsgbuf_read(&b)) != 1)
+			break;
+	}
+	check(r == 0 && !seen && imsg_get(&b, &imsg) == 0,
+	    "truncated_not_delivered", "r %d seen %d", r, seen);
+	pair_clear(&a, &b, fds);
+}
+
+static void
+test_get_data(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	uint64_t	 v = 0x1122334455667788ULL, got = 0;
+	uint32_t	 small;
+	unsigned char	 large[16];
+	int		 fds[2];
+
+	pair_init(&a, &b, fds);
+	imsg_compose(&a, T_DATA, 0, 0, -1, &v, sizeof(v));
+	imsgbuf_flush(&a);
+	if (read_until(&b, &imsg, 10) != 1) {
+		check(0, "get_data_read", "no message");
+		pair_clear(&a, &b, fds);
+		return;
+	}
+	errno = 0;
+	check(imsg_get_data(&imsg, &small, sizeof(small)) == -1 &&
+	    errno == EBADMSG, "get_data_short_fails", "accepted");
+	errno = 0;
+	check(imsg_get_data(&imsg, large, sizeof(large)) == -1 &&
+	    errno == EBADMSG, "get_data_long_fails", "accepted");
+	check(imsg_get_data(&imsg, &got, sizeof(got)) == 0 && got == v,
+	    "get_data_exact", "got %llx", (unsigned long long)got);
+	imsg_free(&imsg);
+	pair_clear(&a, &b, fds);
+}
+
+static void
+test_create(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	struct ibuf	*wb, pb;
+	struct iovec	 iov[3];
+	uint32_t	 v32;
+	uint16_t	 v16;
+	char		 s[8];
+	int		 fds[2], ok;
+
+	pair_init(&a, &b, fds);
+	wb = imsg_create(&a, T_DATA, 11, 0, 4);	/* grows past the hint */
+	ok = wb != NULL && imsg_add(wb, "\x00\x00\x01\x02", 4) == 4 &&
+	    imsg_add(wb, "\x00\x07", 2) == 2 && imsg_add(wb, "name", 5) == 5;
+	check(ok, "create_add", "imsg_create/imsg_add failed");
+	if (ok)
+		imsg_close(&a, wb);
+	check(imsgbuf_queuelen(&a) == 1, "create_close_queued", "%u",
+	    imsgbuf_queuelen(&a));
+	imsgbuf_flush(&a);
+	ok = read_until(&b, &imsg, 10) == 1;
+	check(ok && imsg.hdr.len == IMSG_HEADER_SIZE + 11 &&
+	    imsg_get_id(&imsg) == 11, "create_header", "len %u", imsg.hdr.len);
+	if (ok) {
+		check(imsg_get_ibuf(&imsg, &pb) == 0 &&
+		    ibuf_get_n32(&pb, &v32) == 0 && v32 == 0x102 &&
+		    ibuf_get_n16(&pb, &v16) == 0 && v16 == 7 &&
+		    ibuf_get(&pb, s, 5) == 0 && strcmp(s, "name") == 0 &&
+		    ibuf_size(&pb) == 0, "create_payload_via_ibuf",
+		    "payload wrong");
+		imsg_free(&imsg);
+	}
+
+	/* imsg_add past the maximum frees the message and fails. */
+	imsgbuf_set_maxsize(&a, 8);
+	wb = imsg_create(&a, T_DATA, 0, 0, 0);
+	check(wb != NULL && imsg_add(wb, "12345678", 8) == 8 &&
+	    imsg_add(wb, "9", 1) == -1, "add_beyond_maxsize", "accepted");
+	check(imsg_create(&a, T_DATA, 0, 0, 9) == NULL,
+	    "set_maxsize_create", "created above maximum");
+	imsgbuf_set_maxsize(&a, IMSG_MAXSIZE_DEFAULT - IMSG_HEADER_SIZE);
+
+	iov[0].iov_base = "ab";
+	iov[0].iov_len = 2;
+	iov[1].iov_base = "";
+	iov[1].iov_len = 0;
+	iov[2].iov_base = "cd";
+	iov[2].iov_len = 3;
+	check(imsg_composev(&a, T_DATA, 12, 0, -1, iov, 3) == 1 &&
+	    imsgbuf_flush(&a) == 0 && read_until(&b, &imsg, 10) == 1 &&
+	    imsg_get_len(&imsg) == 5 && imsg_get_strbuf(&imsg, s, 5) == 0 &&
+	    strcmp(s, "abcd") == 0, "composev", "wrong");
+	imsg_free(&imsg);
+
+	wb = ibuf_dynamic(4, 64);
+	if (wb != NULL)
+		ibuf_add_n32(wb, 99);
+	check(wb != NULL && imsg_compose_ibuf(&a, T_DATA, 13, 0, wb) == 1 &&
+	    imsgbuf_flush(&a) == 0 && read_until(&b, &imsg, 10) == 1 &&
+	    imsg_get_id(&imsg) == 13 && imsg_get_ibuf(&imsg, &pb) == 0 &&
+	    ibuf_get_n32(&pb, &v32) == 0 && v32 == 99, "compose_ibuf",
+	    "wrong");
+	imsg_free(&imsg);
+	pair_clear(&a, &b, fds);
+}
+
+static void
+test_forward(void)
+{
+	struct imsgbuf	 a, b, b2, c;
+	struct imsg	 imsg, fwd;
+	int		 fds[2], fds2[2], p[2], ok;
+	char		 s[6];
+
+	pair_init(&a, &b, fds);
+	pair_init(&b2, &c, fds2);
+	imsgbuf_allow_fdpass(&a);
+	imsgbuf_allow_fdpass(&b);
+	imsgbuf_allow_fdpass(&b2);
+	imsgbuf_allow_fdpass(&c);
+	if (pipe(p) == -1)
+		exit(2);
+	close(p[0]);
+	imsg_compose(&a, T_FD, 21, 777, p[1], "hello", 6);
+	imsgbuf_flush(&a);
+	ok = read_until(&b, &imsg, 10) == 1;
+	check(ok && imsg_forward(&b2, &imsg) == 1 &&
+	    imsg_forward(&b2, &imsg) == 1, "forward_twice", "failed");
+	if (ok)
+		imsg_free(&imsg);
+	imsgbuf_flush(&b2);
+	ok = read_until(&c, &fwd, 10) == 1;
+	check(ok && imsg_get_type(&fwd) == T_FD && imsg_get_id(&fwd) == 21 &&
+	    imsg_get_pid(&fwd) == 777 && imsg_get_data(&fwd, s, 6) == 0 &&
+	    strcmp(s, "hello") == 0 && imsg_get_fd(&fwd) == -1,
+	    "forward_unaltered_no_fd", "forwarded message differs");
+	if (ok)
+		imsg_free(&fwd);
+	check(read_until(&c, &fwd, 10) == 1 && imsg_get_id(&fwd) == 21,
+	    "forward_second_copy", "missing");
+	imsg_free(&fwd);
+	pair_clear(&a, &b, fds);
+	pair_clear(&b2, &c, fds2);
+}
+
+static void
+test_queue_flush(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	int		 fds[2], n = 0;
+
+	pair_init(&a, &b, fds);
+	check(imsgbuf_queuelen(&a) == 0, "queuelen_empty", "not 0");
+	imsg_compose(&a, T_PING, 1, 0, -1, NULL, 0);
+	imsg_compose(&a, T_PING, 2, 0, -1, "x", 1);
+	imsg_compose(&a, T_PING, 3, 0, -1, "yy", 2);
+	check(imsgbuf_queuelen(&a) == 3, "queuelen_three", "%u",
+	    imsgbuf_queuelen(&a));
+	check(imsgbuf_write(&a) == 0 && imsgbuf_queuelen(&a) == 0,
+	    "write_all", "left %u", imsgbuf_queuelen(&a));
+	check(imsgbuf_flush(&a) == 0, "flush_empty", "failed");
+	while (read_until(&b, &imsg, 5) == 1) {
+		imsg_free(&imsg);
+		if (++n == 3)
+			break;
+	}
+	check(n == 3, "flush_delivered", "got %d", n);
+	pair_clear(&a, &b, fds);
+}
+
+/* Partial writes on a full non-blocking socket keep the stream intact. */
+static void
+test_nonblocking_write(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	static unsigned char	 pay[4000];
+	uint32_t	 k, seq = 0;
+	int		 fds[2], i, bad = 0, sawfull = 0;
+	const uint32_t	 nmsg = 500;
+
+	pair_init(&a, &b, fds);
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	fcntl(fds[1], F_SETFL, O_NONBLOCK);
+	for (k = 0; k < nmsg; k++) {
+		memset(pay, (int)(k & 0xff), sizeof(pay));
+		if (imsg_compose(&a, T_DATA, k, 0, -1, pay,
+		    1000 + (k * 13) % 3000) != 1)
+			bad = 1;
+	}
+	for (i = 0; i < 100000 && seq < nmsg; i++) {
+		if (imsgbuf_write(&a) == -1) {
+			bad = 1;
+			break;
+		}
+		if (imsgbuf_queuelen(&a) > 0)
+			sawfull = 1;
+		if (imsgbuf_read(&b) == -1) {
+			bad = 1;
+			break;
+		}
+		while (imsg_get(&b, &imsg) > 0) {
+			size_t	 len = imsg_get_len(&imsg), j;
+
+			if (imsg_get_id(&imsg) != seq ||
+			    len != 1000 + (seq * 13) % 3000)
+				bad = 1;
+			else {
+				unsigned char	*d = imsg.data;
+
+				for (j = 0; j < len; j++)
+					if (d[j] != (seq & 0xff))
+						bad = 1;
+			}
+			imsg_free(&imsg);
+			seq++;
+		}
+	}
+	check(sawfull, "nonblocking_partial_write_seen",
+	    "socket never filled up");
+	check(!bad && seq == nmsg && imsgbuf_queuelen(&a) == 0,
+	    "nonblocking_stream_intact", "got %u of %u, bad %d", seq, nmsg,
+	    bad);
+	check(imsgbuf_read(&b) == 1, "read_eagain_is_1", "not 1");
+	pair_clear(&a, &b, fds);
+}
+
+/* A larger maximum grows the read buffer beyond 64 KiB. */
+static void
+test_big_maxsize(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	unsigned char	*big;
+	size_t		 len = 200000, j;
+	pid_t		 pid;
+	int		 fds[2], status, ok, bad = 0;
+
+	pair_init(&a, &b, fds);
+	check(imsgbuf_set_maxsize(&a, IMSG_MAXSIZE_LIMIT) == -1 &&
+	    errno == ERANGE, "set_maxsize_limit", "accepted");
+	if ((big = malloc(len)) == NULL)
+		exit(2);
+	for (j = 0; j < len; j++)
+		big[j] = (unsigned char)(j * 7);
+	if (imsgbuf_set_maxsize(&a, len) == -1 ||
+	    imsgbuf_set_maxsize(&b, len) == -1)
+		bad = 1;
+	pid = fork();
+	if (pid == -1)
+		exit(2);
+	if (pid == 0) {
+		if (imsg_compose(&a, T_BIG, 1, 0, -1, big, len) != 1 ||
+		    imsgbuf_flush(&a) == -1)
+			_exit(1);
+		_exit(0);
+	}
+	ok = read_until(&b, &imsg, 1000) == 1;
+	waitpid(pid, &status, 0);
+	if (ok) {
+		if (imsg_get_len(&imsg) != len ||
+		    memcmp(imsg.data, big, len) != 0)
+			bad = 1;
+		imsg_free(&imsg);
+	}
+	check(ok && !bad && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "big_maxsize_roundtrip", "ok %d bad %d status %d", ok, bad,
+	    status);
+	free(big);
+	pair_clear(&a, &b, fds);
+}
+
+static void
+test_epipe(void)
+{
+	struct imsgbuf	 a, b;
+	int		 fds[2], r;
+
+	pair_init(&a, &b, fds);
+	close(fds[1]);
+	fds[1] = -1;
+	imsg_compose(&a, T_PING, 0, 0, -1, NULL, 0);
+	errno = 0;
+	r = imsgbuf_write(&a);
+	check(r == -1 && errno == EPIPE, "write_epipe", "r %d errno %d", r,
+	    errno);
+	pair_clear(&a, &b, fds);
+}
+
+int
+main(void)
+{
+	int	 nfds;
+
+	/* Every test is bounded; this catches a hang anyway. */
+	alarm(60);
+	signal(SIGPIPE, SIG_DFL);	/* imsg must not raise it */
+	nfds = count_fds();
+
+	test_ibuf();
+	test_roundtrip();
+	test_partial_inprocess();
+	test_partial_fork();
+	test_many();
+	test_fdpass();
+	test_fd_order();
+	test_fd_unclaimed();
+	test_fd_refused();
+	test_oversize();
+	test_truncated();
+	test_get_data();
+	test_create();
+	test_forward();
+	test_queue_flush();
+	test_nonblocking_write();
+	test_big_maxsize();
+	test_epipe();
+
+	check(count_fds() == nfds, "no_fd_leak", "%d open before, %d after",
+	    nfds, count_fds());
+	if (failures > 0) {
+		printf("imsg_test: %d failed\n", failures);
+		return (1);
+	}
+	return (0);
+}

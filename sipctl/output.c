@@ -1,0 +1,442 @@
+/*
+ * Copyright (c) 2026 The sipproxd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The text back end: aligned tables for humans. Table rows are kept until
+ * the end so that every column is as wide as its widest cell; anything
+ * that came from the network is passed through vis(3) first.
+ */
+
+#include <err.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <vis.h>
+
+#include "output.h"
+
+#define TABLE_MAXCOLS	12
+#define VIS_FLAGS	(VIS_CSTYLE | VIS_OCTAL | VIS_TAB | VIS_NL)
+
+struct table {
+	size_t		 ncols;
+	const char	*head[TABLE_MAXCOLS];
+	int		 right[TABLE_MAXCOLS];	/* numbers align right */
+	char		**cells;		/* nrows * ncols */
+	size_t		 nrows;
+	size_t		 maxrows;
+};
+
+static struct table		 table;
+static struct ctl_summary	 summary;
+static unsigned int		 nlisteners;
+
+static void	 table_init(const char *, ...);
+static void	 table_row(const char *, ...);
+static void	 table_print(void);
+static char	*vis_dup(const char *);
+static const char *fmt_u64(uint64_t);
+static const char *fmt_port(uint16_t);
+
+static void	 show_head(struct parse_result *);
+static void	 show_summary(struct ctl_summary *);
+static void	 show_listener(struct ctl_listener *);
+static void	 show_registration(struct ctl_registration *);
+static void	 show_call(struct ctl_call *);
+static void	 show_rtp(struct ctl_rtp_stream *);
+static void	 show_stats(struct ctl_stats *);
+static void	 show_result(struct ctl_result *);
+static int	 show_tail(struct parse_result *);
+
+const struct output show_output = {
+	.head = show_head,
+	.summary = show_summary,
+	.listener = show_listener,
+	.registration = show_registration,
+	.call = show_call,
+	.rtp = show_rtp,
+	.stats = show_stats,
+	.result = show_result,
+	.tail = show_tail
+};
+
+/* Seconds since start, never negative even if the clocks disagree. */
+int64_t
+uptime(int64_t started)
+{
+	time_t	now = time(NULL);
+
+	if (started <= 0 || now <= started)
+		return (0);
+	return ((int64_t)now - started);
+}
+
+/* "00:01:02" below a day, "2d03h04m05s" from there on. */
+const char *
+fmt_timeframe(int64_t t)
+{
+	static char	buf[64];
+	int64_t		d, h, m, s;
+
+	if (t < 0)
+		t = 0;
+	d = t / 86400;
+	h = (t % 86400) / 3600;
+	m = (t % 3600) / 60;
+	s = t % 60;
+	if (d == 0)
+		snprintf(buf, sizeof(buf), "%02" PRId64 ":%02" PRId64
+		    ":%02" PRId64, h, m, s);
+	else
+		snprintf(buf, sizeof(buf), "%" PRId64 "d%02" PRId64 "h%02"
+		    PRId64 "m%02" PRId64 "s", d, h, m, s);
+	return (buf);
+}
+
+const char *
+fmt_proto(int proto)
+{
+	static char	buf[16];
+
+	switch (proto) {
+	case IPPROTO_UDP:
+		return ("udp");
+	case IPPROTO_TCP:
+		return ("tcp");
+	default:
+		snprintf(buf, sizeof(buf), "proto-%d", proto);
+		return (buf);
+	}
+}
+
+static char *
+vis_dup(const char *s)
+{
+	char	*v;
+
+	if (s == NULL || *s == '\0')
+		s = "-";
+	if (stravis(&v, s, VIS_FLAGS) == -1)
+		err(1, NULL);
+	return (v);
+}
+
+static const char *
+fmt_u64(uint64_t v)
+{
+	static char	buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	return (buf);
+}
+
+static const char *
+fmt_port(uint16_t port)
+{
+	static char	buf[8];
+
+	if (port == 0)
+		return ("-");
+	snprintf(buf, sizeof(buf), "%u", port);
+	return (buf);
+}
+
+/*
+ * table_init("lrr", "Name", "Count", "Size") declares a table: one
+ * character per column (l: left, r: right aligned), then the headers.
+ */
+static void
+table_init(const char *align, ...)
+{
+	va_list	ap;
+	size_t	i;
+
+	memset(&table, 0, sizeof(table));
+	table.ncols = strlen(align);
+	if (table.ncols > TABLE_MAXCOLS)
+		errx(1, "table_init: too many columns");
+	va_start(ap, align);
+	for (i = 0; i < table.ncols; i++) {
+		table.head[i] = va_arg(ap, const char *);
+		table.right[i] = align[i] == 'r';
+	}
+	va_end(ap);
+}
+
+/* Add a row of ncols strings; each is copied and made safe to print. */
+static void
+table_row(const char *first, ...)
+{
+	va_list	 ap;
+	char	**cells;
+	size_t	 i, newmax;
+
+	if (table.nrows == table.maxrows) {
+		newmax = table.maxrows == 0 ? 64 : table.maxrows * 2;
+		if ((cells = recallocarray(table.cells,
+		    table.maxrows * table.ncols, newmax * table.ncols,
+		    sizeof(char *))) == NULL)
+			err(1, NULL);
+		table.cells = cells;
+		table.maxrows = newmax;
+	}
+	cells = table.cells + table.nrows * table.ncols;
+	va_start(ap, first);
+	cells[0] = vis_dup(first);
+	for (i = 1; i < table.ncols; i++)
+		cells[i] = vis_dup(va_arg(ap, const char *));
+	va_end(ap);
+	table.nrows++;
+}
+
+static void
+table_print(void)
+{
+	size_t	 width[TABLE_MAXCOLS];
+	size_t	 r, c, len;
+	char	*cell;
+
+	for (c = 0; c < table.ncols; c++)
+		width[c] = strlen(table.head[c]);
+	for (r = 0; r < table.nrows; r++)
+		for (c = 0; c < table.ncols; c++) {
+			len = strlen(table.cells[r * table.ncols + c]);
+			if (len > width[c])
+				width[c] = len;
+		}
+
+	for (r = 0; r <= table.nrows; r++) {
+		for (c = 0; c < table.ncols; c++) {
+			cell = r == 0 ? (char *)table.head[c] :
+			    table.cells[(r - 1) * table.ncols + c];
+			if (c > 0)
+				fputs("  ", stdout);
+			if (c == table.ncols - 1 && !table.right[c])
+				fputs(cell, stdout);
+			else
+				printf(table.right[c] ? "%*s" : "%-*s",
+				    (int)width[c], cell);
+		}
+		putchar('\n');
+	}
+
+	for (r = 0; r < table.nrows * table.ncols; r++)
+		free(table.cells[r]);
+	free(table.cells);
+	memset(&table, 0, sizeof(table));
+}
+
+static void
+show_head(struct parse_result *res)
+{
+	switch (res->action) {
+	case SHOW_REGISTRATIONS:
+		table_init("lllllr", "AOR", "Contact", "Masqueraded contact",
+		    "Source", "User agent", "Expires");
+		break;
+	case SHOW_CALLS:
+		table_init("llllllrr", "Call-ID", "From", "To", "Dir",
+		    "State", "Duration", "Inside", "Outside");
+		break;
+	case SHOW_RTP:
+		table_init("rlrlrllrrrrr", "ID", "Call-ID", "Idle", "Leg",
+		    "Port", "Peer", "Latched", "Packets", "Bytes", "Dropped",
+		    "Lost", "Jitter");
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+print_field(const char *label, const char *value)
+{
+	char	*v;
+
+	v = vis_dup(value);
+	printf("%-18s%s\n", label, v);
+	free(v);
+}
+
+static void
+show_summary(struct ctl_summary *s)
+{
+	char	buf[128];
+
+	summary = *s;
+	nlisteners = 0;
+
+	print_field("Version:", s->version);
+	print_field("Uptime:", fmt_timeframe(uptime(s->started)));
+	snprintf(buf, sizeof(buf), "parent %ld, engine %ld, relay %ld",
+	    (long)s->parent_pid, (long)s->engine_pid, (long)s->relay_pid);
+	print_field("Processes:", buf);
+	print_field("Config file:", s->conffile);
+	print_field("Outside:", s->outside);
+	print_field("External:", s->external);
+}
+
+static void
+show_listener(struct ctl_listener *l)
+{
+	char	*addr, *name;
+
+	addr = vis_dup(l->addr);
+	if (l->name[0] != '\0') {
+		name = vis_dup(l->name);
+		printf("%-18s%s %s (%s)\n", "Listener:", addr,
+		    fmt_proto(l->proto), name);
+		free(name);
+	} else
+		printf("%-18s%s %s\n", "Listener:", addr, fmt_proto(l->proto));
+	free(addr);
+	nlisteners++;
+}
+
+static void
+show_summary_tail(void)
+{
+	struct ctl_summary	*s = &summary;
+	char			 buf[128];
+
+	if (nlisteners == 0)
+		print_field("Listener:", "none");
+	printf("%-18s%u\n", "Registrations:", s->registrations);
+	printf("%-18s%u\n", "Calls:", s->calls);
+	printf("%-18s%u\n", "RTP streams:", s->rtp_streams);
+	snprintf(buf, sizeof(buf), "%u free of %u, range %u-%u",
+	    s->rtp_ports_free, s->rtp_ports_total, s->rtp_port_lo,
+	    s->rtp_port_hi);
+	print_field("RTP ports:", buf);
+	if (s->verbose > 1)
+		snprintf(buf, sizeof(buf), "verbose (%d)", s->verbose);
+	else
+		strlcpy(buf, s->verbose ? "verbose" : "brief", sizeof(buf));
+	print_field("Logging:", buf);
+	printf("%-18s%u\n", "Reloads:", s->reloads);
+}
+
+static void
+show_registration(struct ctl_registration *r)
+{
+	table_row(r->aor, r->contact, r->masq_contact, r->source,
+	    r->user_agent, r->expires > 0 ? fmt_timeframe(r->expires) :
+	    "expired");
+}
+
+static void
+show_call(struct ctl_call *c)
+{
+	char	dur[64], in[8], out[8];
+
+	strlcpy(dur, fmt_timeframe(c->duration), sizeof(dur));
+	strlcpy(in, fmt_port(c->inside_port), sizeof(in));
+	strlcpy(out, fmt_port(c->outside_port), sizeof(out));
+	table_row(c->callid, c->from, c->to, c->outgoing ? "out" : "in",
+	    c->state, dur, in, out);
+}
+
+static void
+show_rtp_leg(const char *id, const char *callid, const char *idle,
+    const char *leg, struct ctl_rtp_leg *l)
+{
+	char	port[8], pkts[32], bytes[32], drop[32], lost[32], jit[32];
+
+	strlcpy(port, fmt_port(l->port), sizeof(port));
+	strlcpy(pkts, fmt_u64(l->packets), sizeof(pkts));
+	strlcpy(bytes, fmt_u64(l->bytes), sizeof(bytes));
+	strlcpy(drop, fmt_u64(l->dropped), sizeof(drop));
+	strlcpy(lost, fmt_u64(l->lost), sizeof(lost));
+	snprintf(jit, sizeof(jit), "%u.%01ums", l->jitter_us / 1000,
+	    (l->jitter_us % 1000) / 100);
+	table_row(id, callid, idle, leg, port, l->peer,
+	    l->latched ? "yes" : "no", pkts, bytes, drop, lost, jit);
+}
+
+static void
+show_rtp(struct ctl_rtp_stream *r)
+{
+	char	id[16], idle[64];
+
+	snprintf(id, sizeof(id), "%u", r->id);
+	strlcpy(idle, fmt_timeframe(r->idle), sizeof(idle));
+	/* One line per leg; the second leaves the stream columns empty. */
+	show_rtp_leg(id, r->callid, idle, "inside", &r->inside);
+	show_rtp_leg(" ", " ", " ", "outside", &r->outside);
+}
+
+static void
+show_stats(struct ctl_stats *st)
+{
+	printf("%-28s%" PRIu64 "\n", "SIP messages received:",
+	    st->sip.received);
+	printf("%-28s%" PRIu64 "\n", "SIP messages sent:", st->sip.sent);
+	printf("%-28s%" PRIu64 "\n", "SIP parse errors:",
+	    st->sip.parse_errors);
+	printf("%-28s%" PRIu64 "\n", "SIP messages dropped:",
+	    st->sip.dropped);
+	printf("%-28s%" PRIu64 "\n", "RTP streams opened:",
+	    st->rtp.streams_opened);
+	printf("%-28s%" PRIu64 "\n", "RTP streams timed out:",
+	    st->rtp.streams_timedout);
+	printf("%-28s%" PRIu64 "\n", "RTP stream open failures:",
+	    st->rtp.open_failures);
+	printf("%-28s%" PRIu64 "\n", "RTP packets relayed:",
+	    st->rtp.packets);
+	printf("%-28s%" PRIu64 "\n", "RTP bytes relayed:", st->rtp.bytes);
+	printf("%-28s%" PRIu64 "\n", "RTP packets dropped:",
+	    st->rtp.dropped);
+}
+
+static void
+show_result(struct ctl_result *cr)
+{
+	char	*v;
+	size_t	 len;
+
+	if (cr->msg[0] == '\0')
+		return;
+	/* Keep the line structure of "file:line: message" lists. */
+	if (stravis(&v, cr->msg, VIS_CSTYLE | VIS_OCTAL) == -1)
+		err(1, NULL);
+	len = strlen(v);
+	printf("%s%s", v, len > 0 && v[len - 1] == '\n' ? "" : "\n");
+	free(v);
+}
+
+static int
+show_tail(struct parse_result *res)
+{
+	switch (res->action) {
+	case SHOW_SUMMARY:
+		show_summary_tail();
+		break;
+	case SHOW_REGISTRATIONS:
+	case SHOW_CALLS:
+	case SHOW_RTP:
+		table_print();
+		break;
+	default:
+		break;
+	}
+	if (fflush(stdout) == EOF || ferror(stdout))
+		return (-1);
+	return (0);
+}

@@ -1,0 +1,250 @@
+/*
+ * Copyright (c) 2026 The sipproxd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The JSON back end, for firewall GUIs and scripts: one JSON object per
+ * command on stdout.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+#include "json.h"
+
+static struct ctl_summary	 jsummary;
+
+static void	 json_head(struct parse_result *);
+static void	 json_summary(struct ctl_summary *);
+static void	 json_listener(struct ctl_listener *);
+static void	 json_registration(struct ctl_registration *);
+static void	 json_call(struct ctl_call *);
+static void	 json_rtp(struct ctl_rtp_stream *);
+static void	 json_stats(struct ctl_stats *);
+static void	 json_result(struct ctl_result *);
+static int	 json_tail(struct parse_result *);
+
+const struct output json_output = {
+	.head = json_head,
+	.summary = json_summary,
+	.listener = json_listener,
+	.registration = json_registration,
+	.call = json_call,
+	.rtp = json_rtp,
+	.stats = json_stats,
+	.result = json_result,
+	.tail = json_tail
+};
+
+static void
+json_head(struct parse_result *res)
+{
+	json_do_start(stdout);
+	switch (res->action) {
+	case SHOW_REGISTRATIONS:
+		json_do_array("registrations");
+		break;
+	case SHOW_CALLS:
+		json_do_array("calls");
+		break;
+	case SHOW_RTP:
+		json_do_array("streams");
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * The daemon writes "addr:port" or "[addr]:port"; split that into its
+ * parts. Text of another form is passed on whole, with port 0.
+ */
+static void
+split_addr(const char *text, char *addr, size_t addrlen, int *port)
+{
+	const char	*colon, *errstr;
+	size_t		 len;
+	int		 p;
+
+	strlcpy(addr, text, addrlen);
+	*port = 0;
+	if ((colon = strrchr(text, ':')) == NULL)
+		return;
+	p = strtonum(colon + 1, 0, 65535, &errstr);
+	if (errstr != NULL)
+		return;
+	if (text[0] == '[' && colon > text + 1 && colon[-1] == ']') {
+		len = colon - text - 2;
+		if (len >= addrlen)
+			return;
+		memcpy(addr, text + 1, len);
+		addr[len] = '\0';
+	} else if (text[0] != '[' && strchr(text, ':') == colon) {
+		len = colon - text;
+		if (len >= addrlen)
+			return;
+		memcpy(addr, text, len);
+		addr[len] = '\0';
+	} else
+		return;
+	*port = p;
+}
+
+static void
+json_summary(struct ctl_summary *s)
+{
+	jsummary = *s;
+
+	json_do_string("version", s->version);
+	json_do_int("started", s->started);
+	json_do_int("uptime", uptime(s->started));
+	json_do_object("pids");
+	json_do_int("parent", s->parent_pid);
+	json_do_int("engine", s->engine_pid);
+	json_do_int("relay", s->relay_pid);
+	json_do_end();
+	json_do_string("config", s->conffile);
+	json_do_string("outside", s->outside);
+	json_do_string("external", s->external);
+	/* The listeners follow; json_tail() closes the array. */
+	json_do_array("listeners");
+}
+
+static void
+json_listener(struct ctl_listener *l)
+{
+	char	addr[sizeof(l->addr)];
+	int	port;
+
+	split_addr(l->addr, addr, sizeof(addr), &port);
+	json_do_object(NULL);
+	json_do_string("address", addr);
+	json_do_uint("port", port);
+	json_do_string("proto", fmt_proto(l->proto));
+	json_do_string("name", l->name);
+	json_do_end();
+}
+
+static void
+json_summary_tail(void)
+{
+	struct ctl_summary	*s = &jsummary;
+
+	json_do_end();		/* listeners */
+	json_do_uint("registrations", s->registrations);
+	json_do_uint("calls", s->calls);
+	json_do_object("rtp");
+	json_do_uint("streams", s->rtp_streams);
+	json_do_uint("ports_total", s->rtp_ports_total);
+	json_do_uint("ports_free", s->rtp_ports_free);
+	json_do_uint("port_low", s->rtp_port_lo);
+	json_do_uint("port_high", s->rtp_port_hi);
+	json_do_end();
+	json_do_int("verbose", s->verbose);
+	json_do_uint("reloads", s->reloads);
+}
+
+static void
+json_registration(struct ctl_registration *r)
+{
+	json_do_object(NULL);
+	json_do_string("aor", r->aor);
+	json_do_string("contact", r->contact);
+	json_do_string("masqueraded_contact", r->masq_contact);
+	json_do_string("source", r->source);
+	json_do_string("user_agent", r->user_agent);
+	json_do_int("expires", r->expires);
+	json_do_end();
+}
+
+static void
+json_call(struct ctl_call *c)
+{
+	json_do_object(NULL);
+	json_do_string("call_id", c->callid);
+	json_do_string("from", c->from);
+	json_do_string("to", c->to);
+	json_do_string("direction", c->outgoing ? "outgoing" : "incoming");
+	json_do_string("state", c->state);
+	json_do_int("duration", c->duration);
+	json_do_uint("inside_port", c->inside_port);
+	json_do_uint("outside_port", c->outside_port);
+	json_do_end();
+}
+
+static void
+json_rtp_leg(const char *name, struct ctl_rtp_leg *l)
+{
+	json_do_object(name);
+	json_do_uint("port", l->port);
+	json_do_string("peer", l->peer);
+	json_do_bool("latched", l->latched);
+	json_do_uint("packets", l->packets);
+	json_do_uint("bytes", l->bytes);
+	json_do_uint("dropped", l->dropped);
+	json_do_uint("lost", l->lost);
+	json_do_uint("jitter_us", l->jitter_us);
+	json_do_end();
+}
+
+static void
+json_rtp(struct ctl_rtp_stream *r)
+{
+	json_do_object(NULL);
+	json_do_uint("id", r->id);
+	json_do_string("call_id", r->callid);
+	json_do_int("idle", r->idle);
+	json_rtp_leg("inside", &r->inside);
+	json_rtp_leg("outside", &r->outside);
+	json_do_end();
+}
+
+static void
+json_stats(struct ctl_stats *st)
+{
+	json_do_object("sip");
+	json_do_uint("received", st->sip.received);
+	json_do_uint("sent", st->sip.sent);
+	json_do_uint("parse_errors", st->sip.parse_errors);
+	json_do_uint("dropped", st->sip.dropped);
+	json_do_end();
+	json_do_object("rtp");
+	json_do_uint("streams_opened", st->rtp.streams_opened);
+	json_do_uint("streams_timedout", st->rtp.streams_timedout);
+	json_do_uint("packets", st->rtp.packets);
+	json_do_uint("bytes", st->rtp.bytes);
+	json_do_uint("dropped", st->rtp.dropped);
+	json_do_uint("open_failures", st->rtp.open_failures);
+	json_do_end();
+}
+
+static void
+json_result(struct ctl_result *cr)
+{
+	json_do_string("result", "ok");
+	json_do_string("message", cr->msg);
+}
+
+static int
+json_tail(struct parse_result *res)
+{
+	if (res->action == SHOW_SUMMARY)
+		json_summary_tail();
+	/* json_do_finish() closes whatever is still open. */
+	return (json_do_finish());
+}
