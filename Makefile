@@ -38,8 +38,9 @@ WARNINGS = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wshadow \
 	   -Wpointer-arith -Wno-unused-parameter
 HARDEN	= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS	?= -O2 -g
-CFLAGS	+= $(WARNINGS) $(DEFS) $(HARDEN) -Icompat -Isipproxd $(PKG_CFLAGS) $(XCFLAGS)
-LDFLAGS	+= -pie -Wl,-z,relro -Wl,-z,now $(XLDFLAGS)
+ALL_CFLAGS = $(CFLAGS) $(WARNINGS) $(DEFS) $(HARDEN) -Icompat -Isipproxd \
+	     $(PKG_CFLAGS) $(XCFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) -pie -Wl,-z,relro -Wl,-z,now $(XLDFLAGS)
 LIBS	= $(PKG_LIBS)
 
 COMPAT	= compat/imsg.c compat/imsg-buffer.c
@@ -62,21 +63,21 @@ MANPAGES = man/sipproxd.8 man/sipctl.8 sipproxd.conf.5
 all: $(BUILD)/sipproxd/sipproxd $(BUILD)/sipctl/sipctl
 
 $(BUILD)/sipproxd/sipproxd: $(SIPPROXD_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SIPPROXD_OBJS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(SIPPROXD_OBJS) $(LIBS)
 
 $(BUILD)/sipctl/sipctl: $(SIPCTL_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SIPCTL_OBJS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(SIPCTL_OBJS) $(LIBS)
 
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/sipproxd/parse.c: sipproxd/parse.y
 	@mkdir -p $(@D)
 	$(YACC) -o $@ sipproxd/parse.y
 
 $(BUILD)/sipproxd/parse.o: $(BUILD)/sipproxd/parse.c $(HEADERS)
-	$(CC) $(CFLAGS) -Wno-unused-but-set-variable -c -o $@ \
+	$(CC) $(ALL_CFLAGS) -Wno-unused-but-set-variable -c -o $@ \
 	    $(BUILD)/sipproxd/parse.c
 
 # The regress build: the test-only sandbox trigger compiled in. The

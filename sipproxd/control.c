@@ -142,7 +142,8 @@ control_drop(struct ctl_conn *c)
 static void
 control_dispatch(int fd, short event, void *arg)
 {
-	struct ctl_conn	*c = arg;
+	struct imsgev	*iev = arg;
+	struct ctl_conn	*c = iev->data;
 	struct imsg	 imsg;
 	ssize_t		 n;
 

@@ -22,6 +22,9 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <netinet/ip.h>
+
 #include <errno.h>
 #include <event.h>
 #include <signal.h>
@@ -341,12 +344,26 @@ engine_reconf_listener(struct imsg *imsg)
 static void
 engine_reconf_done(void)
 {
+	struct engine_listener	*el;
+	int			 tos;
+
 	if (nconf == NULL)
 		fatalx("IMSG_RECONF_DONE without a configuration");
 	if (econf != NULL)
 		engine_conf_free(econf);
 	econf = nconf;
 	nconf = NULL;
+
+	/* sip dscp: the traffic class of everything we send. */
+	tos = econf->g.sip_dscp << 2;
+	TAILQ_FOREACH(el, &econf->listeners, entry) {
+		if ((el->cl.ss.ss_family == AF_INET6 ? setsockopt(el->fd,
+		    IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos)) :
+		    setsockopt(el->fd, IPPROTO_IP, IP_TOS, &tos,
+		    sizeof(tos))) == -1)
+			log_warn("sip dscp on %s",
+			    addr_str((struct sockaddr *)&el->cl.ss, 1));
+	}
 	if (configured++)
 		reloads++;
 	engine_to_parent(IMSG_RECONF_DONE, 0, NULL, 0);

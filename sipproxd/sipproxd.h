@@ -334,6 +334,9 @@ struct listener		*listener_find(struct listeners *,
 			    const struct listener *);
 const char		*addr_str(const struct sockaddr *, int);
 const char		*proto_str(int);
+int			 dscp_from_name(const char *);
+const char		*dscp_name(int);
+const char		*latch_name(int);
 
 /* parse.y: errors are logged and the last ones kept in the buffer. */
 struct sipproxd_config	*parse_config(const char *, char *, size_t);

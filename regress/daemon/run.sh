@@ -91,7 +91,7 @@ check "show rtp: empty table" test \
 # A datagram on the SIP listener is received and counted by the engine.
 printf 'OPTIONS sip:x SIP/2.0\r\n\r\n' > "$D/dgram"
 udp_inode() {
-	awk '$2 ~ /:3AE4$/ && $2 ~ /^0200007F/ { print $10 }' /proc/net/udp
+	awk '$2 ~ /:3AD4$/ && $2 ~ /^0200007F/ { print $10 }' /proc/net/udp
 }
 inode_before=$(udp_inode)
 bash -c "cat '$D/dgram' > /dev/udp/127.0.0.2/15060"

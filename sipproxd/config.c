@@ -1,0 +1,200 @@
+/*
+ * Copyright (c) 2026 The sipproxd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Configuration objects: creation with defaults, release, comparison, and
+ * the pieces sent to the children.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sipproxd.h"
+#include "log.h"
+
+struct sipproxd_config *
+config_new(void)
+{
+	struct sipproxd_config	*conf;
+
+	if ((conf = calloc(1, sizeof(*conf))) == NULL)
+		return (NULL);
+	TAILQ_INIT(&conf->listeners);
+	conf->external_addr.ss_family = AF_UNSPEC;
+	conf->rtp_port_lo = RTP_PORT_LO;
+	conf->rtp_port_hi = RTP_PORT_HI;
+	conf->rtp_timeout = RTP_TIMEOUT;
+	conf->rtp_latch = RTP_LATCH_LEARN;
+	conf->rtp_dscp = RTP_DSCP;
+	conf->sip_dscp = SIP_DSCP;
+	conf->reg_expires = REG_EXPIRES;
+	return (conf);
+}
+
+void
+config_free(struct sipproxd_config *conf)
+{
+	struct listener	*l;
+
+	if (conf == NULL)
+		return;
+	while ((l = TAILQ_FIRST(&conf->listeners)) != NULL) {
+		TAILQ_REMOVE(&conf->listeners, l, entry);
+		if (l->fd != -1)
+			close(l->fd);
+		free(l);
+	}
+	free(conf);
+}
+
+void
+config_conf_global(struct sipproxd_config *conf, struct conf_global *g,
+    const char *conffile)
+{
+	memset(g, 0, sizeof(*g));
+	strlcpy(g->outside_name, conf->outside_name, sizeof(g->outside_name));
+	g->outside_addr = conf->outside_addr;
+	g->external_addr = conf->external_addr;
+	g->rtp_port_lo = conf->rtp_port_lo;
+	g->rtp_port_hi = conf->rtp_port_hi;
+	g->rtp_timeout = conf->rtp_timeout;
+	g->rtp_dejitter = conf->rtp_dejitter;
+	g->rtp_latch = conf->rtp_latch;
+	g->rtp_dscp = conf->rtp_dscp;
+	g->sip_dscp = conf->sip_dscp;
+	g->reg_expires = conf->reg_expires;
+	g->reg_state = conf->reg_state[0] != '\0';
+	strlcpy(g->conffile, conffile, sizeof(g->conffile));
+}
+
+static int
+sa_cmp(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return (1);
+	if (a->ss_family == AF_INET)
+		return (memcmp(a, b, sizeof(struct sockaddr_in)));
+	return (memcmp(a, b, sizeof(struct sockaddr_in6)));
+}
+
+/* The listener with the same address, port and protocol, if any. */
+struct listener *
+listener_find(struct listeners *head, const struct listener *key)
+{
+	struct listener	*l;
+
+	TAILQ_FOREACH(l, head, entry)
+		if (l->proto == key->proto && sa_cmp(&l->ss, &key->ss) == 0)
+			return (l);
+	return (NULL);
+}
+
+/* "192.0.2.1", "192.0.2.1:5060", "2001:db8::1" or "[2001:db8::1]:5060". */
+const char *
+addr_str(const struct sockaddr *sa, int withport)
+{
+	static char	 buf[ADDRSTR_LEN];
+	char		 host[INET6_ADDRSTRLEN];
+	in_port_t	 port;
+
+	switch (sa->sa_family) {
+	case AF_INET:
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+		    host, sizeof(host));
+		port = ntohs(((const struct sockaddr_in *)sa)->sin_port);
+		if (withport)
+			snprintf(buf, sizeof(buf), "%s:%u", host, port);
+		else
+			strlcpy(buf, host, sizeof(buf));
+		break;
+	case AF_INET6:
+		inet_ntop(AF_INET6,
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr,
+		    host, sizeof(host));
+		port = ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+		if (withport)
+			snprintf(buf, sizeof(buf), "[%s]:%u", host, port);
+		else
+			strlcpy(buf, host, sizeof(buf));
+		break;
+	default:
+		strlcpy(buf, "-", sizeof(buf));
+	}
+	return (buf);
+}
+
+const char *
+proto_str(int proto)
+{
+	return (proto == IPPROTO_TCP ? "tcp" : "udp");
+}
+
+static const struct {
+	const char	*name;
+	int		 value;
+} dscp_names[] = {
+	{ "af11", 10 }, { "af12", 12 }, { "af13", 14 },
+	{ "af21", 18 }, { "af22", 20 }, { "af23", 22 },
+	{ "af31", 26 }, { "af32", 28 }, { "af33", 30 },
+	{ "af41", 34 }, { "af42", 36 }, { "af43", 38 },
+	{ "cs0", 0 }, { "cs1", 8 }, { "cs2", 16 }, { "cs3", 24 },
+	{ "cs4", 32 }, { "cs5", 40 }, { "cs6", 48 }, { "cs7", 56 },
+	{ "ef", 46 }
+};
+
+/* A DSCP name as in pf.conf(5), or -1. */
+int
+dscp_from_name(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(dscp_names); i++)
+		if (strcasecmp(name, dscp_names[i].name) == 0)
+			return (dscp_names[i].value);
+	return (-1);
+}
+
+/* The name of a DSCP value where it has one, else NULL. */
+const char *
+dscp_name(int value)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(dscp_names); i++)
+		if (dscp_names[i].value == value)
+			return (dscp_names[i].name);
+	return (NULL);
+}
+
+const char *
+latch_name(int latch)
+{
+	switch (latch) {
+	case RTP_LATCH_STRICT:
+		return ("strict");
+	case RTP_LATCH_ANY:
+		return ("any");
+	}
+	return ("learn");
+}

@@ -1,0 +1,934 @@
+/*
+ * Copyright (c) 2026 The sipproxd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * sipproxd.conf(5): the grammar and its lexer. Parsing goes on after an
+ * error so that every error is reported, each as "file:line: message".
+ */
+
+%{
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <libgen.h>
+#include <limits.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sipproxd.h"
+#include "log.h"
+
+#define INCLUDE_DEPTH	8
+#define MAXTOKEN	1024
+
+static struct file {
+	TAILQ_ENTRY(file)	 entry;
+	FILE			*stream;
+	char			*name;
+	int			 lineno;
+	int			 errors;
+} *file, *topfile;
+static TAILQ_HEAD(files, file)	 files = TAILQ_HEAD_INITIALIZER(files);
+static int			 nfiles;
+
+struct sym {
+	TAILQ_ENTRY(sym)	 entry;
+	int			 used;
+	int			 persist;
+	char			*nam;
+	char			*val;
+};
+static TAILQ_HEAD(symhead, sym)	 symhead = TAILQ_HEAD_INITIALIZER(symhead);
+
+static struct file	*pushfile(const char *);
+static int		 popfile(void);
+static int		 yyparse(void);
+static int		 yylex(void);
+static int		 yyerror(const char *, ...)
+			    __attribute__((__format__ (printf, 1, 2)));
+static int		 kw_cmp(const void *, const void *);
+static int		 lookup(char *);
+static int		 lgetc(int);
+static int		 lungetc(int);
+static int		 findeol(void);
+static int		 symset(const char *, const char *, int);
+static char		*symget(const char *);
+static int		 host_addr(const char *, struct sockaddr_storage *);
+static int		 listen_add(const char *, long long, int);
+static int		 outside_set(const char *);
+static int		 dscp_value(const char *, long long, int *);
+
+static struct sipproxd_config	*conf;
+static char			*errbuf;
+static size_t			 errlen;
+static int			 seen_outside;
+static int			 errors;
+static int			 lex_errline;
+
+typedef struct {
+	union {
+		long long	 number;
+		char		*string;
+		int		 proto;
+	} v;
+	int lineno;
+} YYSTYPE;
+
+%}
+
+%token	ADDRESS DEJITTER DSCP EXPIRES EXTERNAL INCLUDE LATCH LISTEN ON
+%token	OUTSIDE PORT PORTS REGISTRATION RTP SIP STATE TCP TIMEOUT TO UDP
+%token	ERROR
+%token	<v.string>	STRING
+%token	<v.number>	NUMBER
+%type	<v.number>	port
+%type	<v.proto>	proto
+%%
+
+grammar		: /* empty */
+		| grammar '\n'
+		| grammar include '\n'
+		| grammar varset '\n'
+		| grammar main '\n'
+		| grammar error '\n'		{ yyerrok; }
+		;
+
+include		: INCLUDE STRING {
+			struct file	*nfile;
+
+			if ((nfile = pushfile($2)) == NULL) {
+				free($2);
+				YYERROR;
+			}
+			free($2);
+			file = nfile;
+			lungetc('\n');
+		}
+		;
+
+varset		: STRING '=' STRING {
+			char	*s;
+
+			for (s = $1; *s != '\0'; s++)
+				if (!isalnum((unsigned char)*s) && *s != '_') {
+					yyerror("macro name '%s': only letters, "
+					    "digits and _ allowed", $1);
+					free($1);
+					free($3);
+					YYERROR;
+				}
+			if (symset($1, $3, 0) == -1)
+				fatal("cannot store variable");
+			free($1);
+			free($3);
+		}
+		;
+
+port		: /* empty */		{ $$ = SIP_PORT; }
+		| PORT NUMBER		{
+			if ($2 < 1 || $2 > 65535) {
+				yyerror("port %lld: out of range 1 to 65535",
+				    $2);
+				YYERROR;
+			}
+			$$ = $2;
+		}
+		;
+
+proto		: /* empty */		{ $$ = IPPROTO_UDP; }
+		| UDP			{ $$ = IPPROTO_UDP; }
+		| TCP			{ $$ = IPPROTO_TCP; }
+		;
+
+main		: LISTEN ON STRING port proto {
+			int	 r = listen_add($3, $4, $5);
+
+			free($3);
+			if (r == -1)
+				YYERROR;
+		}
+		| OUTSIDE STRING {
+			int	 r = outside_set($2);
+
+			free($2);
+			if (r == -1)
+				YYERROR;
+		}
+		| EXTERNAL ADDRESS STRING {
+			if (host_addr($3, &conf->external_addr) == -1) {
+				yyerror("external address %s: not an IPv4 or "
+				    "IPv6 address", $3);
+				free($3);
+				YYERROR;
+			}
+			free($3);
+		}
+		| RTP PORTS NUMBER TO NUMBER {
+			if ($3 < 1024 || $3 > 65535 || $5 < 1024 ||
+			    $5 > 65535) {
+				yyerror("rtp ports: out of range 1024 to 65535");
+				YYERROR;
+			}
+			if ($3 % 2 != 0) {
+				yyerror("rtp ports: %lld is odd, must be even",
+				    $3);
+				YYERROR;
+			}
+			if ($5 < $3 + 1) {
+				yyerror("rtp ports: %lld to %lld holds no "
+				    "RTP/RTCP pair", $3, $5);
+				YYERROR;
+			}
+			conf->rtp_port_lo = $3;
+			conf->rtp_port_hi = $5;
+		}
+		| RTP TIMEOUT NUMBER {
+			if ($3 < 10 || $3 > RTP_TIMEOUT_MAX) {
+				yyerror("rtp timeout %lld: out of range 10 to "
+				    "%d", $3, RTP_TIMEOUT_MAX);
+				YYERROR;
+			}
+			conf->rtp_timeout = $3;
+		}
+		| RTP DEJITTER NUMBER {
+			if ($3 < 0 || $3 > RTP_DEJITTER_MAX) {
+				yyerror("rtp dejitter %lld: out of range 0 to "
+				    "%d", $3, RTP_DEJITTER_MAX);
+				YYERROR;
+			}
+			conf->rtp_dejitter = $3;
+		}
+		| RTP LATCH STRING {
+			if (strcmp($3, "learn") == 0)
+				conf->rtp_latch = RTP_LATCH_LEARN;
+			else if (strcmp($3, "strict") == 0)
+				conf->rtp_latch = RTP_LATCH_STRICT;
+			else if (strcmp($3, "any") == 0)
+				conf->rtp_latch = RTP_LATCH_ANY;
+			else {
+				yyerror("rtp latch %s: expected learn, strict "
+				    "or any", $3);
+				free($3);
+				YYERROR;
+			}
+			free($3);
+		}
+		| RTP DSCP STRING {
+			int	 r = dscp_value($3, -1, &conf->rtp_dscp);
+
+			free($3);
+			if (r == -1)
+				YYERROR;
+		}
+		| RTP DSCP NUMBER {
+			if (dscp_value(NULL, $3, &conf->rtp_dscp) == -1)
+				YYERROR;
+		}
+		| SIP DSCP STRING {
+			int	 r = dscp_value($3, -1, &conf->sip_dscp);
+
+			free($3);
+			if (r == -1)
+				YYERROR;
+		}
+		| SIP DSCP NUMBER {
+			if (dscp_value(NULL, $3, &conf->sip_dscp) == -1)
+				YYERROR;
+		}
+		| REGISTRATION EXPIRES NUMBER {
+			if ($3 < 60 || $3 > REG_EXPIRES_MAX) {
+				yyerror("registration expires %lld: out of "
+				    "range 60 to %d", $3, REG_EXPIRES_MAX);
+				YYERROR;
+			}
+			conf->reg_expires = $3;
+		}
+		| REGISTRATION STATE STRING {
+			if ($3[0] != '/') {
+				yyerror("registration state %s: must be an "
+				    "absolute path", $3);
+				free($3);
+				YYERROR;
+			}
+			if (strlcpy(conf->reg_state, $3,
+			    sizeof(conf->reg_state)) >=
+			    sizeof(conf->reg_state)) {
+				yyerror("registration state: path too long");
+				free($3);
+				YYERROR;
+			}
+			free($3);
+		}
+		;
+
+%%
+
+struct keywords {
+	const char	*k_name;
+	int		 k_val;
+};
+
+static int
+yyerror(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[512], line[PATH_MAX + 600];
+
+	/* The lexer reported this line already; yacc's echo adds nothing. */
+	if (lex_errline == yylval.lineno && strcmp(fmt, "syntax error") == 0)
+		return (0);
+	file->errors++;
+	va_start(ap, fmt);
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+		strlcpy(msg, "error", sizeof(msg));
+	va_end(ap);
+	snprintf(line, sizeof(line), "%s:%d: %s", file->name, yylval.lineno,
+	    msg);
+	log_warnx("%s", line);
+	if (errbuf != NULL) {
+		if (errbuf[0] != '\0')
+			strlcat(errbuf, "\n", errlen);
+		strlcat(errbuf, line, errlen);
+	}
+	return (0);
+}
+
+/* An error about the file as a whole, not one line of it. */
+static void
+conferror(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[512], line[PATH_MAX + 600];
+
+	errors++;
+	va_start(ap, fmt);
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+		strlcpy(msg, "error", sizeof(msg));
+	va_end(ap);
+	snprintf(line, sizeof(line), "%s: %s", topfile->name, msg);
+	log_warnx("%s", line);
+	if (errbuf != NULL) {
+		if (errbuf[0] != '\0')
+			strlcat(errbuf, "\n", errlen);
+		strlcat(errbuf, line, errlen);
+	}
+}
+
+static int
+kw_cmp(const void *k, const void *e)
+{
+	return (strcmp(k, ((const struct keywords *)e)->k_name));
+}
+
+static int
+lookup(char *s)
+{
+	/* Sorted, for bsearch(). */
+	static const struct keywords keywords[] = {
+		{ "address",		ADDRESS },
+		{ "dejitter",		DEJITTER },
+		{ "dscp",		DSCP },
+		{ "expires",		EXPIRES },
+		{ "external",		EXTERNAL },
+		{ "include",		INCLUDE },
+		{ "latch",		LATCH },
+		{ "listen",		LISTEN },
+		{ "on",			ON },
+		{ "outside",		OUTSIDE },
+		{ "port",		PORT },
+		{ "ports",		PORTS },
+		{ "registration",	REGISTRATION },
+		{ "rtp",		RTP },
+		{ "sip",		SIP },
+		{ "state",		STATE },
+		{ "tcp",		TCP },
+		{ "timeout",		TIMEOUT },
+		{ "to",			TO },
+		{ "udp",		UDP }
+	};
+	const struct keywords	*p;
+
+	p = bsearch(s, keywords, nitems(keywords), sizeof(keywords[0]),
+	    kw_cmp);
+	return (p != NULL ? p->k_val : STRING);
+}
+
+static int
+lgetc(int quotec)
+{
+	int	 c, next;
+
+	if (quotec) {
+		if ((c = getc(file->stream)) == EOF) {
+			yyerror("reached end of file while parsing a quoted "
+			    "string");
+			if (file == topfile || popfile() == EOF)
+				return (EOF);
+			return (quotec);
+		}
+		return (c);
+	}
+
+	while ((c = getc(file->stream)) == '\\') {
+		next = getc(file->stream);
+		if (next != '\n') {
+			c = next;
+			break;
+		}
+		yylval.lineno = file->lineno;
+		file->lineno++;
+	}
+
+	while (c == EOF) {
+		/* End of an included file: a line break, then go on. */
+		if (file == topfile || popfile() == EOF)
+			return (EOF);
+		c = getc(file->stream);
+	}
+	return (c);
+}
+
+static int
+lungetc(int c)
+{
+	if (c == EOF)
+		return (EOF);
+	return (ungetc(c, file->stream));
+}
+
+static int
+findeol(void)
+{
+	int	 c;
+
+	/* Leave the line break: the parser resynchronises on it. */
+	for (;;) {
+		c = lgetc(0);
+		if (c == '\n') {
+			lungetc(c);
+			break;
+		}
+		if (c == EOF)
+			break;
+	}
+	lex_errline = file->lineno;
+	return (ERROR);
+}
+
+#define allowed_in_string(x) \
+	(isalnum(x) || (ispunct(x) && x != '(' && x != ')' && \
+	x != '{' && x != '}' && x != '<' && x != '>' && \
+	x != '!' && x != '=' && x != '/' && x != '#' && \
+	x != ','))
+
+static int
+yylex(void)
+{
+	char		 buf[MAXTOKEN], *p, *val;
+	int		 quotec, next, c, token;
+	long long	 number;
+	const char	*errstr;
+
+ top:
+	p = buf;
+	while ((c = lgetc(0)) == ' ' || c == '\t')
+		;	/* nothing */
+
+	yylval.lineno = file->lineno;
+	if (c == '#')
+		while ((c = lgetc(0)) != '\n' && c != EOF)
+			;	/* nothing */
+	if (c == '$') {
+		while (1) {
+			if ((c = lgetc(0)) == EOF)
+				return (0);
+			if (p + 1 >= buf + sizeof(buf) - 1) {
+				yyerror("macro name too long");
+				return (findeol());
+			}
+			if (isalnum(c) || c == '_') {
+				*p++ = c;
+				continue;
+			}
+			*p = '\0';
+			lungetc(c);
+			break;
+		}
+		if (p == buf) {
+			yyerror("macro name missing after $");
+			return (findeol());
+		}
+		if ((val = symget(buf)) == NULL) {
+			yyerror("macro '%s' not defined", buf);
+			return (findeol());
+		}
+		/* A macro holding a number is one. */
+		number = strtonum(val, 0, LLONG_MAX, &errstr);
+		if (errstr == NULL) {
+			yylval.v.number = number;
+			return (NUMBER);
+		}
+		if ((yylval.v.string = strdup(val)) == NULL)
+			fatal("yylex: strdup");
+		return (STRING);
+	}
+
+	switch (c) {
+	case '\'':
+	case '"':
+		quotec = c;
+		while (1) {
+			if ((c = lgetc(quotec)) == EOF)
+				return (0);
+			if (c == '\n') {
+				yyerror("unterminated quoted string");
+				file->lineno++;
+				return (ERROR);
+			} else if (c == '\\') {
+				if ((next = lgetc(quotec)) == EOF)
+					return (0);
+				if (next == quotec || next == '\\')
+					c = next;
+				else if (next == '\n') {
+					file->lineno++;
+					continue;
+				} else
+					lungetc(next);
+			} else if (c == quotec) {
+				*p = '\0';
+				break;
+			} else if (c == '\0') {
+				yyerror("NUL byte in quoted string");
+				return (findeol());
+			}
+			if (p + 1 >= buf + sizeof(buf) - 1) {
+				yyerror("string too long");
+				return (findeol());
+			}
+			*p++ = c;
+		}
+		if ((yylval.v.string = strdup(buf)) == NULL)
+			fatal("yylex: strdup");
+		return (STRING);
+	}
+
+#define allowed_to_end_number(x) \
+	(isspace(x) || x == ')' || x ==',' || x == '/' || x == '}' || x == '=')
+
+	if (c == '-' || isdigit(c)) {
+		do {
+			*p++ = c;
+			if ((size_t)(p - buf) >= sizeof(buf)) {
+				yyerror("string too long");
+				return (findeol());
+			}
+		} while ((c = lgetc(0)) != EOF && isdigit(c));
+		lungetc(c);
+		if (p == buf + 1 && buf[0] == '-')
+			goto nodigits;
+		if (c == EOF || allowed_to_end_number(c)) {
+			*p = '\0';
+			yylval.v.number = strtonum(buf, LLONG_MIN, LLONG_MAX,
+			    &errstr);
+			if (errstr != NULL) {
+				yyerror("\"%s\" invalid number: %s", buf,
+				    errstr);
+				return (findeol());
+			}
+			return (NUMBER);
+		} else {
+ nodigits:
+			while (p > buf + 1)
+				lungetc((unsigned char)*--p);
+			c = (unsigned char)*--p;
+			if (c == '-')
+				return (c);
+		}
+	}
+
+	if (isalnum(c) || c == ':' || c == '_' || c == '.' || c == '[') {
+		do {
+			*p++ = c;
+			if ((size_t)(p - buf) >= sizeof(buf)) {
+				yyerror("string too long");
+				return (findeol());
+			}
+		} while ((c = lgetc(0)) != EOF && (allowed_in_string(c)));
+		lungetc(c);
+		*p = '\0';
+		if ((token = lookup(buf)) == STRING)
+			if ((yylval.v.string = strdup(buf)) == NULL)
+				fatal("yylex: strdup");
+		return (token);
+	}
+	if (c == '\n') {
+		yylval.lineno = file->lineno;
+		file->lineno++;
+	}
+	if (c == EOF)
+		return (0);
+	if (c == '\r')
+		goto top;
+	return (c);
+}
+
+/*
+ * Open a file to parse: the top file as given, an include relative to the
+ * including file's directory. Depth is bounded, so is the loop it guards.
+ */
+static struct file *
+pushfile(const char *name)
+{
+	struct file	*nfile;
+	char		 path[PATH_MAX], dir[PATH_MAX];
+
+	if (nfiles >= INCLUDE_DEPTH) {
+		yyerror("include %s: nested deeper than %d", name,
+		    INCLUDE_DEPTH);
+		return (NULL);
+	}
+	if (name[0] != '/' && file != NULL) {
+		strlcpy(dir, file->name, sizeof(dir));
+		if (snprintf(path, sizeof(path), "%s/%s", dirname(dir),
+		    name) >= (int)sizeof(path)) {
+			yyerror("include %s: path too long", name);
+			return (NULL);
+		}
+	} else if (strlcpy(path, name, sizeof(path)) >= sizeof(path)) {
+		if (file != NULL)
+			yyerror("include %s: path too long", name);
+		return (NULL);
+	}
+
+	if ((nfile = calloc(1, sizeof(struct file))) == NULL ||
+	    (nfile->name = strdup(path)) == NULL)
+		fatal(NULL);
+	if ((nfile->stream = fopen(nfile->name, "r")) == NULL) {
+		if (file != NULL)
+			yyerror("include: %s: %s", nfile->name,
+			    strerror(errno));
+		else
+			log_warn("%s", nfile->name);
+		free(nfile->name);
+		free(nfile);
+		return (NULL);
+	}
+	nfile->lineno = 1;
+	TAILQ_INSERT_TAIL(&files, nfile, entry);
+	nfiles++;
+	return (nfile);
+}
+
+static int
+popfile(void)
+{
+	struct file	*prev;
+
+	if ((prev = TAILQ_PREV(file, files, entry)) != NULL)
+		prev->errors += file->errors;
+
+	TAILQ_REMOVE(&files, file, entry);
+	fclose(file->stream);
+	free(file->name);
+	free(file);
+	file = prev;
+	nfiles--;
+	return (file ? 0 : EOF);
+}
+
+struct sipproxd_config *
+parse_config(const char *filename, char *ebuf, size_t elen)
+{
+	struct sym	*sym, *next;
+
+	errbuf = ebuf;
+	errlen = elen;
+	if (errbuf != NULL && errlen > 0)
+		errbuf[0] = '\0';
+	errors = 0;
+	seen_outside = 0;
+	lex_errline = 0;
+
+	if ((conf = config_new()) == NULL)
+		fatal(NULL);
+	file = NULL;
+	if ((file = pushfile(filename)) == NULL) {
+		if (errbuf != NULL)
+			snprintf(errbuf, errlen, "%s: %s", filename,
+			    strerror(errno));
+		config_free(conf);
+		return (NULL);
+	}
+	topfile = file;
+
+	yyparse();
+	errors += file->errors;
+	popfile();
+
+	if (errors == 0 && TAILQ_EMPTY(&conf->listeners)) {
+		topfile = &(struct file){ .name = (char *)filename };
+		conferror("no listen on given");
+	}
+	if (errors == 0 && !seen_outside) {
+		topfile = &(struct file){ .name = (char *)filename };
+		conferror("no outside interface or address given");
+	}
+
+	/* Macros of this file go; those from -D stay for the next parse. */
+	TAILQ_FOREACH_SAFE(sym, &symhead, entry, next) {
+		if (sym->persist)
+			continue;
+		TAILQ_REMOVE(&symhead, sym, entry);
+		free(sym->nam);
+		free(sym->val);
+		free(sym);
+	}
+
+	if (errors) {
+		config_free(conf);
+		conf = NULL;
+	}
+	return (conf);
+}
+
+static int
+symset(const char *nam, const char *val, int persist)
+{
+	struct sym	*sym;
+
+	TAILQ_FOREACH(sym, &symhead, entry) {
+		if (strcmp(nam, sym->nam) == 0)
+			break;
+	}
+	if (sym != NULL) {
+		if (sym->persist == 1)
+			return (0);
+		TAILQ_REMOVE(&symhead, sym, entry);
+		free(sym->nam);
+		free(sym->val);
+		free(sym);
+	}
+	if ((sym = calloc(1, sizeof(*sym))) == NULL)
+		return (-1);
+	sym->nam = strdup(nam);
+	sym->val = strdup(val);
+	if (sym->nam == NULL || sym->val == NULL) {
+		free(sym->nam);
+		free(sym->val);
+		free(sym);
+		return (-1);
+	}
+	sym->persist = persist;
+	TAILQ_INSERT_TAIL(&symhead, sym, entry);
+	return (0);
+}
+
+int
+cmdline_symset(char *s)
+{
+	char	*sym, *val;
+	int	 ret;
+
+	if ((val = strrchr(s, '=')) == NULL || val == s)
+		return (-1);
+	if ((sym = strndup(s, val - s)) == NULL)
+		fatal("%s: strndup", __func__);
+	ret = symset(sym, val + 1, 1);
+	free(sym);
+	return (ret);
+}
+
+static char *
+symget(const char *nam)
+{
+	struct sym	*sym;
+
+	TAILQ_FOREACH(sym, &symhead, entry) {
+		if (strcmp(nam, sym->nam) == 0) {
+			sym->used = 1;
+			return (sym->val);
+		}
+	}
+	return (NULL);
+}
+
+/* A numeric IPv4 or IPv6 address, never a name: no DNS in the parent. */
+static int
+host_addr(const char *s, struct sockaddr_storage *ss)
+{
+	struct addrinfo	 hints, *res;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = AI_NUMERICHOST;
+	if (getaddrinfo(s, NULL, &hints, &res) != 0)
+		return (-1);
+	memset(ss, 0, sizeof(*ss));
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	return (0);
+}
+
+static void
+sa_set_port(struct sockaddr_storage *ss, in_port_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
+
+static int
+listen_one(const char *name, const struct sockaddr *sa, in_port_t port,
+    int proto)
+{
+	struct listener	*l;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		fatal(NULL);
+	memcpy(&l->ss, sa, sa->sa_family == AF_INET ?
+	    sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
+	sa_set_port(&l->ss, port);
+	strlcpy(l->name, name, sizeof(l->name));
+	l->proto = proto;
+	l->fd = -1;
+	if (listener_find(&conf->listeners, l) != NULL) {
+		yyerror("listen on %s port %u %s: duplicate",
+		    addr_str((struct sockaddr *)&l->ss, 0), port,
+		    proto_str(proto));
+		free(l);
+		return (-1);
+	}
+	TAILQ_INSERT_TAIL(&conf->listeners, l, entry);
+	return (0);
+}
+
+/* An address, or every address of an interface but IPv6 link-local. */
+static int
+listen_add(const char *name, long long port, int proto)
+{
+	struct sockaddr_storage	 ss;
+	struct ifaddrs		*ifap, *ifa;
+	int			 found = 0, ret = 0;
+
+	if (strlen(name) >= NAME_LEN) {
+		yyerror("listen on %s: name too long", name);
+		return (-1);
+	}
+	if (host_addr(name, &ss) == 0)
+		return (listen_one(name, (struct sockaddr *)&ss, port, proto));
+
+	if (getifaddrs(&ifap) == -1)
+		fatal("getifaddrs");
+	for (ifa = ifap; ifa != NULL; ifa = ifa->ifa_next) {
+		if (strcmp(ifa->ifa_name, name) != 0 || ifa->ifa_addr == NULL)
+			continue;
+		if (ifa->ifa_addr->sa_family != AF_INET &&
+		    ifa->ifa_addr->sa_family != AF_INET6)
+			continue;
+		if (ifa->ifa_addr->sa_family == AF_INET6 &&
+		    IN6_IS_ADDR_LINKLOCAL(&((struct sockaddr_in6 *)
+		    ifa->ifa_addr)->sin6_addr))
+			continue;
+		found = 1;
+		if (listen_one(name, ifa->ifa_addr, port, proto) == -1)
+			ret = -1;
+	}
+	freeifaddrs(ifap);
+	if (!found) {
+		yyerror("listen on %s: unknown interface or address", name);
+		return (-1);
+	}
+	return (ret);
+}
+
+/* The outside: an address, or an interface's first IPv4 (else IPv6). */
+static int
+outside_set(const char *name)
+{
+	struct ifaddrs	*ifap, *ifa;
+	int		 found = 0;
+
+	if (seen_outside++) {
+		yyerror("outside given twice");
+		return (-1);
+	}
+	if (strlcpy(conf->outside_name, name, sizeof(conf->outside_name)) >=
+	    sizeof(conf->outside_name)) {
+		yyerror("outside %s: name too long", name);
+		return (-1);
+	}
+	if (host_addr(name, &conf->outside_addr) == 0)
+		return (0);
+
+	if (getifaddrs(&ifap) == -1)
+		fatal("getifaddrs");
+	for (ifa = ifap; ifa != NULL; ifa = ifa->ifa_next) {
+		if (strcmp(ifa->ifa_name, name) != 0 || ifa->ifa_addr == NULL)
+			continue;
+		if (ifa->ifa_addr->sa_family == AF_INET) {
+			memcpy(&conf->outside_addr, ifa->ifa_addr,
+			    sizeof(struct sockaddr_in));
+			found = 1;
+			break;
+		}
+		if (!found && ifa->ifa_addr->sa_family == AF_INET6 &&
+		    !IN6_IS_ADDR_LINKLOCAL(&((struct sockaddr_in6 *)
+		    ifa->ifa_addr)->sin6_addr)) {
+			memcpy(&conf->outside_addr, ifa->ifa_addr,
+			    sizeof(struct sockaddr_in6));
+			found = 1;
+		}
+	}
+	freeifaddrs(ifap);
+	if (!found) {
+		yyerror("outside %s: unknown interface or address", name);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+dscp_value(const char *name, long long n, int *out)
+{
+	int	 v;
+
+	if (name != NULL) {
+		if ((v = dscp_from_name(name)) == -1) {
+			yyerror("dscp %s: unknown, expected a name like ef "
+			    "or af41, or a number 0 to 63", name);
+			return (-1);
+		}
+	} else if (n < 0 || n > 63) {
+		yyerror("dscp %lld: out of range 0 to 63", n);
+		return (-1);
+	} else
+		v = n;
+	*out = v;
+	return (0);
+}

@@ -1,0 +1,67 @@
+/*
+ * Copyright (c) 2026 The sipproxd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * `sipproxd -nv`: the configuration in canonical form, every value
+ * explicit, such that parsing the output gives the same configuration.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <stdio.h>
+
+#include "sipproxd.h"
+
+static void
+print_dscp(const char *what, int dscp)
+{
+	const char	*name;
+
+	if ((name = dscp_name(dscp)) != NULL)
+		printf("%s dscp %s\n", what, name);
+	else
+		printf("%s dscp %d\n", what, dscp);
+}
+
+void
+print_config(struct sipproxd_config *conf)
+{
+	struct listener	*l;
+	in_port_t	 port;
+
+	TAILQ_FOREACH(l, &conf->listeners, entry) {
+		port = l->ss.ss_family == AF_INET ?
+		    ntohs(((struct sockaddr_in *)&l->ss)->sin_port) :
+		    ntohs(((struct sockaddr_in6 *)&l->ss)->sin6_port);
+		printf("listen on %s port %u %s\n",
+		    addr_str((struct sockaddr *)&l->ss, 0), port,
+		    proto_str(l->proto));
+	}
+	printf("outside %s\n", conf->outside_name);
+	if (conf->external_addr.ss_family != AF_UNSPEC)
+		printf("external address %s\n",
+		    addr_str((struct sockaddr *)&conf->external_addr, 0));
+	print_dscp("sip", conf->sip_dscp);
+	printf("rtp ports %u to %u\n", conf->rtp_port_lo, conf->rtp_port_hi);
+	printf("rtp timeout %u\n", conf->rtp_timeout);
+	printf("rtp latch %s\n", latch_name(conf->rtp_latch));
+	printf("rtp dejitter %u\n", conf->rtp_dejitter);
+	print_dscp("rtp", conf->rtp_dscp);
+	printf("registration expires %u\n", conf->reg_expires);
+	if (conf->reg_state[0] != '\0')
+		printf("registration state \"%s\"\n", conf->reg_state);
+}
