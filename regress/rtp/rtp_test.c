@@ -324,13 +324,14 @@ relay_tos(int port)
 #endif
 }
 
+/* What `sipctl -j show [what]` says, tested with a jq filter. */
 static int
-sipctl_json(const char *filter)
+sipctl_json(const char *what, const char *filter)
 {
 	char	 cmd[1024];
 
-	snprintf(cmd, sizeof(cmd), "%s -j -s %s show rtp | jq -e '%s' "
-	    "> /dev/null", sipctl, sockpath, filter);
+	snprintf(cmd, sizeof(cmd), "%s -j -s %s show %s | jq -e '%s' "
+	    "> /dev/null", sipctl, sockpath, what, filter);
 	return (system(cmd) == 0);
 }
 
@@ -390,7 +391,7 @@ test_basic(void)
 	snprintf(filter, sizeof(filter), ".streams[] | select(.id == 1) | "
 	    ".inside.packets == 11 and .outside.packets == 11 and "
 	    ".outside.dropped == 5 and .inside.port == %d", port);
-	check(sipctl_json(filter), "sipctl -j show rtp agrees");
+	check(sipctl_json("rtp", filter), "sipctl -j show rtp agrees");
 
 	check(relay_tos(port) == RTP_DSCP << 2,
 	    "dscp EF on the relay sockets");
@@ -408,11 +409,12 @@ test_basic(void)
 	check(recv_count(far, 300) == 0,
 	    "latching: once latched, other ports are dropped");
 
-	/* Loss from sequence gaps. */
-	for (i = 10; i < 20; i += 2)
-		send_rtp(latecomer, INSIDE, port, i, i * 160, 172);
+	/* Loss from sequence gaps: 3, 6 and 9 never sent. */
+	for (i = 2; i < 12; i++)
+		if (i % 3 != 0)
+			send_rtp(latecomer, INSIDE, port, i, i * 160, 172);
 	recv_count(far, 200);
-	check(stream_show(2, &cs) && cs.inside.lost == 4,
+	check(stream_show(2, &cs) && cs.inside.lost == 3,
 	    "show rtp: loss from sequence gaps");
 
 	/* The pool: 10 ports, 5 streams; the sixth is refused. */
@@ -437,8 +439,10 @@ test_timeout(void)
 	type = ctl_wait(1, IMSG_RTP_TIMEOUT, IMSG_RTP_TIMEOUT, NULL, 0,
 	    15000);
 	check(type == IMSG_RTP_TIMEOUT, "idle stream times out");
-	check(stream_open(2, 30000, 30002) == port,
-	    "timed out stream's ports reused");
+	check(sipctl_json("", ".rtp.streams == 0 and .rtp.ports_free == 10"),
+	    "timed out stream's ports back in the pool");
+	check(sipctl_json("stats", ".rtp.streams_timedout == 1"),
+	    "show stats counts the timeout");
 }
 
 /*
@@ -462,8 +466,9 @@ test_dejitter(int delay_ms)
 	srandom(42);
 	start = now_us();
 	for (i = 0; i < 50; i++) {
-		/* Every packet 0 to 30 ms late, in order. */
-		int64_t	 due = start + i * 20000 + (random() % 30000);
+		/* On time at first, then each 0 to 30 ms late, in order. */
+		int64_t	 due = start + i * 20000 +
+		    (i < 5 ? 0 : random() % 30000);
 
 		while (now_us() < due) {
 			len = recv_wait(far, buf, sizeof(buf), 1, NULL);
@@ -484,10 +489,14 @@ test_dejitter(int delay_ms)
 	}
 	check(n == 50, "dejitter: every packet arrives");
 
-	/* Deviation from the timestamp clock: in and out. */
-	inmin = inmax = sent[0] - start;
-	mindev = maxdev = got[0] - start;
-	for (i = 1; i < 50; i++) {
+	/*
+	 * Deviation from the timestamp clock, in and out. The buffer learns
+	 * the fastest transit from what it sees (the first packets here):
+	 * judge it from the 10th packet on.
+	 */
+	inmin = inmax = sent[10] - start - 10 * 20000;
+	mindev = maxdev = got[10] - start - 10 * 20000;
+	for (i = 11; i < 50; i++) {
 		dev = sent[i] - start - i * 20000;
 		if (dev < inmin)
 			inmin = dev;
@@ -503,8 +512,9 @@ test_dejitter(int delay_ms)
 	    "%lld us, added delay %lld to %lld us\n", delay_ms,
 	    (long long)(inmax - inmin), (long long)(maxdev - mindev),
 	    (long long)mindev, (long long)maxdev);
-	check(maxdev - mindev < 4000,
-	    "dejitter: output follows the timestamps within 4 ms");
+	/* Tolerance: timer and scheduling granularity on a loaded box. */
+	check(maxdev - mindev < 8000 && maxdev - mindev < (inmax - inmin) / 3,
+	    "dejitter: output follows the timestamps within 8 ms");
 	check(maxdev < (delay_ms + 30) * 1000LL,
 	    "dejitter: delayed by at most the configured time");
 }
