@@ -1,0 +1,738 @@
+/*
+ * Copyright (c) 2026 The sipproxd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The Linux sandbox: pledge(2)-like promise words mapped onto
+ * PR_SET_NO_NEW_PRIVS, resource limits, Landlock (the file system, where
+ * the kernel has it) and a seccomp-BPF allowlist built with libseccomp.
+ *
+ * Promise words and what they allow (anything else kills the process):
+ *   stdio   memory without PROT_EXEC, time, I/O and sendmsg/recvmsg on
+ *	     fds already open, epoll/poll/select, signal handling, close,
+ *	     fcntl, dup, fstat, lseek, get*id, getrandom, exit, futex,
+ *	     shutdown, getsockname/getpeername/getsockopt, pipe2,
+ *	     socketpair(AF_UNIX), uname, sched_yield, ioctl FIONREAD/FIONBIO,
+ *	     tgkill on the own process (abort(3))
+ *   rpath   open read-only, stat, readlink, access, getdents, getcwd
+ *   wpath   open write-only (read-write also needs rpath), O_TRUNC,
+ *	     ftruncate, fsync, fdatasync
+ *   cpath   O_CREAT (with the access mode's own word), unlink, rename,
+ *	     mkdir, rmdir, fchmod, umask
+ *   inet    socket(AF_INET/AF_INET6, SOCK_STREAM/SOCK_DGRAM, TCP/UDP or
+ *	     0), bind, connect, listen, accept, setsockopt, recvmmsg/sendmmsg
+ *   unix    socket(AF_UNIX, stream/dgram/seqpacket), bind, connect,
+ *	     listen, accept, setsockopt
+ *   dns     the inet sockets, connect, setsockopt, recvmmsg/sendmmsg
+ *   route   socket(AF_NETLINK, raw/dgram, NETLINK_ROUTE), bind
+ *	     (getifaddrs(3))
+ *   recvfd, sendfd  nothing more: seccomp cannot see SCM_RIGHTS
+ *   proc    kill, wait4, waitid
+ *   exec    execve
+ *
+ * Harmless library probes fail with an error instead of killing:
+ * sched_getaffinity, sysinfo, getrlimit/prlimit64 (EACCES), ioctl TCGETS
+ * (ENOTTY, so isatty(3) says no) and, without "unix",
+ * socket(AF_UNIX, SOCK_DGRAM) (EACCES: syslog(3) reconnecting).
+ *
+ * Sanitizer builds also allow readlink(2) and let the raw open(2) (not
+ * openat) fail, so that a report is written instead of a SIGSYS.
+ *
+ * Landlock handles every file system right the kernel's ABI knows, and
+ * each sandbox_unveil() path gets one path-beneath rule: "r" read file
+ * and directory, "w" write and truncate, "c" create and remove files,
+ * directories and sockets (on a directory only), "x" execute. No path, no
+ * file system. ABI 6 adds the abstract unix socket scope.
+ *
+ * A process that does not promise "proc" is a child: it gets
+ * RLIMIT_NPROC 0, RLIMIT_FSIZE 0 (unless stderr is a regular file, as
+ * with a redirected foreground daemon) and the Landlock signal scope.
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE		/* REG_RAX for the debug handler */
+#endif
+
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <linux/landlock.h>
+#include <linux/netlink.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "log.h"
+
+/* The installed linux/landlock.h may predate these (ABI 3 to 6). */
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE		(1ULL << 14)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LANDLOCK_ACCESS_FS_IOCTL_DEV		(1ULL << 15)
+#endif
+#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET	(1ULL << 0)
+#endif
+#ifndef LANDLOCK_SCOPE_SIGNAL
+#define LANDLOCK_SCOPE_SIGNAL			(1ULL << 1)
+#endif
+
+/* The ruleset attribute as of ABI 6; older kernels accept zero tails. */
+struct sandbox_ll_attr {
+	uint64_t	 handled_access_fs;
+	uint64_t	 handled_access_net;
+	uint64_t	 scoped;
+};
+
+#define LL_FS_READ	(LANDLOCK_ACCESS_FS_READ_FILE | \
+			    LANDLOCK_ACCESS_FS_READ_DIR)
+#define LL_FS_WRITE	(LANDLOCK_ACCESS_FS_WRITE_FILE | \
+			    LANDLOCK_ACCESS_FS_TRUNCATE)
+#define LL_FS_CREATE	(LANDLOCK_ACCESS_FS_MAKE_REG | \
+			    LANDLOCK_ACCESS_FS_REMOVE_FILE | \
+			    LANDLOCK_ACCESS_FS_MAKE_SOCK | \
+			    LANDLOCK_ACCESS_FS_MAKE_DIR | \
+			    LANDLOCK_ACCESS_FS_REMOVE_DIR | \
+			    LANDLOCK_ACCESS_FS_REFER)
+/* The only rights a rule on a non-directory may carry. */
+#define LL_FS_FILE	(LANDLOCK_ACCESS_FS_EXECUTE | \
+			    LANDLOCK_ACCESS_FS_WRITE_FILE | \
+			    LANDLOCK_ACCESS_FS_READ_FILE | \
+			    LANDLOCK_ACCESS_FS_TRUNCATE | \
+			    LANDLOCK_ACCESS_FS_IOCTL_DEV)
+
+/*
+ * An int argument: the kernel uses the low 32 bits only, so compare just
+ * those (the upper half of the register is not defined for an int).
+ */
+#define ARG_INT(n, v)	SCMP_CMP((n), SCMP_CMP_MASKED_EQ, 0xffffffffULL, \
+			    (v))
+#define ARG_EQ(n, v)	SCMP_CMP((n), SCMP_CMP_EQ, (v), 0)
+
+#define SANDBOX_MAXPATHS	16
+
+#define UNVEIL_R	0x01
+#define UNVEIL_W	0x02
+#define UNVEIL_C	0x04
+#define UNVEIL_X	0x08
+
+struct sandbox_path {
+	char		 path[PATH_MAX];
+	unsigned int	 perms;
+};
+
+static struct sandbox_path	 sandbox_paths[SANDBOX_MAXPATHS];
+static size_t			 sandbox_npaths;
+static int			 sandbox_entered;
+
+#define P_STDIO		0x0001
+#define P_RPATH		0x0002
+#define P_WPATH		0x0004
+#define P_CPATH		0x0008
+#define P_INET		0x0010
+#define P_UNIX		0x0020
+#define P_DNS		0x0040
+#define P_ROUTE		0x0080
+#define P_RECVFD	0x0100
+#define P_SENDFD	0x0200
+#define P_PROC		0x0400
+#define P_EXEC		0x0800
+
+static const struct {
+	const char	*word;
+	unsigned int	 bit;
+} sandbox_words[] = {
+	{ "stdio",	P_STDIO },
+	{ "rpath",	P_RPATH },
+	{ "wpath",	P_WPATH },
+	{ "cpath",	P_CPATH },
+	{ "inet",	P_INET },
+	{ "unix",	P_UNIX },
+	{ "dns",	P_DNS },
+	{ "route",	P_ROUTE },
+	{ "recvfd",	P_RECVFD },
+	{ "sendfd",	P_SENDFD },
+	{ "proc",	P_PROC },
+	{ "exec",	P_EXEC },
+};
+
+/*
+ * System calls allowed without argument checks, per promise. Names are
+ * resolved by libseccomp; one the native architecture lacks is skipped,
+ * a misspelt one is fatal.
+ */
+static const char *const sc_stdio[] = {
+	"brk", "munmap", "mremap", "madvise",
+	"clock_gettime", "clock_getres", "gettimeofday", "nanosleep",
+	"clock_nanosleep",
+	"read", "write", "readv", "writev", "pread64", "pwrite64",
+	"preadv", "pwritev",
+	"recvfrom", "recvmsg", "sendmsg", "sendto",
+	"epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait",
+	"epoll_pwait2", "poll", "ppoll", "select", "pselect6",
+	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack",
+	"close", "close_range", "fcntl", "dup", "dup2", "dup3", "fstat",
+	"lseek",
+	"getpid", "gettid", "getppid", "getuid", "geteuid", "getgid",
+	"getegid", "getresuid", "getresgid", "getgroups",
+	"getrandom", "exit", "exit_group", "futex", "restart_syscall",
+	"rseq", "set_robust_list", "sched_yield",
+	"shutdown", "getsockname", "getpeername", "getsockopt", "pipe2",
+	"uname",
+	NULL
+};
+static const char *const sc_rpath[] = {
+	"newfstatat", "statx", "stat", "lstat", "readlink", "readlinkat",
+	"access", "faccessat", "faccessat2", "getdents64", "getcwd",
+	NULL
+};
+static const char *const sc_wpath[] = {
+	"ftruncate", "fsync", "fdatasync",
+	NULL
+};
+static const char *const sc_cpath[] = {
+	"unlink", "unlinkat", "rename", "renameat", "renameat2", "mkdir",
+	"mkdirat", "rmdir", "fchmod", "umask",
+	NULL
+};
+static const char *const sc_inet[] = {
+	"bind", "connect", "listen", "accept", "accept4", "setsockopt",
+	"recvmmsg", "sendmmsg",
+	NULL
+};
+static const char *const sc_unix[] = {
+	"bind", "connect", "listen", "accept", "accept4", "setsockopt",
+	NULL
+};
+static const char *const sc_dns[] = {
+	"connect", "setsockopt", "recvmmsg", "sendmmsg",
+	NULL
+};
+static const char *const sc_route[] = {
+	"bind",
+	NULL
+};
+static const char *const sc_proc[] = {
+	"kill", "wait4", "waitid",
+	NULL
+};
+static const char *const sc_exec[] = {
+	"execve",
+	NULL
+};
+/* Library probes that may fail politely, whatever was promised. */
+static const char *const sc_soft[] = {
+	"sched_getaffinity", "sysinfo", "getrlimit", "prlimit64",
+	NULL
+};
+#if defined(__SANITIZE_ADDRESS__)
+#define SANDBOX_SANITIZER	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANDBOX_SANITIZER	1
+#endif
+#endif
+#ifdef SANDBOX_SANITIZER
+/* What the sanitizer runtime needs to write its report. */
+static const char *const sc_sanitizer[] = {
+	"readlink", "readlinkat",
+	NULL
+};
+#endif
+
+static const struct {
+	unsigned int		 bit;
+	const char *const	*calls;
+} sandbox_tables[] = {
+	{ P_STDIO,	sc_stdio },
+	{ P_RPATH,	sc_rpath },
+	{ P_WPATH,	sc_wpath },
+	{ P_CPATH,	sc_cpath },
+	{ P_INET,	sc_inet },
+	{ P_UNIX,	sc_unix },
+	{ P_DNS,	sc_dns },
+	{ P_ROUTE,	sc_route },
+	{ P_PROC,	sc_proc },
+	{ P_EXEC,	sc_exec },
+};
+
+static unsigned int	sandbox_parse(const char *);
+static void		sandbox_rlimits(void);
+static void		sandbox_landlock(unsigned int);
+static void		sandbox_seccomp(unsigned int);
+static void		sandbox_rule(scmp_filter_ctx, uint32_t, const char *,
+			    unsigned int, const struct scmp_arg_cmp *);
+static void		sandbox_rules_mem(scmp_filter_ctx);
+static void		sandbox_rules_open(scmp_filter_ctx, unsigned int);
+static void		sandbox_rules_socket(scmp_filter_ctx, unsigned int);
+static void		sandbox_rules_misc(scmp_filter_ctx, unsigned int);
+static void		sandbox_sigsys(int, siginfo_t *, void *);
+
+void
+sandbox_unveil(const char *path, const char *perms)
+{
+	struct sandbox_path	*sp;
+	const char		*p;
+
+	if (sandbox_entered)
+		fatalx("sandbox: unveil %s after entering", path);
+	if (sandbox_npaths >= SANDBOX_MAXPATHS)
+		fatalx("sandbox: too many unveiled paths");
+	sp = &sandbox_paths[sandbox_npaths];
+	if (strlcpy(sp->path, path, sizeof(sp->path)) >= sizeof(sp->path))
+		fatalx("sandbox: unveil path too long: %s", path);
+	sp->perms = 0;
+	for (p = perms; *p != '\0'; p++) {
+		switch (*p) {
+		case 'r':
+			sp->perms |= UNVEIL_R;
+			break;
+		case 'w':
+			sp->perms |= UNVEIL_W;
+			break;
+		case 'c':
+			sp->perms |= UNVEIL_C;
+			break;
+		case 'x':
+			sp->perms |= UNVEIL_X;
+			break;
+		default:
+			fatalx("sandbox: bad unveil permissions \"%s\" for %s",
+			    perms, path);
+		}
+	}
+	sandbox_npaths++;
+}
+
+void
+sandbox_enter(const char *promises)
+{
+	unsigned int	 set;
+
+	if (sandbox_entered)
+		fatalx("sandbox: entered twice");
+	sandbox_entered = 1;
+
+	set = sandbox_parse(promises);
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		fatal("sandbox: PR_SET_NO_NEW_PRIVS");
+	if ((set & P_PROC) == 0)
+		sandbox_rlimits();
+	sandbox_landlock(set);
+	sandbox_seccomp(set);
+}
+
+/* Every word must be known: a typo must not silently widen a sandbox. */
+static unsigned int
+sandbox_parse(const char *promises)
+{
+	const char	*p;
+	size_t		 len, i;
+	unsigned int	 set = 0;
+
+	for (p = promises; *p != '\0'; p += len) {
+		p += strspn(p, " ");
+		if ((len = strcspn(p, " ")) == 0)
+			break;
+		for (i = 0; i < nitems(sandbox_words); i++) {
+			if (strlen(sandbox_words[i].word) == len &&
+			    strncmp(sandbox_words[i].word, p, len) == 0)
+				break;
+		}
+		if (i == nitems(sandbox_words))
+			fatalx("sandbox: unknown promise %.*s", (int)len, p);
+		set |= sandbox_words[i].bit;
+	}
+	return (set);
+}
+
+/* A child forks nothing and writes no file. */
+static void
+sandbox_rlimits(void)
+{
+	struct rlimit	 rl;
+	struct stat	 sb;
+
+	rl.rlim_cur = rl.rlim_max = 0;
+	if (setrlimit(RLIMIT_NPROC, &rl) == -1)
+		fatal("sandbox: setrlimit RLIMIT_NPROC");
+	/* A foreground daemon's stderr may be a file: keep logging. */
+	if (fstat(STDERR_FILENO, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		log_debug("sandbox: stderr is a file, RLIMIT_FSIZE unchanged");
+		return;
+	}
+	if (setrlimit(RLIMIT_FSIZE, &rl) == -1)
+		fatal("sandbox: setrlimit RLIMIT_FSIZE");
+}
+
+static void
+sandbox_landlock(unsigned int set)
+{
+	struct sandbox_ll_attr			 attr;
+	struct landlock_path_beneath_attr	 pb;
+	struct sandbox_path			*sp;
+	struct stat				 sb;
+	size_t					 i;
+	long					 abi;
+	int					 rfd, fd;
+
+	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 1) {
+		log_debug("sandbox: landlock not available: %s",
+		    strerror(errno));
+		return;
+	}
+
+	memset(&attr, 0, sizeof(attr));
+	/* ABI 1: execute .. make_sym, every right below REFER. */
+	attr.handled_access_fs = LANDLOCK_ACCESS_FS_REFER - 1;
+	if (abi >= 2)
+		attr.handled_access_fs |= LANDLOCK_ACCESS_FS_REFER;
+	if (abi >= 3)
+		attr.handled_access_fs |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	if (abi >= 5)
+		attr.handled_access_fs |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	/*
+	 * TCP bind and connect stay unhandled: the processes open sockets
+	 * after setup, and seccomp fences the socket types.
+	 */
+	if (abi >= 6) {
+		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
+		/* The parent signals its children, outside its domain. */
+		if ((set & P_PROC) == 0)
+			attr.scoped |= LANDLOCK_SCOPE_SIGNAL;
+	}
+
+	rfd = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	if (rfd == -1)
+		fatal("sandbox: landlock_create_ruleset");
+
+	for (i = 0; i < sandbox_npaths; i++) {
+		sp = &sandbox_paths[i];
+		if ((fd = open(sp->path, O_PATH | O_CLOEXEC)) == -1) {
+			if (errno == ENOENT) {
+				log_debug("sandbox: %s does not exist, "
+				    "skipped", sp->path);
+				continue;
+			}
+			fatal("sandbox: open %s", sp->path);
+		}
+		if (fstat(fd, &sb) == -1)
+			fatal("sandbox: fstat %s", sp->path);
+
+		memset(&pb, 0, sizeof(pb));
+		pb.parent_fd = fd;
+		if (sp->perms & UNVEIL_R)
+			pb.allowed_access |= LL_FS_READ;
+		if (sp->perms & UNVEIL_W)
+			pb.allowed_access |= LL_FS_WRITE;
+		if (sp->perms & UNVEIL_C)
+			pb.allowed_access |= LL_FS_CREATE;
+		if (sp->perms & UNVEIL_X)
+			pb.allowed_access |= LANDLOCK_ACCESS_FS_EXECUTE;
+		/* Creating and removing are rights on the directory. */
+		if (!S_ISDIR(sb.st_mode))
+			pb.allowed_access &= LL_FS_FILE;
+		pb.allowed_access &= attr.handled_access_fs;
+		if (pb.allowed_access != 0 &&
+		    syscall(SYS_landlock_add_rule, rfd,
+		    LANDLOCK_RULE_PATH_BENEATH, &pb, 0) == -1)
+			fatal("sandbox: landlock_add_rule %s", sp->path);
+		close(fd);
+	}
+
+	if (syscall(SYS_landlock_restrict_self, rfd, 0) == -1)
+		fatal("sandbox: landlock_restrict_self");
+	close(rfd);
+	log_debug("sandbox: landlock ABI %ld, %zu paths", abi,
+	    sandbox_npaths);
+}
+
+static void
+sandbox_seccomp(unsigned int set)
+{
+	scmp_filter_ctx		 ctx;
+	struct sigaction	 sa;
+	const char *const	*c;
+	const char		*dbg;
+	uint32_t		 action = SCMP_ACT_KILL_PROCESS;
+	size_t			 i;
+	int			 rc;
+
+	if ((dbg = getenv("SANDBOX_DEBUG")) != NULL && strcmp(dbg, "1") == 0) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = sandbox_sigsys;
+		sa.sa_flags = SA_SIGINFO;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGSYS, &sa, NULL) == -1)
+			fatal("sandbox: sigaction SIGSYS");
+		action = SCMP_ACT_TRAP;
+		log_info("sandbox: debug mode, forbidden calls are logged");
+	}
+
+	if ((ctx = seccomp_init(action)) == NULL)
+		fatalx("sandbox: seccomp_init failed");
+	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+	    SCMP_ACT_KILL_PROCESS)) < 0 ||
+	    (rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) < 0) {
+		errno = -rc;
+		fatal("sandbox: seccomp_attr_set");
+	}
+
+	for (i = 0; i < nitems(sandbox_tables); i++) {
+		if ((set & sandbox_tables[i].bit) == 0)
+			continue;
+		for (c = sandbox_tables[i].calls; *c != NULL; c++)
+			sandbox_rule(ctx, SCMP_ACT_ALLOW, *c, 0, NULL);
+	}
+	if (set & P_STDIO)
+		sandbox_rules_mem(ctx);
+	sandbox_rules_open(ctx, set);
+	sandbox_rules_socket(ctx, set);
+	sandbox_rules_misc(ctx, set);
+
+	if ((rc = seccomp_load(ctx)) < 0) {
+		errno = -rc;
+		fatal("sandbox: seccomp_load");
+	}
+	seccomp_release(ctx);
+}
+
+static void
+sandbox_rule(scmp_filter_ctx ctx, uint32_t action, const char *name,
+    unsigned int argc, const struct scmp_arg_cmp *argv)
+{
+	int	 nr, rc;
+
+	if ((nr = seccomp_syscall_resolve_name(name)) == __NR_SCMP_ERROR)
+		fatalx("sandbox: unknown system call %s", name);
+	if (nr < 0)
+		return;		/* not on this architecture */
+	if ((rc = seccomp_rule_add_array(ctx, action, nr, argc, argv)) < 0) {
+		errno = -rc;
+		fatal("sandbox: seccomp rule for %s", name);
+	}
+}
+
+/* Memory may be mapped and protected, never executable. */
+static void
+sandbox_rules_mem(scmp_filter_ctx ctx)
+{
+	struct scmp_arg_cmp	 noexec[] = {
+		SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)
+	};
+
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, "mmap", 1, noexec);
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, "mmap2", 1, noexec);
+	sandbox_rule(ctx, SCMP_ACT_ALLOW, "mprotect", 1, noexec);
+}
+
+/*
+ * open/openat by flags: O_RDONLY needs rpath, O_WRONLY wpath, O_RDWR
+ * both; O_TRUNC also needs wpath, O_CREAT also cpath. openat2 keeps its
+ * flags in memory seccomp cannot read and is never allowed.
+ */
+static void
+sandbox_rules_open(scmp_filter_ctx ctx, unsigned int set)
+{
+	static const int	 accmode[] = { O_RDONLY, O_WRONLY, O_RDWR };
+	struct scmp_arg_cmp	 arg;
+	unsigned int		 need;
+	size_t			 i;
+	int			 creat, trunc;
+	uint64_t		 mask = O_ACCMODE | O_CREAT | O_TRUNC, val;
+
+	for (i = 0; i < nitems(accmode); i++) {
+		for (creat = 0; creat < 2; creat++) {
+			for (trunc = 0; trunc < 2; trunc++) {
+				need = 0;
+				if (accmode[i] != O_WRONLY)
+					need |= P_RPATH;
+				if (accmode[i] != O_RDONLY || trunc)
+					need |= P_WPATH;
+				if (creat)
+					need |= P_CPATH;
+				if ((set & need) != need)
+					continue;
+				val = accmode[i] | (creat ? O_CREAT : 0) |
+				    (trunc ? O_TRUNC : 0);
+				arg = SCMP_A2(SCMP_CMP_MASKED_EQ, mask, val);
+				sandbox_rule(ctx, SCMP_ACT_ALLOW, "openat", 1,
+				    &arg);
+				arg = SCMP_A1(SCMP_CMP_MASKED_EQ, mask, val);
+				sandbox_rule(ctx, SCMP_ACT_ALLOW, "open", 1,
+				    &arg);
+			}
+		}
+	}
+}
+
+static void
+sandbox_rules_socket(scmp_filter_ctx ctx, unsigned int set)
+{
+	static const int	 inet_af[] = { AF_INET, AF_INET6 };
+	static const int	 unix_type[] = {
+		SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET
+	};
+	static const int	 route_type[] = { SOCK_RAW, SOCK_DGRAM };
+	static const struct {
+		int	 type;
+		int	 proto;
+	} inet_type[] = {
+		{ SOCK_STREAM,	0 },
+		{ SOCK_STREAM,	IPPROTO_TCP },
+		{ SOCK_DGRAM,	0 },
+		{ SOCK_DGRAM,	IPPROTO_UDP },
+	};
+	/* Masked type compare: SOCK_NONBLOCK and SOCK_CLOEXEC pass. */
+	const uint64_t		 tmask = 0xf;
+	struct scmp_arg_cmp	 a[3];
+	size_t			 i, j;
+
+	if (set & (P_INET | P_DNS)) {
+		for (i = 0; i < nitems(inet_af); i++) {
+			for (j = 0; j < nitems(inet_type); j++) {
+				a[0] = ARG_INT(0, inet_af[i]);
+				a[1] = SCMP_A1(SCMP_CMP_MASKED_EQ, tmask,
+				    inet_type[j].type);
+				a[2] = ARG_INT(2, inet_type[j].proto);
+				sandbox_rule(ctx, SCMP_ACT_ALLOW, "socket", 3,
+				    a);
+			}
+		}
+	}
+	if (set & P_UNIX) {
+		for (i = 0; i < nitems(unix_type); i++) {
+			a[0] = ARG_INT(0, AF_UNIX);
+			a[1] = SCMP_A1(SCMP_CMP_MASKED_EQ, tmask, unix_type[i]);
+			a[2] = ARG_INT(2, 0);
+			sandbox_rule(ctx, SCMP_ACT_ALLOW, "socket", 3, a);
+		}
+	} else {
+		/* syslog(3) reconnecting to /dev/log: fail, do not kill. */
+		a[0] = ARG_INT(0, AF_UNIX);
+		a[1] = SCMP_A1(SCMP_CMP_MASKED_EQ, tmask, SOCK_DGRAM);
+		sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES), "socket", 2, a);
+	}
+	if (set & P_ROUTE) {
+		for (i = 0; i < nitems(route_type); i++) {
+			a[0] = ARG_INT(0, AF_NETLINK);
+			a[1] = SCMP_A1(SCMP_CMP_MASKED_EQ, tmask,
+			    route_type[i]);
+			a[2] = ARG_INT(2, NETLINK_ROUTE);
+			sandbox_rule(ctx, SCMP_ACT_ALLOW, "socket", 3, a);
+		}
+	}
+	if (set & P_STDIO) {
+		/* An anonymous pair reaches nothing new. */
+		a[0] = ARG_INT(0, AF_UNIX);
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, "socketpair", 1, a);
+	}
+}
+
+static void
+sandbox_rules_misc(scmp_filter_ctx ctx, unsigned int set)
+{
+	const char *const	*c;
+	struct scmp_arg_cmp	 a;
+
+	for (c = sc_soft; *c != NULL; c++)
+		sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES), *c, 0, NULL);
+	a = ARG_EQ(1, TCGETS);
+	sandbox_rule(ctx, SCMP_ACT_ERRNO(ENOTTY), "ioctl", 1, &a);
+
+	if (set & P_STDIO) {
+		a = ARG_EQ(1, FIONREAD);
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, "ioctl", 1, &a);
+		a = ARG_EQ(1, FIONBIO);
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, "ioctl", 1, &a);
+		/* abort(3) and raise(3) signal the own process only. */
+		a = ARG_INT(0, (uint64_t)getpid());
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, "tgkill", 1, &a);
+		/* fstat(3) is fstatat(fd, "", AT_EMPTY_PATH). */
+		if ((set & P_RPATH) == 0) {
+			a = SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH,
+			    AT_EMPTY_PATH);
+			sandbox_rule(ctx, SCMP_ACT_ALLOW, "newfstatat", 1, &a);
+			sandbox_rule(ctx, SCMP_ACT_ALLOW, "fstatat64", 1, &a);
+			a = SCMP_A2(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH,
+			    AT_EMPTY_PATH);
+			sandbox_rule(ctx, SCMP_ACT_ALLOW, "statx", 1, &a);
+		}
+	}
+#ifdef SANDBOX_SANITIZER
+	for (c = sc_sanitizer; *c != NULL; c++)
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, *c, 0, NULL);
+	/*
+	 * The runtime reads /proc/self/maps with the raw open(2), which
+	 * libc never uses (it calls openat): let it fail, not kill.
+	 */
+	if ((set & (P_RPATH | P_WPATH | P_CPATH)) == 0)
+		sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES), "open", 0, NULL);
+#endif
+}
+
+/* SANDBOX_DEBUG=1: name the forbidden call and let it fail. */
+static void
+sandbox_sigsys(int sig, siginfo_t *si, void *uctx)
+{
+	static const char	 msg[] = "sandbox: forbidden system call ";
+	char			 buf[sizeof(msg) + 16], num[16];
+	size_t			 len, n = 0;
+	ssize_t			 wlen;
+	int			 nr, save_errno = errno;
+
+	(void)sig;
+	nr = si->si_syscall;
+	memcpy(buf, msg, sizeof(msg) - 1);
+	len = sizeof(msg) - 1;
+	if (nr < 0)
+		nr = 0;
+	do {
+		num[n++] = '0' + nr % 10;
+		nr /= 10;
+	} while (nr > 0 && n < sizeof(num));
+	while (n > 0)
+		buf[len++] = num[--n];
+	buf[len++] = '\n';
+	wlen = write(STDERR_FILENO, buf, len);
+	(void)wlen;		/* nowhere to report a failure */
+#if defined(__x86_64__) && defined(REG_RAX)
+	/* The kernel rolled the call back; make it fail instead. */
+	((ucontext_t *)uctx)->uc_mcontext.gregs[REG_RAX] = -ENOSYS;
+#else
+	(void)uctx;
+#endif
+	errno = save_errno;
+}
