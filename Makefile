@@ -105,7 +105,7 @@ check: all regress-build san-build lint
 fuzz:
 	sh regress/fuzz/run.sh long
 
-bench: all
+bench: all regress-build
 	sh bench/run.sh
 
 # A demo on loopback addresses, in the foreground, with the shipped demo

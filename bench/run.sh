@@ -121,6 +121,11 @@ build()
 		$CC $flags -o "$OBJ/$t" "$TOP/bench/$t.c" \
 		    "$TOP/bench/common.c" $bsd || exit 1
 	done
+	# shellcheck disable=SC2086
+	$CC $flags -DLIBBSD_OPENBSD_VIS -I"$TOP/compat" -I"$TOP/sipproxd" \
+	    $(pkg-config --cflags libevent) -o "$OBJ/rtpopen" \
+	    "$TOP/bench/rtpopen.c" "$TOP/compat/imsg.c" \
+	    "$TOP/compat/imsg-buffer.c" $bsd || exit 1
 }
 
 # run_load N PAYLOAD RATE SECS: one rtpload run against $TGT; prints the
@@ -235,33 +240,79 @@ rtpengine_stop()
 	RTPE_PID=""
 }
 
-# ===================================================================
-# bench_sipproxd: sipproxd's relay. NOT WIRED UP YET: the lead fills
-# this in once the relay can be driven standalone. The hook is a file,
-# bench/sipproxd-hook.sh (or $SIPPROXD_BENCH_HOOK), that defines
-# sipproxd_start, sipproxd_streams N, sipproxd_prepare N (sets TGT to
-# where rtpload must send for the relay to forward stream i from $SRC to
-# $RCV; "@file" with one ADDR:PORT a line, like ngctl writes, is fine)
-# and sipproxd_stop, pinned to $RELAY_CPU.
-# ===================================================================
-bench_sipproxd()
+# sipproxd's relay: the daemon of the regress build (its control path
+# opens relay streams with the engine's own IMSG_RTP_OPEN; the relay code
+# is the one installed), started as root on loopback, its relay process
+# pinned to the relay CPU. rtpopen opens the streams and holds them;
+# every run gets fresh ones (closing rtpopen closes them).
+SPX=$TOP/build-regress/sipproxd/sipproxd
+
+sipproxd_start()
 {
-	hook=${SIPPROXD_BENCH_HOOK:-$TOP/bench/sipproxd-hook.sh}
-	if [ ! -f "$hook" ]; then
-		echo "sipproxd: relay not built yet"
-		return 1
-	fi
-	unset -f sipproxd_start
-	# shellcheck disable=SC1090
-	. "$hook" || return 1
-	command -v sipproxd_start >/dev/null 2>&1 || {
-		echo "sipproxd: $hook defines no sipproxd_start"
+	[ "$(id -u)" = 0 ] || { echo "sipproxd: needs root; skipped"; return 1; }
+	[ -x "$SPX" ] || {
+		echo "sipproxd: $SPX not built (make regress-build)"
 		return 1
 	}
-	sipproxd_start
+	getent passwd _sipproxd >/dev/null ||
+	    useradd -r -d /var/empty -s /usr/sbin/nologin _sipproxd
+	mkdir -p /var/empty
+	printf 'listen on 127.0.0.2 port 15090\noutside 127.0.0.3\n%s\n' \
+	    'rtp ports 40000 to 44999' >"$OBJ/sipproxd.conf"
+	rm -f "$OBJ/sipproxd.sock"
+	"$SPX" -d -f "$OBJ/sipproxd.conf" -s "$OBJ/sipproxd.sock" \
+	    >"$OBJ/sipproxd.log" 2>&1 &
+	SPX_PID=$!
+	pid_add "$SPX_PID"
+	i=0
+	while [ $i -lt 50 ] && [ ! -S "$OBJ/sipproxd.sock" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -S "$OBJ/sipproxd.sock" ] || {
+		echo "sipproxd did not start:"; cat "$OBJ/sipproxd.log"
+		pid_stop "$SPX_PID"; return 1;
+	}
+	for p in $(pgrep -P "$SPX_PID"); do
+		if tr '\0' ' ' </proc/"$p"/cmdline | grep -q "rtp relay"; then
+			taskset -p -c "$RELAY_CPU" "$p" >/dev/null
+		else
+			taskset -p -c "$GEN_CPU" "$p" >/dev/null
+		fi
+	done
+	taskset -p -c "$GEN_CPU" "$SPX_PID" >/dev/null
+	SPX_OPEN=""
 }
 
-sipproxd_start() { bench_sipproxd; }
+sipproxd_streams() { :; }
+
+sipproxd_prepare()
+{
+	[ -n "${SPX_OPEN:-}" ] && pid_stop "$SPX_OPEN"
+	rm -f "$OBJ/sipproxd.targets"
+	: >"$OBJ/rtpopen.err"
+	"$OBJ/rtpopen" -s "$OBJ/sipproxd.sock" -n "$1" -a "$SRC" -b "$RCV" \
+	    -o "$OBJ/sipproxd.targets" 2>"$OBJ/rtpopen.err" &
+	SPX_OPEN=$!
+	pid_add "$SPX_OPEN"
+	i=0
+	while [ $i -lt 100 ] && ! grep -q ready "$OBJ/rtpopen.err"; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q ready "$OBJ/rtpopen.err" || {
+		echo "rtpopen failed:"; cat "$OBJ/rtpopen.err"; return 1;
+	}
+	TGT=@$OBJ/sipproxd.targets
+}
+
+sipproxd_stop()
+{
+	[ -n "${SPX_OPEN:-}" ] && pid_stop "$SPX_OPEN"
+	[ -n "${SPX_PID:-}" ] && pid_stop "$SPX_PID"
+	SPX_OPEN=""
+	SPX_PID=""
+}
 
 # --- the tests --------------------------------------------------------
 
