@@ -107,6 +107,8 @@ typedef struct {
 %token	<v.number>	NUMBER
 %type	<v.number>	port
 %type	<v.proto>	proto
+/* What error recovery discards is freed; so actions never free on error. */
+%destructor { free($$); } <v.string>
 %%
 
 grammar		: /* empty */
@@ -121,7 +123,6 @@ include		: INCLUDE STRING {
 			struct file	*nfile;
 
 			if ((nfile = pushfile($2)) == NULL) {
-				free($2);
 				YYERROR;
 			}
 			free($2);
@@ -137,8 +138,6 @@ varset		: STRING '=' STRING {
 				if (!isalnum((unsigned char)*s) && *s != '_') {
 					yyerror("macro name '%s': only letters, "
 					    "digits and _ allowed", $1);
-					free($1);
-					free($3);
 					YYERROR;
 				}
 			if (symset($1, $3, 0) == -1)
@@ -165,24 +164,19 @@ proto		: /* empty */		{ $$ = IPPROTO_UDP; }
 		;
 
 main		: LISTEN ON STRING port proto {
-			int	 r = listen_add($3, $4, $5);
-
-			free($3);
-			if (r == -1)
+			if (listen_add($3, $4, $5) == -1)
 				YYERROR;
+			free($3);
 		}
 		| OUTSIDE STRING {
-			int	 r = outside_set($2);
-
-			free($2);
-			if (r == -1)
+			if (outside_set($2) == -1)
 				YYERROR;
+			free($2);
 		}
 		| EXTERNAL ADDRESS STRING {
 			if (host_addr($3, &conf->external_addr) == -1) {
 				yyerror("external address %s: not an IPv4 or "
 				    "IPv6 address", $3);
-				free($3);
 				YYERROR;
 			}
 			free($3);
@@ -232,28 +226,23 @@ main		: LISTEN ON STRING port proto {
 			else {
 				yyerror("rtp latch %s: expected learn, strict "
 				    "or any", $3);
-				free($3);
 				YYERROR;
 			}
 			free($3);
 		}
 		| RTP DSCP STRING {
-			int	 r = dscp_value($3, -1, &conf->rtp_dscp);
-
-			free($3);
-			if (r == -1)
+			if (dscp_value($3, -1, &conf->rtp_dscp) == -1)
 				YYERROR;
+			free($3);
 		}
 		| RTP DSCP NUMBER {
 			if (dscp_value(NULL, $3, &conf->rtp_dscp) == -1)
 				YYERROR;
 		}
 		| SIP DSCP STRING {
-			int	 r = dscp_value($3, -1, &conf->sip_dscp);
-
-			free($3);
-			if (r == -1)
+			if (dscp_value($3, -1, &conf->sip_dscp) == -1)
 				YYERROR;
+			free($3);
 		}
 		| SIP DSCP NUMBER {
 			if (dscp_value(NULL, $3, &conf->sip_dscp) == -1)
@@ -271,14 +260,12 @@ main		: LISTEN ON STRING port proto {
 			if ($3[0] != '/') {
 				yyerror("registration state %s: must be an "
 				    "absolute path", $3);
-				free($3);
 				YYERROR;
 			}
 			if (strlcpy(conf->reg_state, $3,
 			    sizeof(conf->reg_state)) >=
 			    sizeof(conf->reg_state)) {
 				yyerror("registration state: path too long");
-				free($3);
 				YYERROR;
 			}
 			free($3);
@@ -604,6 +591,7 @@ static struct file *
 pushfile(const char *name)
 {
 	struct file	*nfile;
+	struct stat	 st;
 	char		 path[PATH_MAX], dir[PATH_MAX];
 
 	if (nfiles >= INCLUDE_DEPTH) {
@@ -633,6 +621,18 @@ pushfile(const char *name)
 			    strerror(errno));
 		else
 			log_warn("%s", nfile->name);
+		free(nfile->name);
+		free(nfile);
+		return (NULL);
+	}
+	/* A device or fifo could block the parent or never end. */
+	if (fstat(fileno(nfile->stream), &st) == -1 || !S_ISREG(st.st_mode)) {
+		if (file != NULL)
+			yyerror("include: %s: not a regular file",
+			    nfile->name);
+		else
+			log_warnx("%s: not a regular file", nfile->name);
+		fclose(nfile->stream);
 		free(nfile->name);
 		free(nfile);
 		return (NULL);

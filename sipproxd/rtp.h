@@ -24,7 +24,7 @@
 
 #include <sys/tree.h>
 
-#define RTP_BATCH		32	/* packets per recvmmsg/sendmmsg */
+#define RTP_BATCH		64	/* packets per recvmmsg/sendmmsg */
 #define RTP_PKTLEN		2048	/* larger datagrams are dropped */
 #define RTP_LEARN_WINDOW	10	/* seconds a leg may latch after an
 					   open or update */
