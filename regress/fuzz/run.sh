@@ -16,6 +16,7 @@ fi
 # harness: daemon sources it links
 HARNESSES="
 fuzz_config: sipproxd/config.c sipproxd/printconf.c sipproxd/log.c $OBJ/parse.c
+fuzz_state: sipproxd/state.c sipproxd/proc.c sipproxd/log.c compat/imsg.c compat/imsg-buffer.c
 "
 byacc -o "$OBJ/parse.c" sipproxd/parse.y || exit 1
 
