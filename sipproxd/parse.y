@@ -51,6 +51,7 @@ static struct file {
 	char			*name;
 	int			 lineno;
 	int			 errors;
+	int			 eof_nl;	/* line break given at EOF */
 } *file, *topfile;
 static TAILQ_HEAD(files, file)	 files = TAILQ_HEAD_INITIALIZER(files);
 static int			 nfiles;
@@ -390,11 +391,19 @@ lgetc(int quotec)
 		file->lineno++;
 	}
 
-	while (c == EOF) {
-		/* End of an included file: a line break, then go on. */
+	if (c == EOF) {
+		/*
+		 * A file's last line may lack its line break: give one, so
+		 * that its statement ends in that file. Then the end of the
+		 * top file, or back to the including one.
+		 */
+		if (!file->eof_nl) {
+			file->eof_nl = 1;
+			return ('\n');
+		}
 		if (file == topfile || popfile() == EOF)
 			return (EOF);
-		c = getc(file->stream);
+		return (lgetc(0));
 	}
 	return (c);
 }
@@ -493,7 +502,8 @@ yylex(void)
 				return (0);
 			if (c == '\n') {
 				yyerror("unterminated quoted string");
-				file->lineno++;
+				lungetc(c);
+				lex_errline = file->lineno;
 				return (ERROR);
 			} else if (c == '\\') {
 				if ((next = lgetc(quotec)) == EOF)
@@ -592,23 +602,27 @@ pushfile(const char *name)
 {
 	struct file	*nfile;
 	struct stat	 st;
-	char		 path[PATH_MAX], dir[PATH_MAX];
+	char		 path[PATH_MAX], dir[PATH_MAX], *base = NULL;
 
 	if (nfiles >= INCLUDE_DEPTH) {
 		yyerror("include %s: nested deeper than %d", name,
 		    INCLUDE_DEPTH);
 		return (NULL);
 	}
+	/* Relative to the including file's directory. */
 	if (name[0] != '/' && file != NULL) {
 		strlcpy(dir, file->name, sizeof(dir));
-		if (snprintf(path, sizeof(path), "%s/%s", dirname(dir),
-		    name) >= (int)sizeof(path)) {
-			yyerror("include %s: path too long", name);
-			return (NULL);
-		}
-	} else if (strlcpy(path, name, sizeof(path)) >= sizeof(path)) {
+		base = dirname(dir);
+		if (strcmp(base, ".") == 0)
+			base = NULL;
+	}
+	if ((base == NULL ? strlcpy(path, name, sizeof(path)) :
+	    (size_t)snprintf(path, sizeof(path), "%s/%s", base, name)) >=
+	    sizeof(path)) {
 		if (file != NULL)
 			yyerror("include %s: path too long", name);
+		else
+			log_warnx("%s: path too long", name);
 		return (NULL);
 	}
 
@@ -637,7 +651,8 @@ pushfile(const char *name)
 		free(nfile);
 		return (NULL);
 	}
-	nfile->lineno = 1;
+	/* An include starts with the line break lungetc() put back. */
+	nfile->lineno = TAILQ_EMPTY(&files) ? 1 : 0;
 	TAILQ_INSERT_TAIL(&files, nfile, entry);
 	nfiles++;
 	return (nfile);

@@ -37,6 +37,17 @@ print_dscp(const char *what, int dscp)
 		printf("%s dscp %d\n", what, dscp);
 }
 
+/* The lexer's escapes: a quote or a backslash gets a backslash. */
+static void
+print_quoted(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			putchar('\\');
+		putchar(*s);
+	}
+}
+
 void
 print_config(struct sipproxd_config *conf)
 {
@@ -62,6 +73,9 @@ print_config(struct sipproxd_config *conf)
 	printf("rtp dejitter %u\n", conf->rtp_dejitter);
 	print_dscp("rtp", conf->rtp_dscp);
 	printf("registration expires %u\n", conf->reg_expires);
-	if (conf->reg_state[0] != '\0')
-		printf("registration state \"%s\"\n", conf->reg_state);
+	if (conf->reg_state[0] != '\0') {
+		printf("registration state \"");
+		print_quoted(conf->reg_state);
+		printf("\"\n");
+	}
 }

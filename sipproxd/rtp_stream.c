@@ -56,7 +56,7 @@ static void	rtp_sock_read(int, short, void *);
 static int	rtp_accept(struct rtp_sock *, struct rtp_leg *,
 		    const struct sockaddr_storage *);
 static void	rtp_rx_update(struct rtp_rx *, const uint8_t *, size_t,
-		    const struct timespec *, uint32_t);
+		    uint32_t);
 static void	rtp_sock_sdp_dst(struct rtp_sock *, const struct rtp_leg_peer *);
 static void	rtp_leg_show(const struct rtp_stream *, int,
 		    struct ctl_rtp_leg *);
@@ -382,9 +382,9 @@ get32(const uint8_t *p)
 /* Loss and interarrival jitter, RFC 3550 appendix A.1, A.3, A.8. */
 static void
 rtp_rx_update(struct rtp_rx *rx, const uint8_t *p, size_t len,
-    const struct timespec *now, uint32_t clock)
+    uint32_t arrival)
 {
-	uint32_t	 ssrc, ts, arrival;
+	uint32_t	 ssrc, ts;
 	uint16_t	 seq, delta;
 	int32_t		 transit, d;
 
@@ -393,8 +393,6 @@ rtp_rx_update(struct rtp_rx *rx, const uint8_t *p, size_t len,
 	seq = (uint16_t)(p[2] << 8 | p[3]);
 	ts = get32(p + 4);
 	ssrc = get32(p + 8);
-	arrival = (uint32_t)((uint64_t)now->tv_sec * clock +
-	    (uint64_t)now->tv_nsec * clock / 1000000000);
 	transit = (int32_t)(arrival - ts);
 
 	if (!rx->seq_init || ssrc != rx->ssrc) {
@@ -430,7 +428,7 @@ rtp_sock_read(int fd, short event, void *arg)
 	struct rtp_stream	*s = rs->stream;
 	struct rtp_leg		*leg = &s->leg[rs->leg];
 	struct timespec		 now;
-	uint32_t		 clock;
+	uint32_t		 clock, arrival;
 	uint64_t		 bytes;
 	int			 i, n, ntx, sent, round, relayed;
 
@@ -444,6 +442,9 @@ rtp_sock_read(int fd, short event, void *arg)
 		    NULL)) <= 0)
 			return;
 		clock_gettime(CLOCK_MONOTONIC, &now);
+		/* Arrival in RTP units, once a batch (RFC 3550 A.8). */
+		arrival = (uint32_t)((uint64_t)now.tv_sec * clock +
+		    (uint64_t)now.tv_nsec * clock / 1000000000);
 		s->last = rtp_now;
 
 		ntx = relayed = 0;
@@ -461,7 +462,7 @@ rtp_sock_read(int fd, short event, void *arg)
 			relayed++;
 			if (!rs->rtcp)
 				rtp_rx_update(&leg->rx, rx_buf[i],
-				    rx_msg[i].msg_len, &now, clock);
+				    rx_msg[i].msg_len, arrival);
 			if (out->jb != NULL) {
 				rtp_jb_push(out->jb, rx_buf[i],
 				    rx_msg[i].msg_len, &now);
