@@ -281,36 +281,49 @@ sipproxd_start()
 		fi
 	done
 	taskset -p -c "$GEN_CPU" "$SPX_PID" >/dev/null
-	SPX_OPEN=""
 }
 
 sipproxd_streams() { :; }
 
+# The runs call prepare inside $(...): rtpopen's pid is kept in a file,
+# not a variable, and its stdout must not hold the substitution open.
+rtpopen_stop()
+{
+	[ -f "$OBJ/rtpopen.pid" ] || return 0
+	p=$(cat "$OBJ/rtpopen.pid")
+	kill "$p" 2>/dev/null
+	i=0
+	while [ $i -lt 50 ] && kill -0 "$p" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	rm -f "$OBJ/rtpopen.pid"
+}
+
 sipproxd_prepare()
 {
-	[ -n "${SPX_OPEN:-}" ] && pid_stop "$SPX_OPEN"
+	rtpopen_stop
 	rm -f "$OBJ/sipproxd.targets"
 	: >"$OBJ/rtpopen.err"
 	"$OBJ/rtpopen" -s "$OBJ/sipproxd.sock" -n "$1" -a "$SRC" -b "$RCV" \
-	    -o "$OBJ/sipproxd.targets" 2>"$OBJ/rtpopen.err" &
-	SPX_OPEN=$!
-	pid_add "$SPX_OPEN"
+	    -o "$OBJ/sipproxd.targets" >/dev/null 2>"$OBJ/rtpopen.err" &
+	echo $! >"$OBJ/rtpopen.pid"
 	i=0
 	while [ $i -lt 100 ] && ! grep -q ready "$OBJ/rtpopen.err"; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 	grep -q ready "$OBJ/rtpopen.err" || {
-		echo "rtpopen failed:"; cat "$OBJ/rtpopen.err"; return 1;
+		echo "rtpopen failed:" >&2; cat "$OBJ/rtpopen.err" >&2
+		return 1
 	}
 	TGT=@$OBJ/sipproxd.targets
 }
 
 sipproxd_stop()
 {
-	[ -n "${SPX_OPEN:-}" ] && pid_stop "$SPX_OPEN"
+	rtpopen_stop
 	[ -n "${SPX_PID:-}" ] && pid_stop "$SPX_PID"
-	SPX_OPEN=""
 	SPX_PID=""
 }
 
