@@ -264,20 +264,20 @@ sipproxd_start()
 	    >"$OBJ/sipproxd.log" 2>&1 &
 	SPX_PID=$!
 	pid_add "$SPX_PID"
-	i=0
-	while [ $i -lt 50 ] && [ ! -S "$OBJ/sipproxd.sock" ]; do
+	_i=0
+	while [ $_i -lt 50 ] && [ ! -S "$OBJ/sipproxd.sock" ]; do
 		sleep 0.1
-		i=$((i + 1))
+		_i=$((_i + 1))
 	done
 	[ -S "$OBJ/sipproxd.sock" ] || {
 		echo "sipproxd did not start:"; cat "$OBJ/sipproxd.log"
 		pid_stop "$SPX_PID"; return 1;
 	}
-	for p in $(pgrep -P "$SPX_PID"); do
-		if tr '\0' ' ' </proc/"$p"/cmdline | grep -q "rtp relay"; then
-			taskset -p -c "$RELAY_CPU" "$p" >/dev/null
+	for _pid in $(pgrep -P "$SPX_PID"); do
+		if tr '\0' ' ' </proc/"$_pid"/cmdline | grep -q "rtp relay"; then
+			taskset -p -c "$RELAY_CPU" "$_pid" >/dev/null
 		else
-			taskset -p -c "$GEN_CPU" "$p" >/dev/null
+			taskset -p -c "$GEN_CPU" "$_pid" >/dev/null
 		fi
 	done
 	taskset -p -c "$GEN_CPU" "$SPX_PID" >/dev/null
@@ -287,15 +287,16 @@ sipproxd_streams() { :; }
 
 # The runs call prepare inside $(...): rtpopen's pid is kept in a file,
 # not a variable, and its stdout must not hold the substitution open.
+# Locals start with _: sh has no others, and the callers use p and i.
 rtpopen_stop()
 {
 	[ -f "$OBJ/rtpopen.pid" ] || return 0
-	p=$(cat "$OBJ/rtpopen.pid")
-	kill "$p" 2>/dev/null
-	i=0
-	while [ $i -lt 50 ] && kill -0 "$p" 2>/dev/null; do
+	_pid=$(cat "$OBJ/rtpopen.pid")
+	kill "$_pid" 2>/dev/null
+	_i=0
+	while [ $_i -lt 50 ] && kill -0 "$_pid" 2>/dev/null; do
 		sleep 0.1
-		i=$((i + 1))
+		_i=$((_i + 1))
 	done
 	rm -f "$OBJ/rtpopen.pid"
 }
@@ -308,10 +309,10 @@ sipproxd_prepare()
 	"$OBJ/rtpopen" -s "$OBJ/sipproxd.sock" -n "$1" -a "$SRC" -b "$RCV" \
 	    -o "$OBJ/sipproxd.targets" >/dev/null 2>"$OBJ/rtpopen.err" &
 	echo $! >"$OBJ/rtpopen.pid"
-	i=0
-	while [ $i -lt 100 ] && ! grep -q ready "$OBJ/rtpopen.err"; do
+	_i=0
+	while [ $_i -lt 100 ] && ! grep -q ready "$OBJ/rtpopen.err"; do
 		sleep 0.1
-		i=$((i + 1))
+		_i=$((_i + 1))
 	done
 	grep -q ready "$OBJ/rtpopen.err" || {
 		echo "rtpopen failed:" >&2; cat "$OBJ/rtpopen.err" >&2
