@@ -1,27 +1,48 @@
 #!/bin/sh
 #
 # libFuzzer harnesses, one per parser: a short run in the regress suite,
-# a long one with `make fuzz` (sh regress/fuzz/run.sh long).
+# a long one with `make fuzz` (sh regress/fuzz/run.sh long). Seeds come
+# from regress/fuzz/corpus/NAME/, copied into a scratch corpus in $OBJ.
 
 OBJ=${OBJ:-regress/obj/fuzz}
 secs=20
 [ "$1" = long ] && secs=600
 mkdir -p "$OBJ"
 
-if ! command -v clang > /dev/null; then
-	echo "skipped fuzz: clang not installed"
-	exit 0
-fi
-
 # harness: daemon sources it links
 HARNESSES="
 fuzz_config: sipproxd/config.c sipproxd/printconf.c sipproxd/log.c $OBJ/parse.c
 fuzz_state: sipproxd/state.c sipproxd/proc.c sipproxd/log.c compat/imsg.c compat/imsg-buffer.c
+fuzz_sip: sipproxd/sip_msg.c sipproxd/sip_uri.c
+fuzz_sdp: sipproxd/sdp.c
 "
+
+# clang with the libFuzzer runtime, or every harness is skipped.
+echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n);
+int LLVMFuzzerTestOneInput(const char *d, unsigned long n)
+{ (void)d; (void)n; return 0; }' > "$OBJ/probe.c"
+if ! command -v clang > /dev/null ||
+    ! clang -fsanitize=fuzzer -o "$OBJ/probe" "$OBJ/probe.c" \
+    > /dev/null 2>&1; then
+	echo "$HARNESSES" | while IFS=: read -r name srcs; do
+		[ -n "$name" ] &&
+		    echo "skipped $name: clang libFuzzer not installed"
+	done
+	exit 0
+fi
+
 byacc -o "$OBJ/parse.c" sipproxd/parse.y || exit 1
 
 echo "$HARNESSES" | while IFS=: read -r name srcs; do
 	[ -n "$name" ] || continue
+	[ -f "regress/fuzz/$name.c" ] || continue
+	# FUZZ_ONLY="fuzz_sip fuzz_sdp" runs just those.
+	if [ -n "$FUZZ_ONLY" ]; then
+		case " $FUZZ_ONLY " in
+		*" $name "*) ;;
+		*) continue ;;
+		esac
+	fi
 	if ! clang -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined -D_GNU_SOURCE \
 	    -DLIBBSD_OPENBSD_VIS -Icompat -Isipproxd \
