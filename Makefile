@@ -17,7 +17,7 @@ OS	!= uname -s
 
 # OpenBSD's strvis(3), not NetBSD's
 DEFS	= -DLIBBSD_OPENBSD_VIS
-PKGS	= libbsd-overlay libbsd-ctor libevent
+PKGS	= libbsd-overlay libbsd-ctor libevent libcares
 ifeq ($(OS),Linux)
 # accept4, recvmmsg, setresuid and friends are GNU extensions in glibc
 DEFS	+= -D_GNU_SOURCE
@@ -49,14 +49,17 @@ SIPPROXD_SRCS = sipproxd/sipproxd.c sipproxd/proc.c sipproxd/engine.c \
 	sipproxd/relay.c sipproxd/rtp_pool.c sipproxd/rtp_stream.c \
 	sipproxd/rtp_jitter.c sipproxd/control.c sipproxd/rtptest.c \
 	sipproxd/config.c sipproxd/printconf.c sipproxd/state.c \
-	sipproxd/registrar.c sipproxd/log.c $(COMPAT) $(SANDBOX)
+	sipproxd/registrar.c sipproxd/proxy.c sipproxd/call.c \
+	sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/sdp.c sipproxd/dns.c \
+	sipproxd/log.c $(COMPAT) $(SANDBOX)
 SIPCTL_SRCS = sipctl/sipctl.c sipctl/parser.c sipctl/output.c \
 	sipctl/output_json.c sipctl/json.c $(COMPAT)
 
 SIPPROXD_OBJS = $(SIPPROXD_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/sipproxd/parse.o
 SIPCTL_OBJS = $(SIPCTL_SRCS:%.c=$(BUILD)/%.o)
 
-HEADERS	= sipproxd/sipproxd.h sipproxd/log.h sipproxd/rtp.h compat/compat.h compat/imsg.h
+HEADERS	= sipproxd/sipproxd.h sipproxd/log.h sipproxd/rtp.h sipproxd/sip_msg.h \
+	  sipproxd/sdp.h sipproxd/dns.h compat/compat.h compat/imsg.h
 
 MANPAGES = man/sipproxd.8 man/sipctl.8 sipproxd.conf.5
 

@@ -76,6 +76,9 @@ config_conf_global(struct sipproxd_config *conf, struct conf_global *g,
 	strlcpy(g->outside_name, conf->outside_name, sizeof(g->outside_name));
 	g->outside_addr = conf->outside_addr;
 	g->external_addr = conf->external_addr;
+	strlcpy(g->outbound_proxy, conf->outbound_proxy,
+	    sizeof(g->outbound_proxy));
+	g->outbound_port = conf->outbound_port;
 	g->rtp_port_lo = conf->rtp_port_lo;
 	g->rtp_port_hi = conf->rtp_port_hi;
 	g->rtp_timeout = conf->rtp_timeout;
@@ -88,7 +91,7 @@ config_conf_global(struct sipproxd_config *conf, struct conf_global *g,
 	strlcpy(g->conffile, conffile, sizeof(g->conffile));
 }
 
-static int
+int
 sa_cmp(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
 	if (a->ss_family != b->ss_family)
@@ -197,4 +200,37 @@ latch_name(int latch)
 		return ("any");
 	}
 	return ("learn");
+}
+
+/* The inverse of addr_str(.., 1): "addr:port" or "[addr]:port". */
+int
+addr_parse(const char *s, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
+	char			 host[INET6_ADDRSTRLEN + 2], *port;
+	const char		*err;
+	long long		 n;
+
+	memset(ss, 0, sizeof(*ss));
+	if (strlcpy(host, s, sizeof(host)) >= sizeof(host) ||
+	    (port = strrchr(host, ':')) == NULL)
+		return (-1);
+	*port++ = '\0';
+	n = strtonum(port, 1, 65535, &err);
+	if (err != NULL)
+		return (-1);
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		host[strlen(host) - 1] = '\0';
+		if (inet_pton(AF_INET6, host + 1, &sin6->sin6_addr) != 1)
+			return (-1);
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(n);
+		return (0);
+	}
+	if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
+		return (-1);
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(n);
+	return (0);
 }

@@ -182,7 +182,7 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 		registrar_show(c->id);
 		break;
 	case IMSG_CTL_SHOW_CALLS:
-		engine_show_calls(c->id);
+		call_show(c->id);
 		break;
 	case IMSG_CTL_RELOAD:
 		engine_to_parent(IMSG_CTL_RELOAD, c->id, NULL, 0);

@@ -36,16 +36,11 @@
 
 #include "sipproxd.h"
 #include "log.h"
+#include "dns.h"
 
 #define ENGINE_PROMISES	"stdio inet dns unix recvfd"
 #define SIP_RECVBUF	65536
 
-struct engine_listener {
-	TAILQ_ENTRY(engine_listener)	 entry;
-	struct conf_listener		 cl;
-	int				 fd;
-	struct event			 ev;
-};
 TAILQ_HEAD(engine_listeners, engine_listener);
 
 struct engine_conf {
@@ -68,7 +63,7 @@ __dead static void engine_shutdown(void);
 static struct imsgev		 iev_parent;
 static struct imsgev		 iev_relay;
 static struct engine_conf	*econf, *nconf;
-static struct ctl_sip_stats	 sip_stats;
+struct ctl_sip_stats		 sip_stats;
 static struct event		 ev_tick;
 static time_t			 started;
 static uint32_t			 reloads;
@@ -87,6 +82,10 @@ engine_main(int debug, int verbose)
 	started = time(NULL);
 
 	event_init();
+	/* The resolver reads resolv.conf now: the chroot has none. */
+	if (dns_init(proxy_wakeup) == -1)
+		fatalx("resolver initialisation failed");
+	proxy_init();
 	proc_drop_privs(SIPPROXD_USER, SIPPROXD_CHROOT);
 	sandbox_enter(ENGINE_PROMISES);
 #ifdef SIPPROXD_REGRESS
@@ -140,8 +139,11 @@ static void
 engine_tick(int fd, short event, void *arg)
 {
 	struct timeval	 tv = { 1, 0 };
+	time_t		 now = time(NULL);
 
-	registrar_tick(time(NULL), 0);
+	registrar_tick(now, 0);
+	call_tick(now);
+	proxy_tick(now);
 	evtimer_add(&ev_tick, &tv);
 }
 
@@ -171,7 +173,7 @@ engine_summary(struct ctl_summary *cs)
 	cs->parent_pid = getppid();
 	cs->engine_pid = getpid();
 	cs->registrations = registrar_count();
-	cs->calls = 0;
+	cs->calls = call_count();
 	cs->verbose = log_getverbose();
 	cs->reloads = reloads;
 	if (econf == NULL)
@@ -212,11 +214,114 @@ engine_stats(struct ctl_stats *st)
 	st->sip = sip_stats;
 }
 
-/* No dialogs yet: the table is empty but answers. */
-void
-engine_show_calls(uint32_t peer)
+const struct conf_global *
+engine_global(void)
 {
-	control_compose(peer, IMSG_CTL_END, NULL, 0);
+	return (&econf->g);
+}
+
+/*
+ * The socket for a side: the outside one, or the first UDP listener
+ * inside of the family (AF_UNSPEC: any).
+ */
+struct engine_listener *
+engine_listener_side(int side, int family)
+{
+	struct engine_listener	*el;
+
+	if (econf == NULL)
+		return (NULL);
+	TAILQ_FOREACH(el, &econf->listeners, entry) {
+		if (el->cl.proto != IPPROTO_UDP ||
+		    el->cl.outside != (side == LEG_OUTSIDE))
+			continue;
+		if (family == AF_UNSPEC || el->cl.ss.ss_family == family)
+			return (el);
+	}
+	return (NULL);
+}
+
+struct engine_listener *
+engine_listener_find(const struct sockaddr_storage *ss)
+{
+	struct engine_listener	*el;
+
+	if (econf == NULL)
+		return (NULL);
+	TAILQ_FOREACH(el, &econf->listeners, entry)
+		if (el->cl.proto == IPPROTO_UDP && sa_cmp(&el->cl.ss, ss) == 0)
+			return (el);
+	return (NULL);
+}
+
+/*
+ * The address that goes into SIP for a socket: its own, or on the
+ * outside the `external address` with the socket's port.
+ */
+void
+engine_advertised(const struct engine_listener *el,
+    struct sockaddr_storage *ss)
+{
+	*ss = el->cl.ss;
+	if (!el->cl.outside || econf->g.external_addr.ss_family == AF_UNSPEC)
+		return;
+	*ss = econf->g.external_addr;
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port =
+		    ((const struct sockaddr_in *)&el->cl.ss)->sin_port;
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port =
+		    ((const struct sockaddr_in6 *)&el->cl.ss)->sin6_port;
+}
+
+/* Where the relay binds a leg: the side's address, port 0. */
+void
+engine_local(int side, struct sockaddr_storage *ss)
+{
+	struct engine_listener	*el;
+
+	memset(ss, 0, sizeof(*ss));
+	if ((el = engine_listener_side(side, AF_UNSPEC)) == NULL)
+		return;
+	*ss = el->cl.ss;
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = 0;
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = 0;
+}
+
+/* One of our SIP addresses (the external one included), port and all. */
+int
+engine_is_ours(const struct sockaddr_storage *ss)
+{
+	struct engine_listener	*el;
+	struct sockaddr_storage	 adv;
+
+	if (econf == NULL)
+		return (0);
+	TAILQ_FOREACH(el, &econf->listeners, entry) {
+		if (el->cl.proto != IPPROTO_UDP)
+			continue;
+		engine_advertised(el, &adv);
+		if (sa_cmp(&el->cl.ss, ss) == 0 || sa_cmp(&adv, ss) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+int
+engine_send(struct engine_listener *el, const struct sockaddr_storage *to,
+    const void *buf, size_t len)
+{
+	if (sendto(el->fd, buf, len, 0, (const struct sockaddr *)to,
+	    to->ss_family == AF_INET ? sizeof(struct sockaddr_in) :
+	    sizeof(struct sockaddr_in6)) == -1) {
+		log_warn("sendto %s", addr_str((const struct sockaddr *)to, 1));
+		sip_stats.dropped++;
+		return (-1);
+	}
+	sip_stats.sent++;
+	return (0);
 }
 
 static void
@@ -448,27 +553,22 @@ engine_dispatch_relay(int fd, short event, void *arg)
 }
 
 /*
- * The relay's answers about streams. No SIP dialog opens streams yet;
- * a regress build lets control clients open them for tests.
+ * The relay's answers about streams: the calls' own, and in a regress
+ * build those control clients opened for tests.
  */
 static void
 engine_rtp_reply(struct imsg *imsg)
 {
+	if (call_rtp_reply(imsg))
+		return;
 #ifdef SIPPROXD_REGRESS
 	if (rtptest_reply(imsg))
 		return;
 #endif
-	if (imsg_get_type(imsg) == IMSG_RTP_TIMEOUT)
-		log_info("rtp stream %u timed out", imsg_get_id(imsg));
-	else
-		log_debug("rtp stream %u: answer for no owner",
-		    imsg_get_id(imsg));
+	log_debug("rtp stream %u: answer for no owner", imsg_get_id(imsg));
 }
 
-/*
- * SIP over UDP arrives here. The SIP layer is not built yet: datagrams are
- * counted and dropped, so the listeners are real and observable.
- */
+/* SIP over UDP arrives here; read until the socket would block. */
 static void
 engine_sip_read(int fd, short event, void *arg)
 {
@@ -489,9 +589,7 @@ engine_sip_read(int fd, short event, void *arg)
 			return;
 		}
 		sip_stats.received++;
-		sip_stats.dropped++;
-		log_debug("%zd bytes from %s dropped: no SIP handling yet",
-		    n, addr_str((struct sockaddr *)&ss, 1));
+		proxy_input(el, buf, n, &ss);
 	}
 }
 

@@ -80,7 +80,8 @@ static int		 symset(const char *, const char *, int);
 static char		*symget(const char *);
 static int		 host_addr(const char *, struct sockaddr_storage *);
 static int		 listen_add(const char *, long long, int);
-static int		 outside_set(const char *);
+static int		 outside_set(const char *, in_port_t);
+static int		 outbound_set(const char *, long long);
 static int		 dscp_value(const char *, long long, int *);
 
 static struct sipproxd_config	*conf;
@@ -102,11 +103,12 @@ typedef struct {
 %}
 
 %token	ADDRESS DEJITTER DSCP EXPIRES EXTERNAL INCLUDE LATCH LISTEN ON
-%token	OUTSIDE PORT PORTS REGISTRATION RTP SIP STATE TCP TIMEOUT TO UDP
+%token	OUTBOUND OUTSIDE PORT PORTS PROXY REGISTRATION RTP SIP STATE TCP
+%token	TIMEOUT TO UDP
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
-%type	<v.number>	port
+%type	<v.number>	port optport
 %type	<v.proto>	proto
 /* What error recovery discards is freed; so actions never free on error. */
 %destructor { free($$); } <v.string>
@@ -159,6 +161,18 @@ port		: /* empty */		{ $$ = SIP_PORT; }
 		}
 		;
 
+/* No port: the name's SRV records say (RFC 3263). */
+optport		: /* empty */		{ $$ = 0; }
+		| PORT NUMBER		{
+			if ($2 < 1 || $2 > 65535) {
+				yyerror("port %lld: out of range 1 to 65535",
+				    $2);
+				YYERROR;
+			}
+			$$ = $2;
+		}
+		;
+
 proto		: /* empty */		{ $$ = IPPROTO_UDP; }
 		| UDP			{ $$ = IPPROTO_UDP; }
 		| TCP			{ $$ = IPPROTO_TCP; }
@@ -169,10 +183,15 @@ main		: LISTEN ON STRING port proto {
 				YYERROR;
 			free($3);
 		}
-		| OUTSIDE STRING {
-			if (outside_set($2) == -1)
+		| OUTSIDE STRING port {
+			if (outside_set($2, $3) == -1)
 				YYERROR;
 			free($2);
+		}
+		| OUTBOUND PROXY STRING optport {
+			if (outbound_set($3, $4) == -1)
+				YYERROR;
+			free($3);
 		}
 		| EXTERNAL ADDRESS STRING {
 			if (host_addr($3, &conf->external_addr) == -1) {
@@ -346,9 +365,11 @@ lookup(char *s)
 		{ "latch",		LATCH },
 		{ "listen",		LISTEN },
 		{ "on",			ON },
+		{ "outbound",		OUTBOUND },
 		{ "outside",		OUTSIDE },
 		{ "port",		PORT },
 		{ "ports",		PORTS },
+		{ "proxy",		PROXY },
 		{ "registration",	REGISTRATION },
 		{ "rtp",		RTP },
 		{ "sip",		SIP },
@@ -822,7 +843,7 @@ static int
 listen_one(const char *name, const struct sockaddr *sa, in_port_t port,
     int proto)
 {
-	struct listener	*l;
+	struct listener	*l, *o;
 
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		fatal(NULL);
@@ -832,10 +853,11 @@ listen_one(const char *name, const struct sockaddr *sa, in_port_t port,
 	strlcpy(l->name, name, sizeof(l->name));
 	l->proto = proto;
 	l->fd = -1;
-	if (listener_find(&conf->listeners, l) != NULL) {
-		yyerror("listen on %s port %u %s: duplicate",
+	if ((o = listener_find(&conf->listeners, l)) != NULL) {
+		yyerror("listen on %s port %u %s: %s",
 		    addr_str((struct sockaddr *)&l->ss, 0), port,
-		    proto_str(proto));
+		    proto_str(proto), o->outside ? "the outside's address" :
+		    "duplicate");
 		free(l);
 		return (-1);
 	}
@@ -882,11 +904,15 @@ listen_add(const char *name, long long port, int proto)
 	return (ret);
 }
 
-/* The outside: an address, or an interface's first IPv4 (else IPv6). */
+/*
+ * The outside: an address, or an interface's first IPv4 (else IPv6). Its
+ * SIP socket is a listener of its own, marked outside.
+ */
 static int
-outside_set(const char *name)
+outside_set(const char *name, in_port_t port)
 {
 	struct ifaddrs	*ifap, *ifa;
+	struct listener	*l;
 	int		 found = 0;
 
 	if (seen_outside++) {
@@ -899,32 +925,82 @@ outside_set(const char *name)
 		return (-1);
 	}
 	if (host_addr(name, &conf->outside_addr) == 0)
-		return (0);
-
-	if (getifaddrs(&ifap) == -1)
-		fatal("getifaddrs");
-	for (ifa = ifap; ifa != NULL; ifa = ifa->ifa_next) {
-		if (strcmp(ifa->ifa_name, name) != 0 || ifa->ifa_addr == NULL)
-			continue;
-		if (ifa->ifa_addr->sa_family == AF_INET) {
-			memcpy(&conf->outside_addr, ifa->ifa_addr,
-			    sizeof(struct sockaddr_in));
-			found = 1;
-			break;
+		found = 1;
+	else {
+		if (getifaddrs(&ifap) == -1)
+			fatal("getifaddrs");
+		for (ifa = ifap; ifa != NULL; ifa = ifa->ifa_next) {
+			if (strcmp(ifa->ifa_name, name) != 0 ||
+			    ifa->ifa_addr == NULL)
+				continue;
+			if (ifa->ifa_addr->sa_family == AF_INET) {
+				memcpy(&conf->outside_addr, ifa->ifa_addr,
+				    sizeof(struct sockaddr_in));
+				found = 1;
+				break;
+			}
+			if (!found && ifa->ifa_addr->sa_family == AF_INET6 &&
+			    !IN6_IS_ADDR_LINKLOCAL(&((struct sockaddr_in6 *)
+			    ifa->ifa_addr)->sin6_addr)) {
+				memcpy(&conf->outside_addr, ifa->ifa_addr,
+				    sizeof(struct sockaddr_in6));
+				found = 1;
+			}
 		}
-		if (!found && ifa->ifa_addr->sa_family == AF_INET6 &&
-		    !IN6_IS_ADDR_LINKLOCAL(&((struct sockaddr_in6 *)
-		    ifa->ifa_addr)->sin6_addr)) {
-			memcpy(&conf->outside_addr, ifa->ifa_addr,
-			    sizeof(struct sockaddr_in6));
-			found = 1;
-		}
+		freeifaddrs(ifap);
 	}
-	freeifaddrs(ifap);
 	if (!found) {
 		yyerror("outside %s: unknown interface or address", name);
 		return (-1);
 	}
+	sa_set_port(&conf->outside_addr, 0);
+
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		fatal(NULL);
+	l->ss = conf->outside_addr;
+	sa_set_port(&l->ss, port);
+	strlcpy(l->name, name, sizeof(l->name));
+	l->proto = IPPROTO_UDP;
+	l->outside = 1;
+	l->fd = -1;
+	if (listener_find(&conf->listeners, l) != NULL) {
+		yyerror("outside %s port %u: also a listen on address",
+		    addr_str((struct sockaddr *)&l->ss, 0), port);
+		free(l);
+		return (-1);
+	}
+	TAILQ_INSERT_TAIL(&conf->listeners, l, entry);
+	return (0);
+}
+
+/* A host name (letters, digits, hyphens, dots) or an address. */
+static int
+outbound_set(const char *name, long long port)
+{
+	struct sockaddr_storage	 ss;
+	const char		*p;
+
+	if (conf->outbound_proxy[0] != '\0') {
+		yyerror("outbound proxy given twice");
+		return (-1);
+	}
+	if (host_addr(name, &ss) == -1) {
+		for (p = name; *p != '\0'; p++)
+			if (!isalnum((unsigned char)*p) && *p != '-' &&
+			    *p != '.')
+				break;
+		if (*p != '\0' || *name == '\0' || strlen(name) > 253) {
+			yyerror("outbound proxy %s: not a host name or "
+			    "address", name);
+			return (-1);
+		}
+	}
+	if (strlcpy(conf->outbound_proxy, name,
+	    sizeof(conf->outbound_proxy)) >= sizeof(conf->outbound_proxy)) {
+		yyerror("outbound proxy %s: name too long", name);
+		return (-1);
+	}
+	conf->outbound_port = port;
 	return (0);
 }
 

@@ -52,20 +52,32 @@ void
 print_config(struct sipproxd_config *conf)
 {
 	struct listener	*l;
-	in_port_t	 port;
+	in_port_t	 port, outside_port = SIP_PORT;
 
 	TAILQ_FOREACH(l, &conf->listeners, entry) {
 		port = l->ss.ss_family == AF_INET ?
 		    ntohs(((struct sockaddr_in *)&l->ss)->sin_port) :
 		    ntohs(((struct sockaddr_in6 *)&l->ss)->sin6_port);
-		printf("listen on %s port %u %s\n",
-		    addr_str((struct sockaddr *)&l->ss, 0), port,
-		    proto_str(l->proto));
+		if (l->outside)
+			outside_port = port;
+		else
+			printf("listen on %s port %u %s\n",
+			    addr_str((struct sockaddr *)&l->ss, 0), port,
+			    proto_str(l->proto));
 	}
-	printf("outside %s\n", conf->outside_name);
+	printf("outside %s", conf->outside_name);
+	if (outside_port != SIP_PORT)
+		printf(" port %u", outside_port);
+	printf("\n");
 	if (conf->external_addr.ss_family != AF_UNSPEC)
 		printf("external address %s\n",
 		    addr_str((struct sockaddr *)&conf->external_addr, 0));
+	if (conf->outbound_proxy[0] != '\0') {
+		printf("outbound proxy \"%s\"", conf->outbound_proxy);
+		if (conf->outbound_port != 0)
+			printf(" port %u", conf->outbound_port);
+		printf("\n");
+	}
 	print_dscp("sip", conf->sip_dscp);
 	printf("rtp ports %u to %u\n", conf->rtp_port_lo, conf->rtp_port_hi);
 	printf("rtp timeout %u\n", conf->rtp_timeout);

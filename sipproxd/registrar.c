@@ -21,31 +21,66 @@
 
 #include <sys/types.h>
 #include <sys/queue.h>
+#include <sys/socket.h>
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "sipproxd.h"
 #include "log.h"
+#include "sip_msg.h"
 
 #define REG_SAVE_INTERVAL	5	/* seconds between state writes */
-
-struct reg {
-	TAILQ_ENTRY(reg)	 entry;
-	struct state_entry	 se;
-};
+#define REG_PENDING_MAX		32	/* seconds a REGISTER may take */
+#define REG_TOMBSTONE		3600	/* seconds an expired one means 480 */
 
 static TAILQ_HEAD(, reg)	 regs = TAILQ_HEAD_INITIALIZER(regs);
-static unsigned int		 nregs;
+static unsigned int		 nregs;		/* all entries */
 static int			 regs_dirty;
 static time_t			 regs_saved;
+
+static struct reg	*reg_new(void);
+static void		 reg_free(struct reg *);
+static int		 reg_user(const struct reg *, const char *);
+
+static struct reg *
+reg_new(void)
+{
+	struct reg	*g, *old = NULL;
+
+	if (nregs >= REG_MAX) {
+		/* Make room at the cost of an expired or unconfirmed one. */
+		TAILQ_FOREACH(g, &regs, entry)
+			if (!g->active)
+				old = g;
+		if (old == NULL)
+			return (NULL);
+		reg_free(old);
+	}
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		fatal(NULL);
+	TAILQ_INSERT_TAIL(&regs, g, entry);
+	nregs++;
+	return (g);
+}
+
+static void
+reg_free(struct reg *g)
+{
+	if (g->active)
+		regs_dirty = 1;
+	TAILQ_REMOVE(&regs, g, entry);
+	nregs--;
+	free(g);
+}
 
 /* A registration restored from the state file, checked like any input. */
 void
 registrar_restore(const struct state_entry *se)
 {
-	struct reg	*r;
+	struct reg	*g;
 
 	if (memchr(se->aor, '\0', sizeof(se->aor)) == NULL ||
 	    memchr(se->contact, '\0', sizeof(se->contact)) == NULL ||
@@ -53,45 +88,222 @@ registrar_restore(const struct state_entry *se)
 	    memchr(se->source, '\0', sizeof(se->source)) == NULL ||
 	    memchr(se->user_agent, '\0', sizeof(se->user_agent)) == NULL)
 		fatalx("registrar: unterminated string in state entry");
-	if (nregs >= REG_MAX) {
+	if ((g = reg_new()) == NULL) {
 		log_warnx("registrar: table full, %s not restored", se->aor);
 		return;
 	}
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		fatal(NULL);
-	r->se = *se;
-	TAILQ_INSERT_TAIL(&regs, r, entry);
-	nregs++;
+	g->se = *se;
+	g->active = 1;
+	if (addr_parse(se->source, &g->source) == -1)
+		log_warnx("registrar: %s: bad source %s", se->aor, se->source);
 }
 
 unsigned int
 registrar_count(void)
 {
-	return (nregs);
+	struct reg	*g;
+	unsigned int	 n = 0;
+
+	TAILQ_FOREACH(g, &regs, entry)
+		if (g->active)
+			n++;
+	return (n);
+}
+
+/* A phone's "Contact: *" REGISTER: every binding of the AoR is going. */
+void
+registrar_request(const char *aor, const struct sip_msg *m)
+{
+	struct sip_addr	 a;
+	struct reg	*g;
+
+	if (sip_msg_list_get(m, SIP_HDR_CONTACT, 0, &a, NULL, NULL) == -1 ||
+	    !a.star)
+		return;
+	TAILQ_FOREACH(g, &regs, entry) {
+		if (strcmp(g->se.aor, aor) != 0)
+			continue;
+		strlcpy(g->callid, sip_msg_callid(m), sizeof(g->callid));
+		g->pending = time(NULL);
+		g->req_expires = 0;
+	}
 }
 
 /*
- * Called once a second: drop expired entries, and save the table when it
- * changed, at most every REG_SAVE_INTERVAL seconds (or now, when forced).
+ * One binding of a phone's REGISTER, masqueraded: pending until the
+ * registrar answers. The expiry asked for is the contact's parameter,
+ * else the Expires header, else `registration expires`.
+ */
+void
+registrar_pending(const char *aor, const char *contact, const char *masq,
+    const char *params, const struct sip_msg *m,
+    const struct sockaddr_storage *src)
+{
+	struct reg	*g;
+	char		 val[32];
+	const char	*ua;
+	long long	 expires;
+	int		 i;
+
+	TAILQ_FOREACH(g, &regs, entry)
+		if (strcmp(g->se.aor, aor) == 0 &&
+		    strcmp(g->se.contact, contact) == 0)
+			break;
+	if (g == NULL) {
+		if (strlen(aor) >= sizeof(g->se.aor) ||
+		    strlen(contact) >= sizeof(g->se.contact) ||
+		    strlen(masq) >= sizeof(g->se.masq_contact)) {
+			log_warnx("registrar: %s: too long to keep", aor);
+			return;
+		}
+		if ((g = reg_new()) == NULL) {
+			log_warnx("registrar: table full, %s not kept", aor);
+			return;
+		}
+		strlcpy(g->se.aor, aor, sizeof(g->se.aor));
+		strlcpy(g->se.contact, contact, sizeof(g->se.contact));
+	}
+	strlcpy(g->se.masq_contact, masq, sizeof(g->se.masq_contact));
+	g->source = *src;
+	strlcpy(g->se.source, addr_str((struct sockaddr *)src, 1),
+	    sizeof(g->se.source));
+	g->se.user_agent[0] = '\0';
+	if ((i = sip_msg_hdr_find(m, SIP_HDR_USER_AGENT, 0)) >= 0 &&
+	    (ua = sip_msg_hdr_value(m, i, NULL)) != NULL)
+		strlcpy(g->se.user_agent, ua, sizeof(g->se.user_agent));
+
+	if (sip_param_get(params, strlen(params), "expires", val,
+	    sizeof(val)) == 1)
+		expires = strtonum(val, 0, INT32_MAX, NULL);
+	else if (m->expires >= 0)
+		expires = m->expires;
+	else
+		expires = engine_global()->reg_expires;
+	g->req_expires = expires;
+	strlcpy(g->callid, sip_msg_callid(m), sizeof(g->callid));
+	g->pending = time(NULL);
+}
+
+/* The pending binding of this REGISTER whose masqueraded user is user. */
+struct reg *
+registrar_pending_find(const char *callid, const char *user)
+{
+	struct reg	*g;
+
+	TAILQ_FOREACH(g, &regs, entry)
+		if (g->pending && strcmp(g->callid, callid) == 0 &&
+		    reg_user(g, user))
+			return (g);
+	return (NULL);
+}
+
+/* A binding the registrar granted, expires -1 meaning what was asked. */
+void
+registrar_confirm(struct reg *g, long long expires)
+{
+	if (expires < 0)
+		expires = g->req_expires;
+	g->pending = 0;
+	if (expires == 0) {
+		log_info("%s: %s deregistered", g->se.aor, g->se.contact);
+		reg_free(g);
+		return;
+	}
+	if (!g->active)
+		log_info("%s: %s registered from %s", g->se.aor,
+		    g->se.contact, g->se.source);
+	g->active = 1;
+	g->expired = 0;
+	g->se.expires_at = time(NULL) + expires;
+	regs_dirty = 1;
+}
+
+/*
+ * The registrar's 2xx lists every binding it keeps: one of this
+ * REGISTER it left out is gone.
+ */
+void
+registrar_response_done(const char *callid)
+{
+	struct reg	*g, *next;
+
+	TAILQ_FOREACH_SAFE(g, &regs, entry, next) {
+		if (!g->pending || strcmp(g->callid, callid) != 0)
+			continue;
+		log_info("%s: %s not kept by the registrar", g->se.aor,
+		    g->se.contact);
+		reg_free(g);
+	}
+}
+
+/*
+ * The phone a request from outside is for: by the user part of our
+ * masqueraded contact, or by its address of record; the most recent.
+ * *expired says whether one existed and expired.
+ */
+struct reg *
+registrar_lookup(const char *user, const char *aor, int *expired)
+{
+	struct reg	*g, *best = NULL;
+
+	*expired = 0;
+	TAILQ_FOREACH(g, &regs, entry) {
+		if (user != NULL ? !reg_user(g, user) :
+		    strcmp(g->se.aor, aor) != 0)
+			continue;
+		if (g->expired)
+			*expired = 1;
+		if (g->active && (best == NULL ||
+		    g->se.expires_at > best->se.expires_at))
+			best = g;
+	}
+	return (best);
+}
+
+/* Does the masqueraded contact's user part equal user? */
+static int
+reg_user(const struct reg *g, const char *user)
+{
+	const char	*p = g->se.masq_contact, *at;
+	size_t		 len;
+
+	if ((p = strchr(p, ':')) == NULL || (at = strchr(p, '@')) == NULL)
+		return (user[0] == '\0');
+	p++;
+	len = at - p;
+	return (strlen(user) == len && strncmp(p, user, len) == 0);
+}
+
+/*
+ * Called once a second: expired entries become tombstones (a call for
+ * them is answered 480) and go an hour later, unanswered REGISTERs are
+ * forgotten, and the table is saved when it changed, at most every
+ * REG_SAVE_INTERVAL seconds (or now, when forced).
  */
 void
 registrar_tick(time_t now, int force)
 {
-	struct reg	*r, *next;
+	struct reg	*g, *next;
 
-	TAILQ_FOREACH_SAFE(r, &regs, entry, next) {
-		if (r->se.expires_at > now)
-			continue;
-		log_info("registration of %s expired", r->se.aor);
-		TAILQ_REMOVE(&regs, r, entry);
-		free(r);
-		nregs--;
-		regs_dirty = 1;
+	TAILQ_FOREACH_SAFE(g, &regs, entry, next) {
+		if (g->pending && now - g->pending > REG_PENDING_MAX)
+			g->pending = 0;
+		if (g->active && g->se.expires_at <= now) {
+			log_info("registration of %s expired", g->se.aor);
+			g->active = 0;
+			g->expired = 1;
+			regs_dirty = 1;
+		}
+		if (!g->active && !g->pending && (!g->expired ||
+		    now - g->se.expires_at > REG_TOMBSTONE))
+			reg_free(g);
 	}
 	if (!regs_dirty || (!force && now - regs_saved < REG_SAVE_INTERVAL))
 		return;
-	TAILQ_FOREACH(r, &regs, entry)
-		engine_to_parent(IMSG_STATE_ENTRY, 0, &r->se, sizeof(r->se));
+	TAILQ_FOREACH(g, &regs, entry)
+		if (g->active)
+			engine_to_parent(IMSG_STATE_ENTRY, 0, &g->se,
+			    sizeof(g->se));
 	engine_to_parent(IMSG_STATE_END, 0, NULL, 0);
 	regs_dirty = 0;
 	regs_saved = now;
@@ -101,20 +313,22 @@ void
 registrar_show(uint32_t peer)
 {
 	struct ctl_registration	 cr;
-	struct reg		*r;
+	struct reg		*g;
 	time_t			 now = time(NULL);
 
-	TAILQ_FOREACH(r, &regs, entry) {
+	TAILQ_FOREACH(g, &regs, entry) {
+		if (!g->active)
+			continue;
 		memset(&cr, 0, sizeof(cr));
-		strlcpy(cr.aor, r->se.aor, sizeof(cr.aor));
-		strlcpy(cr.contact, r->se.contact, sizeof(cr.contact));
-		strlcpy(cr.masq_contact, r->se.masq_contact,
+		strlcpy(cr.aor, g->se.aor, sizeof(cr.aor));
+		strlcpy(cr.contact, g->se.contact, sizeof(cr.contact));
+		strlcpy(cr.masq_contact, g->se.masq_contact,
 		    sizeof(cr.masq_contact));
-		strlcpy(cr.source, r->se.source, sizeof(cr.source));
-		strlcpy(cr.user_agent, r->se.user_agent,
+		strlcpy(cr.source, g->se.source, sizeof(cr.source));
+		strlcpy(cr.user_agent, g->se.user_agent,
 		    sizeof(cr.user_agent));
-		cr.expires = r->se.expires_at > now ?
-		    r->se.expires_at - now : 0;
+		cr.expires = g->se.expires_at > now ?
+		    g->se.expires_at - now : 0;
 		control_compose(peer, IMSG_CTL_SHOW_REGISTRATIONS, &cr,
 		    sizeof(cr));
 	}

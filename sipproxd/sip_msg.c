@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sip_msg.h"
 
@@ -1476,6 +1477,87 @@ sip_msg_response(const struct sip_msg *req, int status, const char *reason,
 	}
 	if (extra != NULL)
 		puts_(&w, extra);
+	puts_(&w, "Content-Length: 0\r\n\r\n");
+	if (w.err)
+		return (-1);
+	*outlen = w.len;
+	return (0);
+}
+
+/*
+ * The error response to a request that did not parse, built from its
+ * raw lines: the start line must be a request other than ACK, and the
+ * Via, From, To, Call-ID and CSeq lines a response copies must be
+ * there and clean (no folding, no control characters). Returns 0, or
+ * -1 when no response can be made.
+ */
+int
+sip_msg_reject(const char *data, size_t len, int status, const char *reason,
+    char *out, size_t outsz, size_t *outlen)
+{
+	static const struct {
+		const char	*name, *compact;
+	} need[] = {
+		{ "Via", "v" }, { "From", "f" }, { "To", "t" },
+		{ "Call-ID", "i" }, { "CSeq", NULL }
+	};
+	struct wbuf	 w = { out, outsz, 0, 0 };
+	const char	*line, *nl, *colon;
+	size_t		 i, n, llen, nlen, k;
+	unsigned int	 found = 0;
+	char		 first[64];
+
+	*outlen = 0;
+	if (len > SIP_MAX_MSGLEN || status < 400 || status > 699 ||
+	    !text_valid(reason) || strlen(reason) >= SIP_MAX_REASON)
+		return (-1);
+	/* The start line: a request, not a response, not an ACK. */
+	if ((nl = memchr(data, '\n', len)) == NULL ||
+	    (size_t)(nl - data) < 4 || memcmp(data, "SIP/", 4) == 0 ||
+	    memcmp(data, "ACK ", 4) == 0)
+		return (-1);
+	snprintf(first, sizeof(first), "SIP/2.0 %d ", status);
+	puts_(&w, first);
+	puts_(&w, reason);
+	puts_(&w, "\r\n");
+
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		for (line = nl + 1; line < data + len; line = nl + 1) {
+			if ((nl = memchr(line, '\n', data + len - line)) ==
+			    NULL)
+				break;
+			llen = nl - line;
+			if (llen > 0 && line[llen - 1] == '\r')
+				llen--;
+			if (llen == 0)
+				break;	/* end of headers */
+			if ((colon = memchr(line, ':', llen)) == NULL)
+				continue;
+			for (nlen = colon - line; nlen > 0 &&
+			    (line[nlen - 1] == ' ' || line[nlen - 1] == '\t');
+			    nlen--)
+				;
+			if (!((strlen(need[i].name) == nlen &&
+			    strncasecmp(line, need[i].name, nlen) == 0) ||
+			    (need[i].compact != NULL && nlen == 1 &&
+			    tolower((unsigned char)line[0]) ==
+			    need[i].compact[0])))
+				continue;
+			if (llen > SIP_MAX_HDRLEN)
+				return (-1);
+			for (k = 0; k < llen; k++)
+				if ((unsigned char)line[k] < 0x20 &&
+				    line[k] != '\t')
+					return (-1);
+			put(&w, line, llen);
+			puts_(&w, "\r\n");
+			found |= 1U << i;
+		}
+		nl = memchr(data, '\n', len);
+	}
+	n = sizeof(need) / sizeof(need[0]);
+	if (found != (1U << n) - 1)
+		return (-1);
 	puts_(&w, "Content-Length: 0\r\n\r\n");
 	if (w.err)
 		return (-1);

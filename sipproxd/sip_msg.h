@@ -294,6 +294,8 @@ int		 sip_edit_elem(struct sip_msg *, int, int, const char *);
 int		 sip_edit_body(struct sip_msg *, const void *, size_t);
 int		 sip_edit_ruri(struct sip_msg *, const char *);
 int		 sip_msg_write(const struct sip_msg *, char *, size_t, size_t *);
+int		 sip_msg_reject(const char *, size_t, int, const char *, char *,
+		    size_t, size_t *);
 int		 sip_msg_response(const struct sip_msg *, int, const char *,
 		    const char *, const char *, char *, size_t, size_t *);
 

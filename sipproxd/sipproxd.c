@@ -393,6 +393,7 @@ parent_send_config(void)
 		cl.ss = l->ss;
 		strlcpy(cl.name, l->name, sizeof(cl.name));
 		cl.proto = l->proto;
+		cl.outside = l->outside;
 		imsgev_compose(&ENGINE->iev, IMSG_RECONF_LISTENER, 0, l->fd,
 		    &cl, sizeof(cl));
 		l->fd = -1;

@@ -63,6 +63,9 @@
 #define CTL_MAX_QUEUE		1024	/* messages queued to one client */
 
 #define NAME_LEN		64	/* interface name or address text */
+#define CALLID_LEN		256	/* a longer Call-ID is refused */
+#define URI_LEN			1024	/* SIP_MAX_URILEN */
+#define CALL_MEDIA_MAX		8	/* SDP_MAX_MEDIA: streams per call */
 #define ADDRSTR_LEN		(INET6_ADDRSTRLEN + 8)	/* [addr]:port */
 #define CTL_MSG_LEN		1024
 
@@ -123,6 +126,7 @@ struct listener {
 	struct sockaddr_storage	 ss;		/* address and port */
 	char			 name[NAME_LEN]; /* as written in the config */
 	int			 proto;		/* IPPROTO_UDP or IPPROTO_TCP */
+	int			 outside;	/* the outside SIP socket */
 	int			 fd;		/* -1 until opened */
 };
 TAILQ_HEAD(listeners, listener);
@@ -132,6 +136,8 @@ struct sipproxd_config {
 	char			 outside_name[NAME_LEN];
 	struct sockaddr_storage	 outside_addr;	/* port 0 */
 	struct sockaddr_storage	 external_addr;	/* AF_UNSPEC when unset */
+	char			 outbound_proxy[256];	/* "" when unset */
+	uint16_t		 outbound_port;	/* 0: SRV */
 	uint16_t		 rtp_port_lo;
 	uint16_t		 rtp_port_hi;
 	unsigned int		 rtp_timeout;	/* seconds */
@@ -148,6 +154,8 @@ struct conf_global {
 	char			 outside_name[NAME_LEN];
 	struct sockaddr_storage	 outside_addr;
 	struct sockaddr_storage	 external_addr;
+	char			 outbound_proxy[256];
+	uint16_t		 outbound_port;
 	uint16_t		 rtp_port_lo;
 	uint16_t		 rtp_port_hi;
 	uint32_t		 rtp_timeout;
@@ -165,6 +173,7 @@ struct conf_listener {
 	struct sockaddr_storage	 ss;
 	char			 name[NAME_LEN];
 	int			 proto;
+	int			 outside;
 };
 
 /*
@@ -282,11 +291,18 @@ struct ctl_rtp_stream {
 	struct ctl_rtp_leg	 outside;
 };
 
+#define SIP_STAT_METHODS	15	/* enum sip_method: 0 is "other" */
+#define SIP_STAT_CLASSES	7	/* status / 100; 0 unused */
+
 struct ctl_sip_stats {
 	uint64_t		 received;	/* datagrams and messages */
 	uint64_t		 sent;
 	uint64_t		 parse_errors;
 	uint64_t		 dropped;
+	uint64_t		 requests_in[SIP_STAT_METHODS];
+	uint64_t		 requests_out[SIP_STAT_METHODS];
+	uint64_t		 responses_in[SIP_STAT_CLASSES];
+	uint64_t		 responses_out[SIP_STAT_CLASSES];
 };
 
 struct ctl_rtp_stats {
@@ -333,6 +349,9 @@ void			 config_conf_global(struct sipproxd_config *,
 struct listener		*listener_find(struct listeners *,
 			    const struct listener *);
 const char		*addr_str(const struct sockaddr *, int);
+int			 addr_parse(const char *, struct sockaddr_storage *);
+int			 sa_cmp(const struct sockaddr_storage *,
+			    const struct sockaddr_storage *);
 const char		*proto_str(int);
 int			 dscp_from_name(const char *);
 const char		*dscp_name(int);
@@ -363,20 +382,124 @@ int	 state_load(const char *, struct imsgev *);
 void	 state_add(const struct state_entry *);
 int	 state_commit(const char *);
 
+/* A SIP socket of the engine: a listener, or the outside's. */
+struct engine_listener {
+	TAILQ_ENTRY(engine_listener)	 entry;
+	struct conf_listener		 cl;
+	int				 fd;
+	struct event			 ev;
+};
+
 /* engine.c */
 __dead void	 engine_main(int, int);
 void	 engine_to_relay(uint32_t, uint32_t, const void *, size_t);
 void	 engine_to_parent(uint32_t, uint32_t, const void *, size_t);
-void	 engine_show_calls(uint32_t);
 void	 engine_show_listeners(uint32_t);
 void	 engine_summary(struct ctl_summary *);
 void	 engine_stats(struct ctl_stats *);
+const struct conf_global *engine_global(void);
+struct engine_listener	*engine_listener_side(int, int);
+struct engine_listener	*engine_listener_find(const struct sockaddr_storage *);
+void	 engine_advertised(const struct engine_listener *,
+	    struct sockaddr_storage *);
+void	 engine_local(int, struct sockaddr_storage *);
+int	 engine_is_ours(const struct sockaddr_storage *);
+int	 engine_send(struct engine_listener *, const struct sockaddr_storage *,
+	    const void *, size_t);
+
+extern struct ctl_sip_stats	 sip_stats;
+
+struct sip_msg;
+struct sdp;
+
+/* proxy.c (in the engine) */
+void	 proxy_init(void);
+void	 proxy_input(struct engine_listener *, const char *, size_t,
+	    const struct sockaddr_storage *);
+void	 proxy_wakeup(void);
+void	 proxy_tick(time_t);
+
+/*
+ * A registration: the binding of a phone's contact to its address of
+ * record, pending while the registrar has not answered, expired (a
+ * tombstone, for 480) once it ran out.
+ */
+struct reg {
+	TAILQ_ENTRY(reg)	 entry;
+	struct state_entry	 se;
+	struct sockaddr_storage	 source;	/* the phone's SIP came from */
+	int			 active;
+	int			 expired;
+	time_t			 pending;	/* REGISTER sent, 0: none */
+	char			 callid[CALLID_LEN];	/* of that REGISTER */
+	long long		 req_expires;	/* what it asked for */
+};
 
 /* registrar.c (in the engine) */
 void		 registrar_restore(const struct state_entry *);
 unsigned int	 registrar_count(void);
 void		 registrar_tick(time_t, int);
 void		 registrar_show(uint32_t);
+void		 registrar_request(const char *, const struct sip_msg *);
+void		 registrar_pending(const char *, const char *, const char *,
+		    const char *, const struct sip_msg *,
+		    const struct sockaddr_storage *);
+struct reg	*registrar_pending_find(const char *, const char *);
+void		 registrar_confirm(struct reg *, long long);
+void		 registrar_response_done(const char *);
+struct reg	*registrar_lookup(const char *, const char *, int *);
+
+/* A call: an INVITE dialog through us, and its relay streams. */
+#define CALL_CALLING	0
+#define CALL_EARLY	1
+#define CALL_CONFIRMED	2
+#define CALL_ENDING	3
+
+#define MEDIA_NONE	0
+#define MEDIA_OPENING	1
+#define MEDIA_OPEN	2
+
+struct call_media {
+	uint32_t		 id;		/* relay stream */
+	int			 state;		/* MEDIA_* */
+	uint16_t		 port[2];	/* relay RTP port per leg */
+	struct rtp_peers	 peers;
+};
+
+struct call {
+	TAILQ_ENTRY(call)	 entry;
+	char			 callid[CALLID_LEN];
+	char			 from[256];
+	char			 to[256];
+	int			 outgoing;	/* the INVITE came from inside */
+	int			 inner;		/* phone to phone */
+	int			 state;		/* CALL_* */
+	int			 media_failed;	/* the relay had no ports */
+	time_t			 created;
+	time_t			 answered;
+	time_t			 ending;
+	char			 phone_contact[URI_LEN];
+	struct sockaddr_storage	 phone_addr;	/* its SIP came from */
+	struct call_media	 media[CALL_MEDIA_MAX];
+};
+
+#define CALL_MEDIA_OK	0
+#define CALL_MEDIA_WAIT	1
+#define CALL_MEDIA_FAIL	2
+
+/* call.c (in the engine) */
+struct call	*call_new(const struct sip_msg *, int, const char *,
+		    const struct sockaddr_storage *);
+struct call	*call_find(const char *);
+unsigned int	 call_count(void);
+void		 call_end(struct call *, const char *);
+void		 call_cancel(struct call *);
+void		 call_response(struct call *, const struct sip_msg *, int);
+int		 call_media(struct call *, const struct sdp *, int,
+		    const struct sockaddr_storage *, uint16_t *);
+int		 call_rtp_reply(struct imsg *);
+void		 call_tick(time_t);
+void		 call_show(uint32_t);
 
 /* control.c (in the engine) */
 void	 control_listen(int);

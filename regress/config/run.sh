@@ -100,7 +100,7 @@ done
 
 # The example configurations shipped in etc/.
 cd "$top" || exit 1
-if "$bin" -n -D lan=lo -D wan=lo -f etc/sipproxd.conf > /dev/null \
+if "$bin" -n -D lan=127.0.0.2 -D wan=127.0.0.3 -f etc/sipproxd.conf > /dev/null \
     2> "$tmp/err"; then
 	echo "ok config example"
 else

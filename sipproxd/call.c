@@ -1,0 +1,330 @@
+/*
+ * Copyright (c) 2026 The sipproxd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Calls in the SIP engine: one per INVITE dialog through us, keyed by
+ * Call-ID, with the phone's side (where requests from outside go) and
+ * the relay streams of its media lines.
+ */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sipproxd.h"
+#include "log.h"
+#include "sip_msg.h"
+#include "sdp.h"
+
+#define CALL_MAX	1024
+#define CALL_SETUP_MAX	180	/* seconds a call may ring (Timer C) */
+#define CALL_ENDING_MAX	32	/* seconds a cancelled call waits for 487 */
+#define STREAM_ID_BASE	0x80000000U	/* below: the regress test path */
+
+static TAILQ_HEAD(, call)	 calls = TAILQ_HEAD_INITIALIZER(calls);
+static unsigned int		 ncalls;
+static uint32_t			 stream_ids;
+
+static void	 media_close(struct call *, int);
+static int	 call_leg(const struct call *, int,
+		    const struct sockaddr_storage *);
+
+struct call *
+call_new(const struct sip_msg *m, int outgoing, const char *contact,
+    const struct sockaddr_storage *phone)
+{
+	struct sip_addr	 a;
+	struct call	*c;
+
+	if (ncalls >= CALL_MAX) {
+		log_warnx("%s: too many calls", sip_msg_callid(m));
+		return (NULL);
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal(NULL);
+	strlcpy(c->callid, sip_msg_callid(m), sizeof(c->callid));
+	if (sip_msg_from(m, &a) == 0)
+		strlcpy(c->from, a.uri, sizeof(c->from));
+	if (sip_msg_to(m, &a) == 0)
+		strlcpy(c->to, a.uri, sizeof(c->to));
+	strlcpy(c->phone_contact, contact, sizeof(c->phone_contact));
+	c->phone_addr = *phone;
+	c->outgoing = outgoing;
+	c->state = CALL_CALLING;
+	c->created = time(NULL);
+	TAILQ_INSERT_TAIL(&calls, c, entry);
+	ncalls++;
+	log_info("%s: %s call from %s to %s", c->callid, outgoing ?
+	    "outgoing" : "incoming", c->from, c->to);
+	return (c);
+}
+
+struct call *
+call_find(const char *callid)
+{
+	struct call	*c;
+
+	TAILQ_FOREACH(c, &calls, entry)
+		if (strcmp(c->callid, callid) == 0)
+			return (c);
+	return (NULL);
+}
+
+unsigned int
+call_count(void)
+{
+	return (ncalls);
+}
+
+/* The call is over: its media go back to the relay's pool. */
+void
+call_end(struct call *c, const char *why)
+{
+	int	 i;
+
+	log_info("%s: call ended (%s)", c->callid, why);
+	for (i = 0; i < CALL_MEDIA_MAX; i++)
+		media_close(c, i);
+	TAILQ_REMOVE(&calls, c, entry);
+	ncalls--;
+	free(c);
+}
+
+/* CANCEL: the 487 that follows ends the call, or the sweep does. */
+void
+call_cancel(struct call *c)
+{
+	if (c->state != CALL_CONFIRMED && c->state != CALL_ENDING) {
+		c->state = CALL_ENDING;
+		c->ending = time(NULL);
+	}
+}
+
+/* A response in the call, from the inside or the outside. */
+void
+call_response(struct call *c, const struct sip_msg *m, int from_inside)
+{
+	struct sip_addr	 a;
+
+	if (m->cseq_method != SIP_INVITE)
+		return;
+	if (m->status > 100 && m->status < 200 && m->to_tag[0] != '\0' &&
+	    c->state == CALL_CALLING)
+		c->state = CALL_EARLY;
+	else if (m->status >= 200 && m->status < 300 &&
+	    c->state != CALL_CONFIRMED) {
+		c->state = CALL_CONFIRMED;
+		c->answered = time(NULL);
+		/* The phone answering an incoming call names its target. */
+		if (from_inside && !c->outgoing &&
+		    sip_msg_list_get(m, SIP_HDR_CONTACT, 0, &a, NULL,
+		    NULL) == 0 && !a.star)
+			strlcpy(c->phone_contact, a.uri,
+			    sizeof(c->phone_contact));
+		log_info("%s: call answered", c->callid);
+	} else if (m->status >= 300 && c->state != CALL_CONFIRMED)
+		call_end(c, m->status == 487 ? "cancelled" : "rejected");
+}
+
+/*
+ * Which relay leg a party is on: its side, except in a call between two
+ * phones, where the caller has the inside leg and the callee the other.
+ */
+static int
+call_leg(const struct call *c, int side, const struct sockaddr_storage *src)
+{
+	if (!c->inner)
+		return (side);
+	return (sa_cmp(src, &c->phone_addr) == 0 ? LEG_INSIDE : LEG_OUTSIDE);
+}
+
+/*
+ * The streams of an SDP from a party on side `side`: opened in the relay
+ * when new (CALL_MEDIA_WAIT until the relay answers), updated when the
+ * party's addresses changed, closed when the offer rejects them (port
+ * 0). ports[] gets each stream's relay port on the other party's leg.
+ */
+int
+call_media(struct call *c, const struct sdp *sdp, int side,
+    const struct sockaddr_storage *src, uint16_t *ports)
+{
+	struct rtp_open		 ro;
+	struct rtp_leg_peer	 peer;
+	struct call_media	*cm;
+	const struct sdp_media	*sm;
+	int			 i, leg, wait = 0;
+
+	if (c->media_failed)
+		return (CALL_MEDIA_FAIL);
+	leg = call_leg(c, side, src);
+	for (i = 0; i < sdp->nmedia && i < CALL_MEDIA_MAX; i++) {
+		sm = &sdp->media[i];
+		cm = &c->media[i];
+		ports[i] = 0;
+		if (sm->port == 0) {
+			media_close(c, i);
+			continue;
+		}
+		peer = cm->peers.leg[leg];
+		/* A hold address (0.0.0.0) keeps where media went. */
+		if (sm->addr.ss_family != AF_UNSPEC && !sm->hold_addr)
+			peer.rtp = sm->addr;
+		peer.rtcp_port = sm->rtcp_port;
+		peer.clock_rate = sm->clock_rate;
+		peer.sig = *src;
+
+		switch (cm->state) {
+		case MEDIA_NONE:
+			memset(&ro, 0, sizeof(ro));
+			strlcpy(ro.callid, c->callid, sizeof(ro.callid));
+			ro.media = i;
+			engine_local(LEG_INSIDE, &ro.local[LEG_INSIDE]);
+			engine_local(c->inner ? LEG_INSIDE : LEG_OUTSIDE,
+			    &ro.local[LEG_OUTSIDE]);
+			cm->peers.leg[leg] = peer;
+			ro.peers = cm->peers;
+			cm->id = STREAM_ID_BASE | stream_ids++;
+			cm->state = MEDIA_OPENING;
+			engine_to_relay(IMSG_RTP_OPEN, cm->id, &ro, sizeof(ro));
+			wait = 1;
+			break;
+		case MEDIA_OPENING:
+			wait = 1;
+			break;
+		case MEDIA_OPEN:
+			if (memcmp(&cm->peers.leg[leg], &peer,
+			    sizeof(peer)) != 0) {
+				cm->peers.leg[leg] = peer;
+				engine_to_relay(IMSG_RTP_UPDATE, cm->id,
+				    &cm->peers, sizeof(cm->peers));
+			}
+			ports[i] = cm->port[!leg];
+			break;
+		}
+	}
+	return (wait ? CALL_MEDIA_WAIT : CALL_MEDIA_OK);
+}
+
+static void
+media_close(struct call *c, int i)
+{
+	struct call_media	*cm = &c->media[i];
+
+	if (cm->state != MEDIA_NONE)
+		engine_to_relay(IMSG_RTP_CLOSE, cm->id, NULL, 0);
+	cm->state = MEDIA_NONE;
+}
+
+/* The relay's answer about one of our streams; 0 if it is not ours. */
+int
+call_rtp_reply(struct imsg *imsg)
+{
+	struct rtp_ports	 rp;
+	struct call		*c;
+	struct call_media	*cm = NULL;
+	uint32_t		 id = imsg_get_id(imsg);
+	int			 i, open = 0;
+
+	if (id < STREAM_ID_BASE)
+		return (0);
+	TAILQ_FOREACH(c, &calls, entry) {
+		for (i = 0; i < CALL_MEDIA_MAX; i++)
+			if (c->media[i].state != MEDIA_NONE &&
+			    c->media[i].id == id)
+				cm = &c->media[i];
+		if (cm != NULL)
+			break;
+	}
+	if (cm == NULL) {
+		/* A call that ended while the relay answered. */
+		if (imsg_get_type(imsg) == IMSG_RTP_OPEN_OK)
+			engine_to_relay(IMSG_RTP_CLOSE, id, NULL, 0);
+		return (1);
+	}
+
+	switch (imsg_get_type(imsg)) {
+	case IMSG_RTP_OPEN_OK:
+		if (imsg_get_data(imsg, &rp, sizeof(rp)) == -1)
+			fatalx("bad IMSG_RTP_OPEN_OK");
+		cm->port[LEG_INSIDE] = rp.port[LEG_INSIDE];
+		cm->port[LEG_OUTSIDE] = rp.port[LEG_OUTSIDE];
+		cm->state = MEDIA_OPEN;
+		break;
+	case IMSG_RTP_OPEN_FAIL:
+		log_warnx("%s: no rtp relay ports: answering 503", c->callid);
+		cm->state = MEDIA_NONE;
+		c->media_failed = 1;
+		break;
+	case IMSG_RTP_TIMEOUT:
+		log_info("%s: media stream timed out", c->callid);
+		cm->state = MEDIA_NONE;
+		for (i = 0; i < CALL_MEDIA_MAX; i++)
+			if (c->media[i].state != MEDIA_NONE)
+				open = 1;
+		if (!open && c->state == CALL_CONFIRMED)
+			call_end(c, "media timeout");
+		break;
+	}
+	proxy_wakeup();
+	return (1);
+}
+
+/* Once a second: calls that ring too long, cancels never answered. */
+void
+call_tick(time_t now)
+{
+	struct call	*c, *next;
+
+	TAILQ_FOREACH_SAFE(c, &calls, entry, next) {
+		if (c->state == CALL_ENDING && now - c->ending >
+		    CALL_ENDING_MAX)
+			call_end(c, "cancel not answered");
+		else if ((c->state == CALL_CALLING ||
+		    c->state == CALL_EARLY) && now - c->created >
+		    CALL_SETUP_MAX)
+			call_end(c, "not answered in time");
+	}
+}
+
+void
+call_show(uint32_t peer)
+{
+	static const char	*states[] = { "calling", "early", "confirmed",
+				    "ending" };
+	struct ctl_call		 cc;
+	struct call		*c;
+	time_t			 now = time(NULL);
+
+	TAILQ_FOREACH(c, &calls, entry) {
+		memset(&cc, 0, sizeof(cc));
+		strlcpy(cc.callid, c->callid, sizeof(cc.callid));
+		strlcpy(cc.from, c->from, sizeof(cc.from));
+		strlcpy(cc.to, c->to, sizeof(cc.to));
+		cc.outgoing = c->outgoing;
+		strlcpy(cc.state, states[c->state], sizeof(cc.state));
+		cc.duration = now - (c->answered ? c->answered : c->created);
+		if (c->media[0].state == MEDIA_OPEN) {
+			cc.inside_port = c->media[0].port[LEG_INSIDE];
+			cc.outside_port = c->media[0].port[LEG_OUTSIDE];
+		}
+		control_compose(peer, IMSG_CTL_SHOW_CALLS, &cc, sizeof(cc));
+	}
+	control_compose(peer, IMSG_CTL_END, NULL, 0);
+}

@@ -1,0 +1,995 @@
+/*
+ * Copyright (c) 2026 The sipproxd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The proxy: every SIP message through the engine. It is stateless in
+ * the RFC 3261 sense (no transactions: retransmissions are the
+ * endpoints' business) and keeps only what masquerading needs, the
+ * registrations (registrar.c) and the calls with their media (call.c).
+ *
+ * A message that must wait (a name being resolved, relay ports being
+ * allocated) is parked as it arrived and handled again from the start
+ * when something it may wait for finishes; by then the answer is cached
+ * and the second pass goes through without waiting.
+ */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <event.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "sipproxd.h"
+#include "log.h"
+#include "sip_msg.h"
+#include "sdp.h"
+#include "dns.h"
+
+#define PARK_MAX	256	/* messages waiting at once */
+#define PARK_TIMEOUT	10	/* seconds one may wait */
+#define BRANCH_COOKIE	"z9hG4bK"
+
+enum verdict {
+	GO,			/* go on with it */
+	DONE,			/* sent, answered or dropped */
+	PARK			/* wait, then handle it again */
+};
+
+/* A message being handled. */
+struct req {
+	struct engine_listener	*el;	/* it arrived on */
+	int			 side;	/* LEG_INSIDE or LEG_OUTSIDE */
+	struct sockaddr_storage	 src;
+	int			 first;	/* not a parked one's second pass */
+	char			 aor[SIP_MAX_URILEN];	/* of a REGISTER */
+};
+
+/* Where a message goes. */
+struct hop {
+	int			 side;
+	char			 host[SIP_MAX_HOSTLEN];
+	uint16_t		 port;	/* 0: SRV, then 5060 */
+	struct sockaddr_storage	 ss;
+};
+
+struct parked {
+	TAILQ_ENTRY(parked)	 entry;
+	struct sockaddr_storage	 local;	/* the listener it came in on */
+	struct sockaddr_storage	 src;
+	time_t			 since;
+	size_t			 len;
+	char			 data[];
+};
+
+static enum verdict	 proxy_handle(struct req *, const char *, size_t);
+static enum verdict	 request(struct req *);
+static enum verdict	 request_outside(struct req *, struct hop *);
+static enum verdict	 request_inside(struct req *, struct hop *);
+static enum verdict	 forward_request(struct req *, struct hop *);
+static enum verdict	 response(struct req *);
+static enum verdict	 resolve(struct req *, struct hop *);
+static enum verdict	 media(struct req *, struct call *, int, int);
+static void		 reply(struct req *, int, const char *);
+static void		 reject_raw(struct req *, const char *, size_t, int,
+			    const char *);
+static int		 via_mark(struct req *);
+static int		 via_insert(struct req *, struct engine_listener *);
+static int		 via_has_ours(void);
+static int		 routes_pop(struct hop *);
+static int		 record_route(struct req *, struct engine_listener *);
+static int		 contacts_masquerade(struct engine_listener *,
+			    struct req *, int);
+static void		 register_request(struct req *);
+static void		 aor_of(const struct sip_uri *, const char *, char *,
+			    size_t);
+static void		 register_response(void);
+static int		 host_ours(const char *, uint16_t);
+static int		 host_sa(const char *, uint16_t,
+			    struct sockaddr_storage *);
+static void		 hostport(const struct sockaddr_storage *, char *,
+			    size_t);
+static uint64_t		 hash(const char *, size_t, uint64_t);
+static void		 park(struct req *, const char *, size_t);
+static void		 resume(int, short, void *);
+static void		 send_msg(struct req *, struct hop *);
+
+static struct sip_msg	 msg;			/* the message being handled */
+static char		 out[SIP_MAX_MSGLEN];
+static char		 sdpout[SIP_MAX_MSGLEN];
+static uint64_t		 branch_key;
+static TAILQ_HEAD(, parked) parked = TAILQ_HEAD_INITIALIZER(parked);
+static unsigned int	 nparked;
+static struct event	 ev_resume;
+
+void
+proxy_init(void)
+{
+	arc4random_buf(&branch_key, sizeof(branch_key));
+	evtimer_set(&ev_resume, resume, NULL);
+}
+
+/* A datagram from one of our SIP sockets. */
+void
+proxy_input(struct engine_listener *el, const char *data, size_t len,
+    const struct sockaddr_storage *src)
+{
+	struct req	 r;
+
+	memset(&r, 0, sizeof(r));
+	r.el = el;
+	r.side = el->cl.outside ? LEG_OUTSIDE : LEG_INSIDE;
+	r.src = *src;
+	r.first = 1;
+	if (proxy_handle(&r, data, len) == PARK)
+		park(&r, data, len);
+}
+
+/* Something a parked message may wait for has finished. */
+void
+proxy_wakeup(void)
+{
+	struct timeval	 tv = { 0, 0 };
+
+	if (!TAILQ_EMPTY(&parked) && !evtimer_pending(&ev_resume, NULL))
+		evtimer_add(&ev_resume, &tv);
+}
+
+/* Once a second: messages that waited too long are given up. */
+void
+proxy_tick(time_t now)
+{
+	struct parked	*p, *next;
+
+	TAILQ_FOREACH_SAFE(p, &parked, entry, next) {
+		if (now - p->since < PARK_TIMEOUT)
+			continue;
+		log_warnx("message from %s waited %d s, dropped",
+		    addr_str((struct sockaddr *)&p->src, 1), PARK_TIMEOUT);
+		sip_stats.dropped++;
+		TAILQ_REMOVE(&parked, p, entry);
+		nparked--;
+		free(p);
+	}
+}
+
+static void
+park(struct req *r, const char *data, size_t len)
+{
+	struct parked	*p;
+
+	if (nparked >= PARK_MAX) {
+		log_warnx("too many messages waiting, one from %s dropped",
+		    addr_str((struct sockaddr *)&r->src, 1));
+		sip_stats.dropped++;
+		return;
+	}
+	if ((p = malloc(sizeof(*p) + len)) == NULL) {
+		log_warn("park");
+		return;
+	}
+	p->local = r->el->cl.ss;
+	p->src = r->src;
+	p->since = time(NULL);
+	p->len = len;
+	memcpy(p->data, data, len);
+	TAILQ_INSERT_TAIL(&parked, p, entry);
+	nparked++;
+}
+
+/* Each parked message once more; those still waiting stay parked. */
+static void
+resume(int fd, short event, void *arg)
+{
+	TAILQ_HEAD(, parked)	 todo = TAILQ_HEAD_INITIALIZER(todo);
+	struct parked		*p;
+	struct req		 r;
+
+	TAILQ_CONCAT(&todo, &parked, entry);
+	while ((p = TAILQ_FIRST(&todo)) != NULL) {
+		TAILQ_REMOVE(&todo, p, entry);
+		memset(&r, 0, sizeof(r));
+		if ((r.el = engine_listener_find(&p->local)) != NULL) {
+			r.side = r.el->cl.outside ? LEG_OUTSIDE : LEG_INSIDE;
+			r.src = p->src;
+			if (proxy_handle(&r, p->data, p->len) == PARK) {
+				TAILQ_INSERT_TAIL(&parked, p, entry);
+				continue;
+			}
+		}
+		nparked--;
+		free(p);
+	}
+}
+
+static enum verdict
+proxy_handle(struct req *r, const char *data, size_t len)
+{
+	size_t	 i;
+	int	 rv;
+
+	/* RFC 5626 keep-alives: CRLFs and nothing else. */
+	for (i = 0; i < len && (data[i] == '\r' || data[i] == '\n'); i++)
+		;
+	if (i == len)
+		return (DONE);
+
+	if ((rv = sip_msg_parse(&msg, data, len)) != SIP_OK) {
+		sip_stats.parse_errors++;
+		log_debug("%s: %s", addr_str((struct sockaddr *)&r->src, 1),
+		    sip_msg_error(&msg));
+		reject_raw(r, data, len, rv, sip_msg_error(&msg));
+		return (DONE);
+	}
+	if (strlen(sip_msg_callid(&msg)) >= CALLID_LEN) {
+		sip_stats.parse_errors++;
+		if (msg.request)
+			reply(r, 400, "Bad Request - Call-ID too long");
+		return (DONE);
+	}
+	if (msg.request) {
+		if (r->first)
+			sip_stats.requests_in[msg.method]++;
+		return (request(r));
+	}
+	if (r->first)
+		sip_stats.responses_in[msg.status / 100]++;
+	return (response(r));
+}
+
+static enum verdict
+request(struct req *r)
+{
+	struct hop	 hop;
+	enum verdict	 v;
+
+	if (msg.max_forwards == 0) {
+		reply(r, 483, "Too Many Hops");
+		return (DONE);
+	}
+	if (via_has_ours()) {
+		reply(r, 482, "Loop Detected");
+		return (DONE);
+	}
+	memset(&hop, 0, sizeof(hop));
+	if (routes_pop(&hop) == -1) {
+		reply(r, 400, "Bad Request - Malformed Route");
+		return (DONE);
+	}
+	if (r->side == LEG_OUTSIDE)
+		v = request_outside(r, &hop);
+	else
+		v = request_inside(r, &hop);
+	if (v != GO)
+		return (v);
+	if ((v = resolve(r, &hop)) != GO)
+		return (v);
+	return (forward_request(r, &hop));
+}
+
+/*
+ * From outside, a request may only reach a phone: one in a call with
+ * this Call-ID, or one registered under the Request-URI. Anything else
+ * is refused: we are no open relay.
+ */
+static enum verdict
+request_outside(struct req *r, struct hop *hop)
+{
+	struct sip_uri	 u;
+	struct call	*c;
+	struct reg	*g;
+	char		 ruri[SIP_MAX_URILEN];
+	int		 expired = 0;
+
+	if (msg.method == SIP_REGISTER) {
+		reply(r, 403, "Forbidden - REGISTER from outside");
+		return (DONE);
+	}
+	sip_msg_ruri(&msg, ruri, sizeof(ruri));
+	if (sip_uri_parse(ruri, strlen(ruri), &u) == -1) {
+		reply(r, 400, "Bad Request - Malformed Request-URI");
+		return (DONE);
+	}
+	hop->side = LEG_INSIDE;
+	if ((c = call_find(sip_msg_callid(&msg))) != NULL) {
+		if (sip_edit_ruri(&msg, c->phone_contact) == -1)
+			goto bad;
+		hop->ss = c->phone_addr;
+		return (GO);
+	}
+	if (u.scheme != SIP_URI_TEL && host_ours(u.host, u.port))
+		g = registrar_lookup(u.user, NULL, &expired);
+	else {
+		aor_of(&u, ruri, ruri, sizeof(ruri));
+		g = registrar_lookup(NULL, ruri, &expired);
+	}
+	if (g == NULL) {
+		if (expired)
+			reply(r, 480, "Temporarily Unavailable");
+		else if (u.scheme != SIP_URI_TEL && host_ours(u.host, u.port))
+			reply(r, 404, "Not Found");
+		else
+			reply(r, 403, "Forbidden - Not a local destination");
+		return (DONE);
+	}
+	if (sip_edit_ruri(&msg, g->se.contact) == -1)
+		goto bad;
+	hop->ss = g->source;
+	if (msg.method == SIP_INVITE && msg.to_tag[0] == '\0' &&
+	    call_new(&msg, 0, g->se.contact, &g->source) == NULL) {
+		reply(r, 503, "Service Unavailable - Too many calls");
+		return (DONE);
+	}
+	return (GO);
+ bad:
+	reply(r, 500, "Server Internal Error - Request-URI");
+	return (DONE);
+}
+
+/*
+ * From inside: along the Route set when one is left, else to the
+ * outbound proxy, else to the Request-URI, which is never changed (the
+ * phone's digest covers it) unless it names a phone masqueraded here.
+ */
+static enum verdict
+request_inside(struct req *r, struct hop *hop)
+{
+	const struct conf_global *g = engine_global();
+	struct sip_uri	 u;
+	struct sip_addr	 a;
+	struct reg	*reg;
+	struct call	*c;
+	char		 ruri[SIP_MAX_URILEN];
+	int		 expired;
+
+	sip_msg_ruri(&msg, ruri, sizeof(ruri));
+	if (sip_uri_parse(ruri, strlen(ruri), &u) == -1) {
+		reply(r, 400, "Bad Request - Malformed Request-URI");
+		return (DONE);
+	}
+	hop->side = LEG_OUTSIDE;
+	if (hop->host[0] != '\0')
+		;	/* a Route of someone else's */
+	else if (u.scheme != SIP_URI_TEL && host_ours(u.host, u.port)) {
+		/* A phone calling a phone through us. */
+		if ((reg = registrar_lookup(u.user, NULL, &expired)) == NULL) {
+			reply(r, expired ? 480 : 404, expired ?
+			    "Temporarily Unavailable" : "Not Found");
+			return (DONE);
+		}
+		if (sip_edit_ruri(&msg, reg->se.contact) == -1) {
+			reply(r, 500, "Server Internal Error - Request-URI");
+			return (DONE);
+		}
+		hop->side = LEG_INSIDE;
+		hop->ss = reg->source;
+	} else if (g->outbound_proxy[0] != '\0') {
+		strlcpy(hop->host, g->outbound_proxy, sizeof(hop->host));
+		hop->port = g->outbound_port;
+	} else if (u.scheme == SIP_URI_TEL) {
+		reply(r, 416, "Unsupported URI Scheme");
+		return (DONE);
+	} else {
+		strlcpy(hop->host, u.host, sizeof(hop->host));
+		hop->port = u.port;
+	}
+
+	if (msg.method == SIP_REGISTER)
+		register_request(r);
+	else if (msg.method == SIP_INVITE && msg.to_tag[0] == '\0' &&
+	    call_find(sip_msg_callid(&msg)) == NULL) {
+		if (sip_msg_list_get(&msg, SIP_HDR_CONTACT, 0, &a, NULL,
+		    NULL) == -1 || a.star) {
+			reply(r, 400, "Bad Request - Missing Contact");
+			return (DONE);
+		}
+		if ((c = call_new(&msg, 1, a.uri, &r->src)) == NULL) {
+			reply(r, 503, "Service Unavailable - Too many calls");
+			return (DONE);
+		}
+		c->inner = hop->side == LEG_INSIDE;
+	}
+	return (GO);
+}
+
+/* Numeric hops are known at once, names come from the resolver. */
+static enum verdict
+resolve(struct req *r, struct hop *hop)
+{
+	struct engine_listener	*el;
+	int			 family = AF_UNSPEC;
+
+	if (hop->ss.ss_family != AF_UNSPEC)
+		return (GO);
+	if ((el = engine_listener_side(hop->side, AF_UNSPEC)) != NULL)
+		family = el->cl.ss.ss_family;
+	switch (dns_lookup(hop->host, hop->port, family, &hop->ss)) {
+	case DNS_OK:
+		return (GO);
+	case DNS_PENDING:
+		return (PARK);
+	default:
+		log_warnx("%s: cannot resolve %s", sip_msg_callid(&msg),
+		    hop->host);
+		if (msg.request && msg.method != SIP_ACK)
+			reply(r, 503, "Service Unavailable - DNS failure");
+		return (DONE);
+	}
+}
+
+static enum verdict
+forward_request(struct req *r, struct hop *hop)
+{
+	struct engine_listener	*to;
+	struct call		*c;
+	enum verdict		 v;
+	char			 mf[16];
+	int			 i;
+
+	if ((to = engine_listener_side(hop->side, hop->ss.ss_family)) ==
+	    NULL) {
+		log_warnx("no %s socket for %s", hop->side == LEG_INSIDE ?
+		    "inside" : "outside",
+		    addr_str((struct sockaddr *)&hop->ss, 1));
+		reply(r, 503, "Service Unavailable - No route");
+		return (DONE);
+	}
+
+	c = call_find(sip_msg_callid(&msg));
+	if (c != NULL && msg.body_len > 0 &&
+	    (v = media(r, c, hop->side, 1)) != GO)
+		return (v);
+	if (c != NULL && c->media_failed) {
+		reply(r, 503, "Service Unavailable - No RTP ports");
+		if (msg.method == SIP_INVITE && msg.to_tag[0] == '\0')
+			call_end(c, "no rtp ports");
+		return (DONE);
+	}
+
+	/* Max-Forwards, Via, Record-Route, Contact: RFC 3261 16.6. */
+	if ((i = msg.hdr_first[SIP_HDR_MAX_FORWARDS]) >= 0) {
+		snprintf(mf, sizeof(mf), "%d", msg.max_forwards - 1);
+		if (sip_edit_value(&msg, i, mf) == -1)
+			goto full;
+	} else if (sip_edit_insert(&msg, 0, "Max-Forwards", "70") == -1)
+		goto full;
+	/* Record-Route first: a new one goes above the Vias, not between. */
+	if (msg.to_tag[0] == '\0' && msg.method != SIP_REGISTER &&
+	    msg.method != SIP_CANCEL && msg.method != SIP_ACK &&
+	    record_route(r, to) == -1)
+		goto full;
+	if (via_mark(r) == -1 || via_insert(r, to) == -1)
+		goto full;
+	if (r->side == LEG_INSIDE && hop->side == LEG_OUTSIDE &&
+	    contacts_masquerade(to, r, msg.method == SIP_REGISTER) == -1)
+		goto full;
+
+	if (c != NULL) {
+		if (msg.method == SIP_BYE)
+			call_end(c, "bye");
+		else if (msg.method == SIP_CANCEL)
+			call_cancel(c);
+	}
+	send_msg(r, hop);
+	return (DONE);
+ full:
+	log_warnx("%s: message too large to rewrite", sip_msg_callid(&msg));
+	reply(r, 500, "Server Internal Error - Message too large");
+	return (DONE);
+}
+
+/*
+ * Responses go back along the Via path: the top Via must be ours, the
+ * next one says where (RFC 3581: received and rport first).
+ */
+static enum verdict
+response(struct req *r)
+{
+	struct sip_via	 v, next;
+	struct hop	 hop;
+	struct call	*c;
+	enum verdict	 vd;
+	int		 i;
+
+	if (sip_msg_via(&msg, 0, &v) == -1 ||
+	    !host_ours(v.host, v.port) ||
+	    strncmp(v.branch, BRANCH_COOKIE, strlen(BRANCH_COOKIE)) != 0 ||
+	    sip_msg_via(&msg, 1, &next) == -1) {
+		sip_stats.dropped++;
+		log_debug("response from %s not for us, dropped",
+		    addr_str((struct sockaddr *)&r->src, 1));
+		return (DONE);
+	}
+	memset(&hop, 0, sizeof(hop));
+	/* Our branch ends in the side the request came from. */
+	hop.side = v.branch[strlen(v.branch) - 1] == 'i' ? LEG_INSIDE :
+	    LEG_OUTSIDE;
+	strlcpy(hop.host, next.received[0] != '\0' ? next.received :
+	    next.host, sizeof(hop.host));
+	hop.port = next.rport > 0 ? next.rport : next.port != 0 ? next.port :
+	    SIP_PORT;
+	if ((vd = resolve(r, &hop)) != GO)
+		return (vd);
+
+	c = call_find(sip_msg_callid(&msg));
+	if (c != NULL && msg.body_len > 0 && msg.status >= 180 &&
+	    msg.status < 300 && (vd = media(r, c, hop.side, 0)) != GO)
+		return (vd);
+
+	i = msg.hdr_first[SIP_HDR_VIA];
+	if (sip_edit_elem(&msg, i, 0, NULL) == -1)
+		goto full;
+	if (r->side == LEG_INSIDE && hop.side == LEG_OUTSIDE &&
+	    msg.cseq_method != SIP_REGISTER &&
+	    contacts_masquerade(engine_listener_side(LEG_OUTSIDE, AF_UNSPEC),
+	    r, 0) == -1)
+		goto full;
+	if (r->side == LEG_OUTSIDE && msg.cseq_method == SIP_REGISTER)
+		register_response();
+	if (c != NULL)
+		call_response(c, &msg, r->side == LEG_INSIDE);
+	send_msg(r, &hop);
+	return (DONE);
+ full:
+	log_warnx("%s: response too large to rewrite", sip_msg_callid(&msg));
+	return (DONE);
+}
+
+/*
+ * The SDP of a message to side `to`: each stream gets relay ports, the
+ * body our address and those ports. An SDP that does not parse is
+ * answered 488 in a request (ACK aside) and passed on unchanged in a
+ * response or ACK, which cannot be refused.
+ */
+static enum verdict
+media(struct req *r, struct call *c, int to, int isreq)
+{
+	struct sdp		 sdp;
+	struct sockaddr_storage	 addr;
+	struct engine_listener	*el;
+	const char		*body, *ctype, *err;
+	uint16_t		 ports[SDP_MAX_MEDIA];
+	size_t			 blen, olen;
+	int			 rv;
+
+	ctype = sip_msg_content_type(&msg);
+	if (ctype == NULL || strncasecmp(ctype, "application/sdp", 15) != 0)
+		return (GO);
+	body = sip_msg_body(&msg, &blen);
+	if (sdp_parse(body, blen, &sdp, &err) == -1) {
+		log_warnx("%s: SDP from %s: %s", c->callid,
+		    addr_str((struct sockaddr *)&r->src, 1), err);
+		if (!isreq || msg.method == SIP_ACK)
+			return (GO);
+		reply(r, 488, "Not Acceptable Here - Malformed SDP");
+		return (DONE);
+	}
+	rv = call_media(c, &sdp, r->side, &r->src, ports);
+	if (rv == CALL_MEDIA_WAIT)
+		return (PARK);
+	if (rv == CALL_MEDIA_FAIL) {
+		log_warnx("%s: no relay ports, SDP passed on unchanged",
+		    c->callid);
+		return (GO);	/* a request is answered 503 by the caller */
+	}
+	if ((el = engine_listener_side(to, AF_UNSPEC)) == NULL)
+		return (GO);
+	engine_advertised(el, &addr);
+	if (sdp_rewrite(body, blen, &sdp, &addr, ports, sdpout,
+	    sizeof(sdpout), &olen) == -1 ||
+	    sip_edit_body(&msg, sdpout, olen) == -1)
+		log_warnx("%s: SDP too large to rewrite", c->callid);
+	return (GO);
+}
+
+static void
+send_msg(struct req *r, struct hop *hop)
+{
+	struct engine_listener	*to;
+	size_t			 len;
+
+	if ((to = engine_listener_side(hop->side, hop->ss.ss_family)) ==
+	    NULL) {
+		sip_stats.dropped++;
+		return;
+	}
+	if (sip_msg_write(&msg, out, sizeof(out), &len) == -1) {
+		log_warnx("%s: message too large once rewritten, dropped",
+		    sip_msg_callid(&msg));
+		sip_stats.dropped++;
+		return;
+	}
+	if (engine_send(to, &hop->ss, out, len) == 0) {
+		if (msg.request)
+			sip_stats.requests_out[msg.method]++;
+		else
+			sip_stats.responses_out[msg.status / 100]++;
+	}
+}
+
+/* A response of our own, to where the request came from. */
+static void
+reply(struct req *r, int status, const char *reason)
+{
+	char	 tag[17];
+	size_t	 len;
+
+	if (msg.method == SIP_ACK)
+		return;
+	snprintf(tag, sizeof(tag), "%016llx",
+	    (unsigned long long)hash(sip_msg_callid(&msg),
+	    strlen(sip_msg_callid(&msg)), branch_key));
+	if (sip_msg_response(&msg, status, reason, status > 100 ? tag : NULL,
+	    NULL, out, sizeof(out), &len) == -1)
+		return;
+	log_debug("%s: %d %s to %s", sip_msg_callid(&msg), status, reason,
+	    addr_str((struct sockaddr *)&r->src, 1));
+	if (engine_send(r->el, &r->src, out, len) == 0)
+		sip_stats.responses_out[status / 100]++;
+}
+
+/*
+ * A request that does not parse gets its error when the lines a
+ * response needs can be found; anything else is dropped.
+ */
+static void
+reject_raw(struct req *r, const char *data, size_t len, int status,
+    const char *reason)
+{
+	size_t	 olen;
+
+	if (sip_msg_reject(data, len, status, reason, out, sizeof(out),
+	    &olen) == -1) {
+		sip_stats.dropped++;
+		return;
+	}
+	if (engine_send(r->el, &r->src, out, olen) == 0)
+		sip_stats.responses_out[status / 100]++;
+}
+
+/*
+ * RFC 3581 and RFC 3261 18.2.1: the top Via learns where the request
+ * really came from (received), and the port when the sender asked
+ * (rport). The element is written anew; the others stay as they came.
+ */
+static int
+via_mark(struct req *r)
+{
+	const struct sip_via	*v = &msg.via;
+	char			 host[INET6_ADDRSTRLEN], elem[SIP_MAX_HDRLEN];
+	char			 params[SIP_MAX_PARAMS + 64], *p, *next, *name;
+	char			 copy[SIP_MAX_PARAMS];
+	uint16_t		 port;
+	int			 hv6;
+
+	if (getnameinfo((struct sockaddr *)&r->src, r->src.ss_family ==
+	    AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6),
+	    host, sizeof(host), NULL, 0, NI_NUMERICHOST) != 0)
+		return (-1);
+	port = ntohs(r->src.ss_family == AF_INET ?
+	    ((struct sockaddr_in *)&r->src)->sin_port :
+	    ((struct sockaddr_in6 *)&r->src)->sin6_port);
+	if (v->rport == -1 && strcmp(v->host, host) == 0)
+		return (0);
+
+	params[0] = '\0';
+	strlcpy(copy, v->params, sizeof(copy));
+	for (p = copy; p != NULL; p = next) {
+		if ((next = strchr(p, ';')) != NULL)
+			*next++ = '\0';
+		name = p + strspn(p, " \t");
+		if (*name == '\0' || strncasecmp(name, "received", 8) == 0)
+			continue;
+		if (strncasecmp(name, "rport", 5) == 0 &&
+		    (name[5] == '\0' || name[5] == '=' || name[5] == ' '))
+			continue;
+		strlcat(params, ";", sizeof(params));
+		strlcat(params, p, sizeof(params));
+	}
+	hv6 = v->host_ipv6;
+	if (v->port != 0)
+		snprintf(elem, sizeof(elem), "SIP/2.0/%s %s%s%s:%u%s",
+		    v->transport, hv6 ? "[" : "", v->host, hv6 ? "]" : "",
+		    v->port, params);
+	else
+		snprintf(elem, sizeof(elem), "SIP/2.0/%s %s%s%s%s",
+		    v->transport, hv6 ? "[" : "", v->host, hv6 ? "]" : "",
+		    params);
+	snprintf(params, sizeof(params), ";received=%s", host);
+	if (strlcat(elem, params, sizeof(elem)) >= sizeof(elem))
+		return (-1);
+	if (v->rport != -1) {
+		snprintf(params, sizeof(params), ";rport=%u", port);
+		if (strlcat(elem, params, sizeof(elem)) >= sizeof(elem))
+			return (-1);
+	}
+	return (sip_edit_elem(&msg, msg.hdr_first[SIP_HDR_VIA], 0, elem));
+}
+
+/*
+ * Our Via. The branch is a keyed hash of the request's own top branch,
+ * so a CANCEL or a non-2xx ACK gets the INVITE's branch (RFC 3261
+ * 16.11), and its last letter the side the request came from, where the
+ * responses go back.
+ */
+static int
+via_insert(struct req *r, struct engine_listener *to)
+{
+	struct sockaddr_storage	 ss;
+	char			 hp[ADDRSTR_LEN], val[SIP_MAX_HOSTLEN + 128];
+	uint64_t		 h;
+
+	h = hash(msg.via.branch, strlen(msg.via.branch), branch_key);
+	h = hash(msg.via.host, strlen(msg.via.host), h);
+	h = hash(sip_msg_callid(&msg), strlen(sip_msg_callid(&msg)), h);
+	h = hash((const char *)&msg.cseq, sizeof(msg.cseq), h);
+	engine_advertised(to, &ss);
+	hostport(&ss, hp, sizeof(hp));
+	snprintf(val, sizeof(val), "SIP/2.0/UDP %s;branch=%s%016llx%c;rport",
+	    hp, BRANCH_COOKIE, (unsigned long long)h,
+	    r->side == LEG_INSIDE ? 'i' : 'o');
+	return (sip_edit_insert(&msg, msg.hdr_first[SIP_HDR_VIA], "Via",
+	    val));
+}
+
+/* A request that already went through us is looping. */
+static int
+via_has_ours(void)
+{
+	struct sip_via	 v;
+	int		 i;
+
+	for (i = 0; i < SIP_MAX_VIAS && sip_msg_via(&msg, i, &v) == 0; i++)
+		if (host_ours(v.host, v.port) &&
+		    strncmp(v.branch, BRANCH_COOKIE, strlen(BRANCH_COOKIE)) ==
+		    0)
+			return (1);
+	return (0);
+}
+
+/*
+ * Loose routing (RFC 3261 16.4): the Route entries naming us go, both
+ * of a double Record-Route; the first that is not ours, if any, is the
+ * next hop.
+ */
+static int
+routes_pop(struct hop *hop)
+{
+	struct sip_addr	 a;
+	struct sip_uri	 u;
+	int		 idx, hdr, elem;
+
+	for (idx = 0; idx < SIP_MAX_ELEMS * 4; idx++) {
+		if (sip_msg_list_get(&msg, SIP_HDR_ROUTE, idx, &a, &hdr,
+		    &elem) == -1)
+			return (idx < sip_msg_list_count(&msg, SIP_HDR_ROUTE) ?
+			    -1 : 0);
+		if (sip_uri_parse(a.uri, strlen(a.uri), &u) == -1 ||
+		    u.scheme == SIP_URI_TEL)
+			return (-1);
+		if (!host_ours(u.host, u.port)) {
+			strlcpy(hop->host, u.host, sizeof(hop->host));
+			hop->port = u.port;
+			return (0);
+		}
+		if (sip_edit_elem(&msg, hdr, elem, NULL) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
+ * RFC 5658 double record-routing: the entry facing the receiver on top,
+ * the one facing the sender under it, so that each side's route set
+ * starts with our address on its side.
+ */
+static int
+record_route(struct req *r, struct engine_listener *to)
+{
+	struct sockaddr_storage	 ss;
+	char			 hp[ADDRSTR_LEN], val[ADDRSTR_LEN + 32];
+	int			 at;
+
+	if ((at = msg.hdr_first[SIP_HDR_RECORD_ROUTE]) < 0)
+		at = 0;
+	engine_advertised(to, &ss);
+	hostport(&ss, hp, sizeof(hp));
+	snprintf(val, sizeof(val), "<sip:%s;lr;r2=on>", hp);
+	if (sip_edit_insert(&msg, at, "Record-Route", val) == -1)
+		return (-1);
+	if (to == r->el)
+		return (0);
+	engine_advertised(r->el, &ss);
+	hostport(&ss, hp, sizeof(hp));
+	snprintf(val, sizeof(val), "<sip:%s;lr;r2=on>", hp);
+	return (sip_edit_insert(&msg, at, "Record-Route", val));
+}
+
+/*
+ * Each Contact of a phone's message is given the outside address, so
+ * that what comes back for it reaches us. In a REGISTER each binding is
+ * recorded as pending in the registrar too.
+ */
+static int
+contacts_masquerade(struct engine_listener *to, struct req *r, int reg)
+{
+	struct sockaddr_storage	 ss;
+	struct sip_addr		 a;
+	char			 host[INET6_ADDRSTRLEN + 2];
+	char			 masq[SIP_MAX_URILEN], elem[SIP_MAX_HDRLEN];
+	uint16_t		 port;
+	int			 idx, hdr, el;
+
+	if (to == NULL)
+		return (-1);
+	engine_advertised(to, &ss);
+	hostport(&ss, host, sizeof(host));
+	*strrchr(host, ':') = '\0';
+	if (host[0] == '[') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	port = ntohs(ss.ss_family == AF_INET ?
+	    ((struct sockaddr_in *)&ss)->sin_port :
+	    ((struct sockaddr_in6 *)&ss)->sin6_port);
+	for (idx = 0; sip_msg_list_get(&msg, SIP_HDR_CONTACT, idx, &a, &hdr,
+	    &el) == 0; idx++) {
+		if (a.star)
+			continue;
+		if (sip_uri_set_hostport(a.uri, strlen(a.uri), host, port,
+		    masq, sizeof(masq)) == -1)
+			continue;	/* tel: or odd: not ours to change */
+		if (snprintf(elem, sizeof(elem), "%s%s<%s>%s", a.display,
+		    a.display[0] != '\0' ? " " : "", masq, a.params) >=
+		    (int)sizeof(elem) || sip_edit_elem(&msg, hdr, el, elem) == -1)
+			return (-1);
+		if (reg && r->aor[0] != '\0')
+			registrar_pending(r->aor, a.uri, masq, a.params, &msg,
+			    &r->src);
+	}
+	return (0);
+}
+
+/*
+ * A phone's REGISTER: its address of record, without parameters, for
+ * the bindings contacts_masquerade() records.
+ */
+static void
+register_request(struct req *r)
+{
+	struct sip_addr	 to;
+	struct sip_uri	 u;
+
+	r->aor[0] = '\0';
+	if (sip_msg_to(&msg, &to) == -1 ||
+	    sip_uri_parse(to.uri, strlen(to.uri), &u) == -1)
+		return;
+	aor_of(&u, to.uri, r->aor, sizeof(r->aor));
+	registrar_request(r->aor, &msg);
+}
+
+/* An address of record: scheme, user and host, no port or parameters. */
+static void
+aor_of(const struct sip_uri *u, const char *uri, char *buf, size_t len)
+{
+	char	 tmp[SIP_MAX_URILEN];
+
+	if (u->scheme == SIP_URI_TEL)
+		strlcpy(tmp, uri, sizeof(tmp));
+	else
+		snprintf(tmp, sizeof(tmp), "%s:%s%s%s", u->scheme ==
+		    SIP_URI_SIPS ? "sips" : "sip", u->user, u->user[0] !=
+		    '\0' ? "@" : "", u->host);
+	strlcpy(buf, tmp, len);
+}
+
+/*
+ * The registrar's answer: on 2xx, each binding that is one of ours gets
+ * its granted expiry and the phone's own contact back.
+ */
+static void
+register_response(void)
+{
+	struct sip_addr	 a;
+	struct sip_uri	 u;
+	struct reg	*g;
+	char		 val[32], elem[SIP_MAX_HDRLEN];
+	long long	 expires;
+	int		 idx, hdr, el;
+
+	if (msg.status < 200 || msg.status >= 300)
+		return;
+	for (idx = 0; sip_msg_list_get(&msg, SIP_HDR_CONTACT, idx, &a, &hdr,
+	    &el) == 0; idx++) {
+		if (a.star || sip_uri_parse(a.uri, strlen(a.uri), &u) == -1 ||
+		    u.scheme == SIP_URI_TEL || !host_ours(u.host, u.port))
+			continue;
+		if ((g = registrar_pending_find(sip_msg_callid(&msg),
+		    u.user)) == NULL)
+			continue;
+		expires = msg.expires;
+		if (sip_param_get(a.params, strlen(a.params), "expires", val,
+		    sizeof(val)) == 1)
+			expires = strtonum(val, 0, INT32_MAX, NULL);
+		registrar_confirm(g, expires);
+		if (snprintf(elem, sizeof(elem), "%s%s<%s>%s", a.display,
+		    a.display[0] != '\0' ? " " : "", g->se.contact, a.params) <
+		    (int)sizeof(elem))
+			sip_edit_elem(&msg, hdr, el, elem);
+	}
+	registrar_response_done(sip_msg_callid(&msg));
+}
+
+/* Is host:port (port 0: 5060) one of our SIP addresses? */
+static int
+host_ours(const char *host, uint16_t port)
+{
+	struct sockaddr_storage	 ss;
+
+	if (host_sa(host, port != 0 ? port : SIP_PORT, &ss) == -1)
+		return (0);
+	return (engine_is_ours(&ss));
+}
+
+/* A numeric host and a port as a socket address. */
+static int
+host_sa(const char *host, uint16_t port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		return (0);
+	}
+	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		return (0);
+	}
+	return (-1);
+}
+
+/* "192.0.2.1:5060" or "[2001:db8::1]:5060". */
+static void
+hostport(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	strlcpy(buf, addr_str((const struct sockaddr *)ss, 1), len);
+}
+
+/* FNV-1a, seeded: for branches and tags, where only uniqueness counts. */
+static uint64_t
+hash(const char *p, size_t len, uint64_t h)
+{
+	size_t	 i;
+
+	h ^= 0xcbf29ce484222325ULL;
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return (h);
+}
