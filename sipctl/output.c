@@ -385,6 +385,9 @@ show_rtp(struct ctl_rtp_stream *r)
 static void
 show_stats(struct ctl_stats *st)
 {
+	static const char	*methods[] = SIP_STAT_METHOD_NAMES;
+	int			 i;
+
 	printf("%-28s%" PRIu64 "\n", "SIP messages received:",
 	    st->sip.received);
 	printf("%-28s%" PRIu64 "\n", "SIP messages sent:", st->sip.sent);
@@ -392,6 +395,17 @@ show_stats(struct ctl_stats *st)
 	    st->sip.parse_errors);
 	printf("%-28s%" PRIu64 "\n", "SIP messages dropped:",
 	    st->sip.dropped);
+	printf("%-28s%10s%10s\n", "SIP requests:", "in", "out");
+	for (i = 0; i < SIP_STAT_METHODS; i++)
+		if (st->sip.requests_in[i] || st->sip.requests_out[i])
+			printf("  %-26s%10" PRIu64 "%10" PRIu64 "\n",
+			    methods[i], st->sip.requests_in[i],
+			    st->sip.requests_out[i]);
+	printf("%-28s%10s%10s\n", "SIP responses:", "in", "out");
+	for (i = 1; i < SIP_STAT_CLASSES; i++)
+		if (st->sip.responses_in[i] || st->sip.responses_out[i])
+			printf("  %dxx%23s%10" PRIu64 "%10" PRIu64 "\n", i, "",
+			    st->sip.responses_in[i], st->sip.responses_out[i]);
 	printf("%-28s%" PRIu64 "\n", "RTP streams opened:",
 	    st->rtp.streams_opened);
 	printf("%-28s%" PRIu64 "\n", "RTP streams timed out:",

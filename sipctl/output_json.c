@@ -217,11 +217,32 @@ json_rtp(struct ctl_rtp_stream *r)
 static void
 json_stats(struct ctl_stats *st)
 {
+	static const char	*methods[] = SIP_STAT_METHOD_NAMES;
+	char			 class[8];
+	int			 i;
+
 	json_do_object("sip");
 	json_do_uint("received", st->sip.received);
 	json_do_uint("sent", st->sip.sent);
 	json_do_uint("parse_errors", st->sip.parse_errors);
 	json_do_uint("dropped", st->sip.dropped);
+	json_do_object("requests");
+	for (i = 0; i < SIP_STAT_METHODS; i++) {
+		json_do_object(methods[i]);
+		json_do_uint("in", st->sip.requests_in[i]);
+		json_do_uint("out", st->sip.requests_out[i]);
+		json_do_end();
+	}
+	json_do_end();
+	json_do_object("responses");
+	for (i = 1; i < SIP_STAT_CLASSES; i++) {
+		snprintf(class, sizeof(class), "%dxx", i);
+		json_do_object(class);
+		json_do_uint("in", st->sip.responses_in[i]);
+		json_do_uint("out", st->sip.responses_out[i]);
+		json_do_end();
+	}
+	json_do_end();
 	json_do_end();
 	json_do_object("rtp");
 	json_do_uint("streams_opened", st->rtp.streams_opened);

@@ -47,6 +47,9 @@
 #include "sdp.h"
 #include "dns.h"
 
+/* The statistics are indexed by enum sip_method. */
+_Static_assert(SIP_PUBLISH + 1 == SIP_STAT_METHODS, "SIP_STAT_METHODS");
+
 #define PARK_MAX	256	/* messages waiting at once */
 #define PARK_TIMEOUT	10	/* seconds one may wait */
 #define BRANCH_COOKIE	"z9hG4bK"

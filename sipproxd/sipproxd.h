@@ -292,6 +292,9 @@ struct ctl_rtp_stream {
 };
 
 #define SIP_STAT_METHODS	15	/* enum sip_method: 0 is "other" */
+#define SIP_STAT_METHOD_NAMES	{ "other", "INVITE", "ACK", "BYE", \
+	"CANCEL", "REGISTER", "OPTIONS", "INFO", "UPDATE", "REFER", "NOTIFY", \
+	"SUBSCRIBE", "MESSAGE", "PRACK", "PUBLISH" }
 #define SIP_STAT_CLASSES	7	/* status / 100; 0 unused */
 
 struct ctl_sip_stats {
