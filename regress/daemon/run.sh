@@ -22,7 +22,7 @@ inside = "127.0.0.2"
 listen on \$inside port 15060 udp
 listen on \$inside port 15060 tcp
 $1
-outside 127.0.0.3
+outside 127.0.0.3 port 15061
 rtp ports 17070 to 17079
 registration state "$STATE"
 CONF
@@ -67,8 +67,8 @@ check "show -j: pids" test "$(echo "$json" | jq .pids.engine)" = "$engine"
 check "show -j: rtp pool" test \
     "$(echo "$json" | jq '.rtp.ports_total,.rtp.port_low')" = "10
 17070"
-check "show -j: listeners" test \
-    "$(echo "$json" | jq '.listeners|length')" = 2
+check "show -j: listeners and the outside socket" test \
+    "$(echo "$json" | jq '.listeners|length')" = 3
 check "show -j: registration restored" test \
     "$(echo "$json" | jq .registrations)" = 1
 
@@ -88,7 +88,8 @@ check "show calls: empty table" test \
 check "show rtp: empty table" test \
     "$("$SIPCTL" -j -s "$SOCK" sh rtp | jq '.streams|length')" = 0
 
-# A datagram on the SIP listener is received and counted by the engine.
+# A datagram on the SIP listener is received by the engine, and counted
+# as a parse error: a request without its mandatory headers.
 printf 'OPTIONS sip:x SIP/2.0\r\n\r\n' > "$D/dgram"
 udp_inode() {
 	awk '$2 ~ /:3AD4$/ && $2 ~ /^0200007F/ { print $10 }' /proc/net/udp
@@ -99,6 +100,8 @@ sleep 0.2
 stats=$("$SIPCTL" -j -s "$SOCK" show stats)
 check "show stats: datagram counted" test \
     "$(echo "$stats" | jq .sip.received)" = 1
+check "show stats: parse error counted" test \
+    "$(echo "$stats" | jq .sip.parse_errors)" = 1
 check "show stats: rtp totals present" test \
     "$(echo "$stats" | jq .rtp.packets)" = 0
 
@@ -109,7 +112,7 @@ check "log brief" sh -c "'$SIPCTL' -s '$SOCK' log brief | grep -q brief"
 write_conf "listen on 127.0.0.2 port 15062 udp"
 check "reload: good config" sh -c "'$SIPCTL' -s '$SOCK' reload"
 check "reload: new listener" test \
-    "$("$SIPCTL" -j -s "$SOCK" show | jq '.listeners|length')" = 3
+    "$("$SIPCTL" -j -s "$SOCK" show | jq '.listeners|length')" = 4
 check "reload: unchanged listener keeps its socket" test \
     -n "$inode_before" -a "$inode_before" = "$(udp_inode)"
 

@@ -28,7 +28,7 @@ run_mode() {
 	mode=$1
 	cat > "$CONF" <<CONF
 listen on 127.0.0.2 port 15070
-outside 127.0.0.3
+outside 127.0.0.3 port 15071
 rtp ports 17070 to 17079
 $2
 CONF

@@ -88,7 +88,7 @@ CONF=$OBJ/sandbox.conf
 SOCK=$OBJ/sandbox.sock
 cat >"$CONF" <<EOF
 listen on $ADDR port $PORT
-outside 127.0.0.3
+outside 127.0.0.3 port 15063
 EOF
 
 DPID=
