@@ -128,7 +128,7 @@ check "reload: bad config reports file:line" \
 check "reload: all errors reported" grep -q "sipproxd.conf:5:" "$D/reload.out"
 check "reload: daemon keeps running" kill -0 $DPID
 check "reload: running config kept" test \
-    "$("$SIPCTL" -j -s "$SOCK" show | jq '.listeners|length')" = 3
+    "$("$SIPCTL" -j -s "$SOCK" show | jq '.listeners|length')" = 4
 
 # SIGHUP reloads too.
 write_conf ""
@@ -138,7 +138,7 @@ sleep 0.5
 check "SIGHUP reloads" test \
     "$("$SIPCTL" -j -s "$SOCK" show | jq .reloads)" = $((r0 + 1))
 check "SIGHUP: removed listener closed" test \
-    "$("$SIPCTL" -j -s "$SOCK" show | jq '.listeners|length')" = 2
+    "$("$SIPCTL" -j -s "$SOCK" show | jq '.listeners|length')" = 3
 
 # sipctl's own errors: one line each, non-zero exit.
 "$SIPCTL" -s "$SOCK" show bogus > "$D/err" 2>&1
