@@ -560,6 +560,12 @@ sdp_finish(struct sdp_state *st)
 	}
 }
 
+/*
+ * Parse body[0..len), which need not be NUL ended. Returns 0, or -1 with
+ * *err a short static reason ("no m= line", "bad c= line" ...) fit for a
+ * log line. A body without m= is refused: there is nothing to relay, and
+ * its c= would leak.
+ */
 int
 sdp_parse(const char *body, size_t len, struct sdp *sdp, const char **err)
 {
@@ -702,6 +708,18 @@ sdp_new_rtcp(const char *body, const struct sdp *sdp,
 	return (ports[e->media] + 1);
 }
 
+/*
+ * Write body as the relay's: every c= address (session and media level)
+ * and the a=rtcp address becomes addr, "IN IP4" or "IN IP6" after its
+ * family, unless it is a hold address (0.0.0.0, ::), which is kept; the
+ * o= address becomes addr too, it names the phone's host. The port of
+ * m= line i becomes ports[i] (ports NULL or ports[i] 0: kept, and a port
+ * 0 stays 0), a=rtcp's ports[i] + 1 (ports[i] if it named the RTP port,
+ * RFC 5761 multiplexing). a=candidate and a=remote-candidates lines go.
+ * Every other byte is copied as it came, line ends included. body, len
+ * must be what sdp was parsed from. Returns 0, or -1 if out is too small,
+ * the result is longer than SDP_MAX_LEN or addr is not IPv4 or IPv6.
+ */
 int
 sdp_rewrite(const char *body, size_t len, const struct sdp *sdp,
     const struct sockaddr_storage *addr, const uint16_t ports[SDP_MAX_MEDIA],

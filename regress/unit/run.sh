@@ -7,8 +7,8 @@ CC=${CC:-cc}
 OBJ=${OBJ:-regress/obj/unit}
 mkdir -p "$OBJ"
 FLAGS="$UNIT_CFLAGS -Wall -Wextra -DLIBBSD_OPENBSD_VIS -D_GNU_SOURCE -Icompat -Isipproxd \
-    $(pkg-config --cflags libbsd-overlay libevent libseccomp)"
-LIBS="$(pkg-config --libs libbsd-overlay libevent libseccomp)"
+    $(pkg-config --cflags libbsd-overlay libevent libseccomp libcares)"
+LIBS="$(pkg-config --libs libbsd-overlay libevent libseccomp libcares)"
 IMSG="compat/imsg.c compat/imsg-buffer.c"
 
 # name: sources
@@ -20,6 +20,7 @@ state_test: sipproxd/state.c sipproxd/proc.c sipproxd/log.c $IMSG
 sip_test: sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/log.c
 sdp_test: sipproxd/sdp.c sipproxd/log.c
 json_test: sipctl/json.c
+dns_test: -DSIPPROXD_REGRESS sipproxd/dns.c sipproxd/log.c
 "
 
 byacc -o "$OBJ/parse.c" sipproxd/parse.y 2>/dev/null
