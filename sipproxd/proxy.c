@@ -100,6 +100,9 @@ static void		 reject_raw(struct req *, const char *, size_t, int,
 static int		 via_mark(struct req *);
 static int		 via_insert(struct req *, struct engine_listener *);
 static int		 via_has_ours(void);
+static uint32_t		 branch_mac(const char *, const struct sip_via *);
+static int		 via_ours(const struct sip_via *,
+			    const struct sip_via *, int *);
 static int		 routes_pop(struct hop *);
 static int		 record_route(struct req *, struct engine_listener *);
 static int		 contacts_masquerade(struct engine_listener *,
@@ -433,8 +436,9 @@ resolve(struct req *r, struct hop *hop)
 	case DNS_PENDING:
 		return (PARK);
 	default:
-		log_warnx("%s: cannot resolve %s", sip_msg_callid(&msg),
-		    hop->host);
+		log_warnx("%s: cannot resolve %s: %s", sip_msg_callid(&msg),
+		    hop->host, dns_error(hop->host) != NULL ?
+		    dns_error(hop->host) : "failed");
 		if (msg.request && msg.method != SIP_ACK)
 			reply(r, 503, "Service Unavailable - DNS failure");
 		return (DONE);
@@ -515,19 +519,15 @@ response(struct req *r)
 	enum verdict	 vd;
 	int		 i;
 
+	memset(&hop, 0, sizeof(hop));
 	if (sip_msg_via(&msg, 0, &v) == -1 ||
-	    !host_ours(v.host, v.port) ||
-	    strncmp(v.branch, BRANCH_COOKIE, strlen(BRANCH_COOKIE)) != 0 ||
-	    sip_msg_via(&msg, 1, &next) == -1) {
+	    sip_msg_via(&msg, 1, &next) == -1 ||
+	    !via_ours(&v, &next, &hop.side)) {
 		sip_stats.dropped++;
 		log_debug("response from %s not for us, dropped",
 		    addr_str((struct sockaddr *)&r->src, 1));
 		return (DONE);
 	}
-	memset(&hop, 0, sizeof(hop));
-	/* Our branch ends in the side the request came from. */
-	hop.side = v.branch[strlen(v.branch) - 1] == 'i' ? LEG_INSIDE :
-	    LEG_OUTSIDE;
 	strlcpy(hop.host, next.received[0] != '\0' ? next.received :
 	    next.host, sizeof(hop.host));
 	hop.port = next.rport > 0 ? next.rport : next.port != 0 ? next.port :
@@ -733,27 +733,64 @@ via_mark(struct req *r)
 /*
  * Our Via. The branch is a keyed hash of the request's own top branch,
  * so a CANCEL or a non-2xx ACK gets the INVITE's branch (RFC 3261
- * 16.11), and its last letter the side the request came from, where the
- * responses go back.
+ * 16.11); then the side the request came from, where the responses go
+ * back; then a keyed check of both and of the Via below ours, so that a
+ * forged response cannot send us anywhere else.
  */
 static int
 via_insert(struct req *r, struct engine_listener *to)
 {
 	struct sockaddr_storage	 ss;
 	char			 hp[ADDRSTR_LEN], val[SIP_MAX_HOSTLEN + 128];
+	char			 branch[40];
 	uint64_t		 h;
 
 	h = hash(msg.via.branch, strlen(msg.via.branch), branch_key);
 	h = hash(msg.via.host, strlen(msg.via.host), h);
 	h = hash(sip_msg_callid(&msg), strlen(sip_msg_callid(&msg)), h);
 	h = hash((const char *)&msg.cseq, sizeof(msg.cseq), h);
+	snprintf(branch, sizeof(branch), "%s%016llx%c", BRANCH_COOKIE,
+	    (unsigned long long)h, r->side == LEG_INSIDE ? 'i' : 'o');
 	engine_advertised(to, &ss);
 	hostport(&ss, hp, sizeof(hp));
-	snprintf(val, sizeof(val), "SIP/2.0/UDP %s;branch=%s%016llx%c;rport",
-	    hp, BRANCH_COOKIE, (unsigned long long)h,
-	    r->side == LEG_INSIDE ? 'i' : 'o');
+	snprintf(val, sizeof(val), "SIP/2.0/UDP %s;branch=%s%08x;rport", hp,
+	    branch, branch_mac(branch, &msg.via));
 	return (sip_edit_insert(&msg, msg.hdr_first[SIP_HDR_VIA], "Via",
 	    val));
+}
+
+/* The check of a branch of ours: its first part and the Via below it. */
+static uint32_t
+branch_mac(const char *branch, const struct sip_via *below)
+{
+	uint64_t	 h;
+
+	h = hash(branch, strlen(branch), branch_key ^ 0x5a5a5a5a5a5a5a5aULL);
+	h = hash(below->host, strlen(below->host), h);
+	h = hash((const char *)&below->port, sizeof(below->port), h);
+	return (h ^ (h >> 32));
+}
+
+/*
+ * A response's top Via is ours if it names one of our addresses and
+ * its branch checks out; *side is where the response goes.
+ */
+static int
+via_ours(const struct sip_via *v, const struct sip_via *below, int *side)
+{
+	char		 branch[40], mac[9];
+	size_t		 len = strlen(BRANCH_COOKIE) + 16 + 1;
+
+	if (!host_ours(v->host, v->port) || strlen(v->branch) != len + 8 ||
+	    strncmp(v->branch, BRANCH_COOKIE, strlen(BRANCH_COOKIE)) != 0)
+		return (0);
+	memcpy(branch, v->branch, len);
+	branch[len] = '\0';
+	snprintf(mac, sizeof(mac), "%08x", branch_mac(branch, below));
+	if (strcasecmp(mac, v->branch + len) != 0)
+		return (0);
+	*side = branch[len - 1] == 'i' ? LEG_INSIDE : LEG_OUTSIDE;
+	return (1);
 }
 
 /* A request that already went through us is looping. */
