@@ -95,6 +95,7 @@ static enum verdict	 response(struct req *);
 static enum verdict	 resolve(struct req *, struct hop *);
 static enum verdict	 media(struct req *, struct call *, int, int);
 static void		 reply(struct req *, int, const char *);
+static void		 reply_tag(char *, size_t);
 static void		 reject_raw(struct req *, const char *, size_t, int,
 			    const char *);
 static int		 via_mark(struct req *);
@@ -269,7 +270,12 @@ request(struct req *r)
 {
 	struct hop	 hop;
 	enum verdict	 v;
+	char		 tag[24];
 
+	/* The ACK for an error response of ours ends here. */
+	reply_tag(tag, sizeof(tag));
+	if (msg.method == SIP_ACK && strcmp(msg.to_tag, tag) == 0)
+		return (DONE);
 	if (msg.max_forwards == 0) {
 		reply(r, 483, "Too Many Hops");
 		return (DONE);
@@ -592,9 +598,11 @@ media(struct req *r, struct call *c, int to, int isreq)
 	if (rv == CALL_MEDIA_WAIT)
 		return (PARK);
 	if (rv == CALL_MEDIA_FAIL) {
-		log_warnx("%s: no relay ports, SDP passed on unchanged",
-		    c->callid);
-		return (GO);	/* a request is answered 503 by the caller */
+		/* A request is answered 503 by the caller. */
+		if (!isreq)
+			log_warnx("%s: no relay ports, SDP passed on "
+			    "unchanged", c->callid);
+		return (GO);
 	}
 	if ((el = engine_listener_side(to, AF_UNSPEC)) == NULL)
 		return (GO);
@@ -631,18 +639,25 @@ send_msg(struct req *r, struct hop *hop)
 	}
 }
 
+/* The To tag of our own responses: the same for a Call-ID. */
+static void
+reply_tag(char *tag, size_t len)
+{
+	snprintf(tag, len, "spx%016llx", (unsigned long long)
+	    hash(sip_msg_callid(&msg), strlen(sip_msg_callid(&msg)),
+	    branch_key));
+}
+
 /* A response of our own, to where the request came from. */
 static void
 reply(struct req *r, int status, const char *reason)
 {
-	char	 tag[17];
+	char	 tag[24];
 	size_t	 len;
 
 	if (msg.method == SIP_ACK)
 		return;
-	snprintf(tag, sizeof(tag), "%016llx",
-	    (unsigned long long)hash(sip_msg_callid(&msg),
-	    strlen(sip_msg_callid(&msg)), branch_key));
+	reply_tag(tag, sizeof(tag));
 	if (sip_msg_response(&msg, status, reason, status > 100 ? tag : NULL,
 	    NULL, out, sizeof(out), &len) == -1)
 		return;
