@@ -218,7 +218,7 @@ static void
 json_stats(struct ctl_stats *st)
 {
 	static const char	*methods[] = SIP_STAT_METHOD_NAMES;
-	char			 class[8];
+	char			 class[16];
 	int			 i;
 
 	json_do_object("sip");

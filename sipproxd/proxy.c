@@ -987,11 +987,12 @@ register_response(void)
 		if (sip_param_get(a.params, strlen(a.params), "expires", val,
 		    sizeof(val)) == 1)
 			expires = strtonum(val, 0, INT32_MAX, NULL);
-		registrar_confirm(g, expires);
+		/* The phone's contact back, before confirm may free g. */
 		if (snprintf(elem, sizeof(elem), "%s%s<%s>%s", a.display,
 		    a.display[0] != '\0' ? " " : "", g->se.contact, a.params) <
 		    (int)sizeof(elem))
 			sip_edit_elem(&msg, hdr, el, elem);
+		registrar_confirm(g, expires);
 	}
 	registrar_response_done(sip_msg_callid(&msg));
 }
