@@ -695,15 +695,11 @@ sandbox_rules_misc(scmp_filter_ctx ctx, unsigned int set)
 	for (c = sc_sanitizer; *c != NULL; c++)
 		sandbox_rule(ctx, SCMP_ACT_ALLOW, *c, 0, NULL);
 	/*
-	 * The runtime reads /proc/self/maps (raw open(2)) and the binary
-	 * for symbols (openat) while it writes a report: in a process
-	 * without file promises let both fail, not kill, or the report
-	 * is cut short.
+	 * The runtime reads /proc/self/maps with the raw open(2), which
+	 * libc never uses (it calls openat): let it fail, not kill.
 	 */
-	if ((set & (P_RPATH | P_WPATH | P_CPATH)) == 0) {
+	if ((set & (P_RPATH | P_WPATH | P_CPATH)) == 0)
 		sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES), "open", 0, NULL);
-		sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES), "openat", 0, NULL);
-	}
 #endif
 }
 

@@ -33,7 +33,7 @@ for build in build-regress build-san; do
 	build-san)
 		export UNIT_CFLAGS="-O1 -g -fsanitize=address,undefined \
 		    -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-		export ASAN_OPTIONS=detect_leaks=0
+		export ASAN_OPTIONS=detect_leaks=0:symbolize=0
 		;;
 	*)
 		export UNIT_CFLAGS="-O2 -g"
