@@ -57,8 +57,9 @@ else
 	echo "ok release build has no regress trigger" | tee -a "$results"
 fi
 
+# The fuzzers run unsandboxed: their reports may name functions.
 [ -f regress/fuzz/run.sh ] && OBJ=$PWD/regress/obj/fuzz \
-    run fuzz sh regress/fuzz/run.sh
+    ASAN_OPTIONS=detect_leaks=0 run fuzz sh regress/fuzz/run.sh
 
 passed=$(grep -c '^ok ' "$results")
 failed=$(grep -c '^FAIL ' "$results")

@@ -626,8 +626,10 @@ send_msg(struct req *r, struct hop *hop)
 		return;
 	}
 	if (sip_msg_write(&msg, out, sizeof(out), &len) == -1) {
-		log_warnx("%s: message too large once rewritten, dropped",
+		log_warnx("%s: message too large once rewritten",
 		    sip_msg_callid(&msg));
+		if (msg.request)
+			reply(r, 513, "Message Too Large");
 		sip_stats.dropped++;
 		return;
 	}

@@ -1338,7 +1338,7 @@ write_elems(const struct sip_msg *m, const struct sip_hdr *h, int hi,
 /*
  * Write the message with its edits applied and Content-Length set to the
  * body written. Returns 0 with *outlen set, or -1 if it does not fit in
- * outsz or SIP_MAX_MSGLEN. Not NUL ended.
+ * outsz, SIP_MAX_MSGLEN or SIP_MAX_HEADERS. Not NUL ended.
  */
 int
 sip_msg_write(const struct sip_msg *m, char *out, size_t outsz,
@@ -1350,7 +1350,7 @@ sip_msg_write(const struct sip_msg *m, char *out, size_t outsz,
 	const char		*body;
 	size_t			 blen, rend, lend;
 	char			 num[40];
-	int			 i, j, ei, cl_done = 0, n, alldel;
+	int			 i, j, ei, cl_done = 0, n, alldel, lines = 0;
 
 	*outlen = 0;
 	body = m->buf + m->body_off;
@@ -1374,6 +1374,7 @@ sip_msg_write(const struct sip_msg *m, char *out, size_t outsz,
 			if (e->type == SIP_EDIT_INSERT && e->hdr == i) {
 				put(&w, m->ebuf + e->off, e->len);
 				puts_(&w, m->eol);
+				lines++;
 			}
 		}
 		if (i == m->nhdrs)
@@ -1383,6 +1384,7 @@ sip_msg_write(const struct sip_msg *m, char *out, size_t outsz,
 		lend = h->line_off + h->line_len;
 		if (find_edit(m, SIP_EDIT_DELETE, i, -1) != -1)
 			continue;
+		lines++;
 		if (h->id == SIP_HDR_CONTENT_LENGTH && !cl_done) {
 			cl_done = 1;
 			put(&w, m->buf + h->line_off, h->raw_off - h->line_off);
@@ -1423,10 +1425,12 @@ sip_msg_write(const struct sip_msg *m, char *out, size_t outsz,
 		snprintf(num, sizeof(num), "Content-Length: %zu", blen);
 		puts_(&w, num);
 		puts_(&w, m->eol);
+		lines++;
 	}
 	put(&w, m->buf + m->hdr_end, m->body_off - m->hdr_end);
 	put(&w, body, blen);
-	if (w.err)
+	/* What we write, we would parse: no more header lines than that. */
+	if (w.err || lines > SIP_MAX_HEADERS)
 		return (-1);
 	*outlen = w.len;
 	return (0);

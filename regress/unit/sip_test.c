@@ -485,6 +485,34 @@ test_errors(void)
 	    sip_msg_error(&msg), "Bad Request - Too many headers") == 0,
 	    "rv %d %s", rv, sip_msg_error(&msg));
 
+	/*
+	 * Exactly SIP_MAX_HEADERS lines parse; one inserted makes a
+	 * message we would refuse, so it is not written either.
+	 */
+	{
+		static char	 wout[SIP_MAX_MSGLEN];
+		size_t		 wlen, n = 0;
+		const char	*p;
+
+		for (p = HDRS_OK; (p = strchr(p, '\n')) != NULL; p++)
+			n++;
+		len = snprintf(big, sizeof(big),
+		    "INVITE sip:b@example.com SIP/2.0\r\n" HDRS_OK);
+		for (i = n; i < SIP_MAX_HEADERS; i++)
+			len += snprintf(big + len, sizeof(big) - len,
+			    "X-H%zu: v\r\n", i);
+		len += snprintf(big + len, sizeof(big) - len, "\r\n");
+		rv = sip_msg_parse(&msg, big, len);
+		check("sip_max_headers_parse", rv == SIP_OK, "rv %d %s", rv,
+		    sip_msg_error(&msg));
+		check("sip_max_headers_write_unedited",
+		    sip_msg_write(&msg, wout, sizeof(wout), &wlen) == 0, "");
+		sip_edit_insert(&msg, 0, "Via",
+		    "SIP/2.0/UDP 203.0.113.5;branch=z9hG4bKproxy");
+		check("sip_max_headers_write_refused",
+		    sip_msg_write(&msg, wout, sizeof(wout), &wlen) == -1, "");
+	}
+
 	/* One header longer than SIP_MAX_HDRLEN */
 	len = snprintf(big, sizeof(big), "INVITE sip:b@example.com SIP/2.0\r\n"
 	    HDRS_OK "X-Long: ");
