@@ -124,6 +124,8 @@ static int	parse_header(struct sip_msg *, struct sip_hdr *);
 static int	check_headers(struct sip_msg *);
 static int	parse_via(const char *, size_t, struct sip_via *);
 static int	parse_cseq(struct sip_msg *, const char *, size_t);
+static int	list_elem(const struct sip_msg *, enum sip_hdr_id, int,
+		    const char **, size_t *, int *, int *);
 static int	add_edit(struct sip_msg *, enum sip_edit_type, int, int,
 		    const char *, size_t, const char *, size_t);
 static int	find_edit(const struct sip_msg *, enum sip_edit_type, int,
@@ -1062,17 +1064,12 @@ sip_msg_list_count(const struct sip_msg *m, enum sip_hdr_id id)
 	return (total);
 }
 
-/*
- * Element idx over all header lines of this id, parsed as a name-addr;
- * *hdrp and *elemp (if not NULL) say where it is, for the edit calls.
- */
-int
-sip_msg_list_get(const struct sip_msg *m, enum sip_hdr_id id, int idx,
-    struct sip_addr *a, int *hdrp, int *elemp)
+/* Element idx over all header lines of this id: its text and place. */
+static int
+list_elem(const struct sip_msg *m, enum sip_hdr_id id, int idx,
+    const char **p, size_t *len, int *hdrp, int *elemp)
 {
-	const char	*p;
-	size_t		 len;
-	int		 i, n;
+	int	 i, n;
 
 	if (idx < 0)
 		return (-1);
@@ -1084,15 +1081,31 @@ sip_msg_list_get(const struct sip_msg *m, enum sip_hdr_id id, int idx,
 			idx -= n;
 			continue;
 		}
-		if (sip_msg_elem(m, i, idx, &p, &len) == -1)
+		if (sip_msg_elem(m, i, idx, p, len) == -1)
 			return (-1);
 		if (hdrp != NULL)
 			*hdrp = i;
 		if (elemp != NULL)
 			*elemp = idx;
-		return (a == NULL ? 0 : sip_addr_parse(p, len, a));
+		return (0);
 	}
 	return (-1);
+}
+
+/*
+ * Element idx over all header lines of this id, parsed as a name-addr;
+ * *hdrp and *elemp (if not NULL) say where it is, for the edit calls.
+ */
+int
+sip_msg_list_get(const struct sip_msg *m, enum sip_hdr_id id, int idx,
+    struct sip_addr *a, int *hdrp, int *elemp)
+{
+	const char	*p;
+	size_t		 len;
+
+	if (list_elem(m, id, idx, &p, &len, hdrp, elemp) == -1)
+		return (-1);
+	return (a == NULL ? 0 : sip_addr_parse(p, len, a));
 }
 
 int
@@ -1100,23 +1113,10 @@ sip_msg_via(const struct sip_msg *m, int idx, struct sip_via *v)
 {
 	const char	*p;
 	size_t		 len;
-	int		 i, n;
 
-	if (idx < 0)
+	if (list_elem(m, SIP_HDR_VIA, idx, &p, &len, NULL, NULL) == -1)
 		return (-1);
-	for (i = sip_msg_hdr_find(m, SIP_HDR_VIA, 0); i >= 0;
-	    i = sip_msg_hdr_find(m, SIP_HDR_VIA, i + 1)) {
-		if ((n = sip_msg_elem_count(m, i)) <= 0)
-			continue;
-		if (idx >= n) {
-			idx -= n;
-			continue;
-		}
-		if (sip_msg_elem(m, i, idx, &p, &len) == -1)
-			return (-1);
-		return (parse_via(p, len, v));
-	}
-	return (-1);
+	return (parse_via(p, len, v));
 }
 
 int

@@ -34,6 +34,7 @@
 # (absolute; this test's files go to $OBJ/dns), CC, DNSPORT.
 
 . regress/daemon/lib.sh
+. regress/daemon/sipp.sh
 
 S=regress/dns
 OBJ=${OBJ:-$PWD/regress/obj}
@@ -54,12 +55,10 @@ mkdir -p "$D"
 chmod 755 "$D"
 CONF=$D/sipproxd.conf SOCK=$D/ctl.sock LOG=$D/daemon.log QLOG=$D/dnsd.log
 DNSD_PID=
-RUN=		# tag=pid of each sipp not yet waited for
+SIPP_DIR=$S SIPP_LOGS=$D SIPP_FLAGS=
 
 cleanup() {
-	for r in $RUN; do
-		kill -KILL "${r#*=}" 2> /dev/null
-	done
+	sipp_kill
 	daemon_stop
 	if [ -n "$DNSD_PID" ]; then
 		kill -TERM "$DNSD_PID" 2> /dev/null
@@ -100,44 +99,6 @@ finish() {
 	tail -n 10 "$QLOG" | sed 's/^/    /'
 	echo "    --- daemon"
 	tail -n 20 "$LOG" | sed 's/^/    /'
-}
-
-# sipp_bg tag scenario local-address local-port [sipp arguments]: one
-# sipp in the background, its logs $D/tag.*.
-sipp_bg() {
-	tag=$1 sf=$2 ip=$3 port=$4
-	shift 4
-	rm -f "$D/$tag".*
-	sipp -sf "$S/$sf" -i "$ip" -p "$port" -m 1 -nostdin \
-	    -timeout 10s -timeout_error \
-	    -trace_err -error_file "$D/$tag.err" \
-	    -trace_msg -message_file "$D/$tag.msg" \
-	    "$@" > "$D/$tag.out" 2>&1 &
-	RUN="$RUN $tag=$!"
-}
-
-# The side answering must listen before the other one sends.
-sipp_uas() {
-	sipp_bg "$@"
-	sleep 0.3
-}
-
-# sipp_wait: each sipp ends by its own -timeout; kill what outlives it,
-# fail the case for each that did not exit 0.
-sipp_wait() {
-	for r in $RUN; do
-		tag=${r%%=*} pid=${r#*=}
-		n=0
-		while [ $n -lt 150 ] && kill -0 "$pid" 2> /dev/null; do
-			sleep 0.1
-			n=$((n + 1))
-		done
-		kill -KILL "$pid" 2> /dev/null
-		wait "$pid"
-		rc=$?
-		[ $rc -eq 0 ] || bad "sipp $tag exited $rc" "$tag"
-	done
-	RUN=
 }
 
 # The questions dnsd was asked, "NAME TYPE" a line.
@@ -184,9 +145,9 @@ reload() {
 # register tag: alice registers through the proxy at the registrar the
 # SRV record names.
 register() {
-	sipp_uas "$1.registrar" registrar.xml $REGISTRAR 5070 \
+	sipp_uas "$1.registrar" registrar.xml $REGISTRAR:5070 \
 	    -key granted 600
-	sipp_bg "$1.phone" phone_register.xml $PHONE 5060 $INSIDE:5060
+	sipp_bg "$1.phone" phone_register.xml $PHONE $INSIDE:5060
 	sipp_wait
 }
 
@@ -246,7 +207,7 @@ begin dns-fail
 write_conf 'outbound proxy "missing.test"'
 if reload; then
 	n0=$(nqueries)
-	sipp_bg fail.phone phone_register_fail.xml $PHONE 5060 $INSIDE:5060
+	sipp_bg fail.phone phone_register_fail.xml $PHONE $INSIDE:5060
 	sipp_wait
 	# No SRV record: the name itself (RFC 3263 4.2), which is no more.
 	q=$(queries | tail -n +$((n0 + 1)) | tr '\n' ',')
@@ -262,8 +223,8 @@ begin dns-ruri-name
 write_conf ''
 if reload; then
 	n0=$(nqueries)
-	sipp_uas ruri.peer peer_options.xml $REGISTRAR 5070
-	sipp_bg ruri.phone phone_options.xml $PHONE 5060 $INSIDE:5060
+	sipp_uas ruri.peer peer_options.xml $REGISTRAR:5070
+	sipp_bg ruri.phone phone_options.xml $PHONE $INSIDE:5060
 	sipp_wait
 	q=$(queries | tail -n +$((n0 + 1)) | tr '\n' ',')
 	[ "$q" = "sip1.provider.test A," ] || bad "dnsd was asked: $q"

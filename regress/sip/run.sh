@@ -27,6 +27,7 @@
 # scenarios themselves.
 
 . regress/daemon/lib.sh
+. regress/daemon/sipp.sh
 
 S=regress/sip
 INSIDE=127.0.0.2
@@ -49,13 +50,11 @@ fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/sipt.XXXXXX") || exit 1
 chmod 755 "$T"
 CONF=$T/sipproxd.conf SOCK=$T/ctl.sock LOG=$T/daemon.log
-RUN=		# tag=pid of each sipp not yet waited for
+SIPP_DIR=$S SIPP_LOGS=$T SIPP_FLAGS=$MODE
 FAILED=0
 
 cleanup() {
-	for r in $RUN; do
-		kill -KILL "${r#*=}" 2> /dev/null
-	done
+	sipp_kill
 	daemon_stop
 	rm -rf "$T"
 }
@@ -88,45 +87,6 @@ finish() {
 		echo "    --- daemon"
 		tail -n 20 "$LOG" | sed 's/^/    /'
 	fi
-}
-
-# sipp_bg tag scenario local-address [sipp arguments]: one sipp in the
-# background; its logs are $T/tag.*, a "port N" it logs is in $T/tag.log.
-sipp_bg() {
-	tag=$1 sf=$2 ip=$3
-	shift 3
-	rm -f "$T/$tag".*
-	sipp -sf "$S/$sf" -i "$ip" -p 5060 -m 1 -nostdin \
-	    -timeout 15s -timeout_error $MODE \
-	    -trace_err -error_file "$T/$tag.err" \
-	    -trace_msg -message_file "$T/$tag.msg" \
-	    -trace_logs -log_file "$T/$tag.log" \
-	    "$@" > "$T/$tag.out" 2>&1 &
-	RUN="$RUN $tag=$!"
-}
-
-# The side answering must listen before the other one sends.
-sipp_uas() {
-	sipp_bg "$@"
-	sleep 0.3
-}
-
-# sipp_wait: every sipp of the case ends by its own -timeout; kill what
-# outlives that, and fail the case for each that did not exit 0.
-sipp_wait() {
-	for r in $RUN; do
-		tag=${r%%=*} pid=${r#*=}
-		n=0
-		while [ $n -lt 200 ] && kill -0 "$pid" 2> /dev/null; do
-			sleep 0.1
-			n=$((n + 1))
-		done
-		kill -KILL "$pid" 2> /dev/null
-		wait "$pid"
-		rc=$?
-		[ $rc -eq 0 ] || bad "sipp $tag exited $rc" "$tag"
-	done
-	RUN=
 }
 
 # A phone's requests go to the proxy's inside, an outside caller's to its

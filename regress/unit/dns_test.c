@@ -51,6 +51,7 @@
 
 #include "log.h"
 #include "dns.h"
+#include "check.h"
 
 #define T_A		1
 #define T_AAAA		28
@@ -58,7 +59,6 @@
 #define MAXLOG		4096
 #define BURST		300
 
-static int		 failures;
 static int		 done_calls;
 static int		 fake_fd = -1;
 static struct event	 fake_ev;
@@ -69,8 +69,6 @@ static struct {
 	int		 type;
 } qlog[MAXLOG];
 
-static void	check(const char *, int, const char *, ...)
-		    __attribute__((__format__ (printf, 3, 4)));
 static int64_t	now_ms(void);
 static void	done_cb(void);
 static void	guard_cb(int, short, void *);
@@ -98,22 +96,6 @@ static void	test_timeout(void);
 static void	test_burst(void);
 static void	test_shutdown(uint16_t);
 
-static void
-check(const char *name, int ok, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (ok) {
-		printf("ok %s\n", name);
-		return;
-	}
-	failures++;
-	printf("FAIL %s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 static int64_t
 now_ms(void)

@@ -32,8 +32,8 @@
 #include <string.h>
 
 #include "sdp.h"
+#include "check.h"
 
-static int			 failures;
 static struct sdp		 sdp;
 static char			 out[SDP_MAX_LEN + 1];
 static size_t			 outlen;
@@ -41,8 +41,6 @@ static struct sockaddr_storage	 pub4, pub6;
 static const uint16_t		 ports[SDP_MAX_MEDIA] = { 30000, 30002,
 				    30004, 30006, 30008, 30010, 30012, 30014 };
 
-static void	check(const char *, int, const char *, ...)
-		    __attribute__((__format__ (printf, 3, 4)));
 static void	set_addr(struct sockaddr_storage *, const char *);
 static int	addr_is(const struct sockaddr_storage *, const char *,
 		    uint16_t);
@@ -96,22 +94,6 @@ static void	test_outbuf(void);
 	"a=ptime:20\r\n" \
 	"a=sendrecv\r\n"
 
-static void
-check(const char *name, int ok, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (ok) {
-		printf("ok %s\n", name);
-		return;
-	}
-	failures++;
-	printf("FAIL %s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 static void
 set_addr(struct sockaddr_storage *ss, const char *a)

@@ -27,13 +27,11 @@
 #include <string.h>
 
 #include "sip_msg.h"
+#include "check.h"
 
-static int		 failures;
 static struct sip_msg	 msg;
 static char		 out[SIP_MAX_MSGLEN + 1];
 
-static void	check(const char *, int, const char *, ...)
-		    __attribute__((__format__ (printf, 3, 4)));
 static int	parse(const char *);
 static int	write_msg(size_t *);
 static void	test_basic(void);
@@ -63,22 +61,6 @@ static const char *invite =
     "\r\n"
     INVITE_BODY;
 
-static void
-check(const char *name, int ok, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (ok) {
-		printf("ok %s\n", name);
-		return;
-	}
-	failures++;
-	printf("FAIL %s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 static int
 parse(const char *s)

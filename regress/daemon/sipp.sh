@@ -1,0 +1,57 @@
+# sipp helpers of the SIP tests; sourced. The caller sets SIPP_DIR (the
+# scenarios), SIPP_LOGS (where each sipp's logs go) and SIPP_FLAGS (more
+# arguments for every sipp, may be empty), and defines bad(), which
+# fails the case in progress.
+
+RUN=		# tag=pid of each sipp not yet waited for
+
+# sipp_bg tag scenario address[:port] [sipp arguments]: one sipp in the
+# background on that local address (port 5060 unless given); its logs
+# are $SIPP_LOGS/tag.*, a "port N" it logs is in tag.log.
+sipp_bg() {
+	tag=$1 sf=$2 ip=${3%:*} lport=5060
+	case $3 in
+	*:*)	lport=${3##*:} ;;
+	esac
+	shift 3
+	rm -f "$SIPP_LOGS/$tag".*
+	# shellcheck disable=SC2086
+	sipp -sf "$SIPP_DIR/$sf" -i "$ip" -p "$lport" -m 1 -nostdin \
+	    -timeout 15s -timeout_error $SIPP_FLAGS \
+	    -trace_err -error_file "$SIPP_LOGS/$tag.err" \
+	    -trace_msg -message_file "$SIPP_LOGS/$tag.msg" \
+	    -trace_logs -log_file "$SIPP_LOGS/$tag.log" \
+	    "$@" > "$SIPP_LOGS/$tag.out" 2>&1 &
+	RUN="$RUN $tag=$!"
+}
+
+# The side answering must listen before the other one sends.
+sipp_uas() {
+	sipp_bg "$@"
+	sleep 0.3
+}
+
+# sipp_wait: every sipp ends by its own -timeout; kill what outlives
+# that, and fail the case for each that did not exit 0.
+sipp_wait() {
+	for r in $RUN; do
+		tag=${r%%=*} pid=${r#*=}
+		n=0
+		while [ $n -lt 200 ] && kill -0 "$pid" 2> /dev/null; do
+			sleep 0.1
+			n=$((n + 1))
+		done
+		kill -KILL "$pid" 2> /dev/null
+		wait "$pid"
+		rc=$?
+		[ $rc -eq 0 ] || bad "sipp $tag exited $rc" "$tag"
+	done
+	RUN=
+}
+
+# sipp_kill: at exit, whatever sipp is left.
+sipp_kill() {
+	for r in $RUN; do
+		kill -KILL "${r#*=}" 2> /dev/null
+	done
+}
