@@ -273,9 +273,11 @@ request(struct req *r)
 	char		 tag[24];
 
 	/* The ACK for an error response of ours ends here. */
-	reply_tag(tag, sizeof(tag));
-	if (msg.method == SIP_ACK && strcmp(msg.to_tag, tag) == 0)
-		return (DONE);
+	if (msg.method == SIP_ACK) {
+		reply_tag(tag, sizeof(tag));
+		if (strcmp(msg.to_tag, tag) == 0)
+			return (DONE);
+	}
 	if (msg.max_forwards == 0) {
 		reply(r, 483, "Too Many Hops");
 		return (DONE);

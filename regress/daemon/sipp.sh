@@ -1,9 +1,18 @@
 # sipp helpers of the SIP tests; sourced. The caller sets SIPP_DIR (the
 # scenarios), SIPP_LOGS (where each sipp's logs go) and SIPP_FLAGS (more
-# arguments for every sipp, may be empty), and defines bad(), which
-# fails the case in progress.
+# arguments for every sipp, may be empty), and reports a case begun
+# with begin() in a finish() of its own.
 
 RUN=		# tag=pid of each sipp not yet waited for
+
+# A case collects its failures in WHY and the sipp logs worth showing.
+begin() {
+	CASE=$1 WHY= SHOWN=
+}
+bad() {
+	WHY="${WHY:+$WHY; }$1"
+	[ -n "$2" ] && SHOWN="$SHOWN $2"
+}
 
 # sipp_bg tag scenario address[:port] [sipp arguments]: one sipp in the
 # background on that local address (port 5060 unless given); its logs

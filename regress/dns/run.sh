@@ -75,14 +75,7 @@ if ! $CC -Wall -Wextra -o "$D/dnsd" "$S/dnsd.c" > "$D/cc.log" 2>&1; then
 	exit 1
 fi
 
-# A case collects its failures in WHY and the sipp logs worth showing.
-begin() {
-	CASE=$1 WHY= SHOWN=
-}
-bad() {
-	WHY="${WHY:+$WHY; }$1"
-	[ -n "$2" ] && SHOWN="$SHOWN $2"
-}
+# A case: begin, its steps (bad() notes a failure), finish.
 finish() {
 	if [ -z "$WHY" ]; then
 		ok "$CASE"

@@ -61,14 +61,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
-# A case collects its failures in WHY and the sipp logs worth showing.
-begin() {
-	CASE=$1 WHY= SHOWN=
-}
-bad() {
-	WHY="${WHY:+$WHY; }$1"
-	[ -n "$2" ] && SHOWN="$SHOWN $2"
-}
+# A case: begin, its steps (bad() notes a failure), finish.
 finish() {
 	[ -n "$DIRECT" ] || kill -0 "$DPID" 2> /dev/null || bad "daemon died"
 	if [ -z "$WHY" ]; then

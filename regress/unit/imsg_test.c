@@ -41,16 +41,14 @@
 #include <unistd.h>
 
 #include "imsg.h"
+#include "check.h"
 
 #define T_PING		1
 #define T_FD		2
 #define T_DATA		3
 #define T_BIG		4
 
-static int	failures;
 
-static void	check(int, const char *, const char *, ...)
-		    __attribute__((__format__(__printf__, 3, 4)));
 static void	sp(int [2]);
 static void	pair_init(struct imsgbuf *, struct imsgbuf *, int [2]);
 static void	pair_clear(struct imsgbuf *, struct imsgbuf *, int [2]);
@@ -78,23 +76,6 @@ static void	test_nonblocking_write(void);
 static void	test_big_maxsize(void);
 static void	test_epipe(void);
 
-static void
-check(int cond, const char *name, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (cond) {
-		printf("ok %s\n", name);
-	} else {
-		failures++;
-		printf("FAIL %s: ", name);
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf("\n");
-	}
-	fflush(stdout);
-}
 
 static void
 sp(int fds[2])
@@ -209,58 +190,63 @@ test_ibuf(void)
 	char		*s = NULL;
 
 	b = ibuf_dynamic(4, 64);
-	check(b != NULL, "ibuf_dynamic", "NULL");
+	check("ibuf_dynamic", b != NULL, "NULL");
 	if (b == NULL)
 		return;
-	check(ibuf_add_n8(b, 1) == 0 && ibuf_add_n16(b, 0x0203) == 0 &&
+	check("ibuf_add_n",
+	    ibuf_add_n8(b, 1) == 0 && ibuf_add_n16(b, 0x0203) == 0 &&
 	    ibuf_add_n32(b, 0x04050607) == 0 && ibuf_add_n64(b, 0x1020304) ==
-	    0, "ibuf_add_n", "add failed");
-	check(ibuf_size(b) == sizeof(want) &&
+	    0, "add failed");
+	check("ibuf_add_n_network_order", ibuf_size(b) == sizeof(want) &&
 	    memcmp(ibuf_data(b), want, sizeof(want)) == 0,
-	    "ibuf_add_n_network_order", "bytes differ (size %zu)",
+	    "bytes differ (size %zu)",
 	    ibuf_size(b));
-	check(ibuf_add_n8(b, 256) == -1 && ibuf_add_n16(b, 0x10000) == -1 &&
+	check("ibuf_add_n_overflow",
+	    ibuf_add_n8(b, 256) == -1 && ibuf_add_n16(b, 0x10000) == -1 &&
 	    ibuf_add_n32(b, 0x100000000ULL) == -1 && ibuf_size(b) ==
-	    sizeof(want), "ibuf_add_n_overflow", "accepted too big value");
-	check(ibuf_set_n16(b, 1, 0xaabb) == 0 &&
+	    sizeof(want), "accepted too big value");
+	check("ibuf_set_n16", ibuf_set_n16(b, 1, 0xaabb) == 0 &&
 	    ((unsigned char *)ibuf_data(b))[1] == 0xaa &&
-	    ibuf_set_n16(b, sizeof(want) - 1, 1) == -1, "ibuf_set_n16",
+	    ibuf_set_n16(b, sizeof(want) - 1, 1) == -1,
 	    "set/seek bounds wrong");
-	check(ibuf_get_n8(b, &v8) == 0 && v8 == 1 &&
+	check("ibuf_get_n", ibuf_get_n8(b, &v8) == 0 && v8 == 1 &&
 	    ibuf_get_n16(b, &v16) == 0 && v16 == 0xaabb &&
 	    ibuf_get_n32(b, &v32) == 0 && v32 == 0x04050607 &&
 	    ibuf_get_n64(b, &v64) == 0 && v64 == 0x1020304 &&
 	    ibuf_size(b) == 0 && ibuf_get_n8(b, &v8) == -1 && errno == EBADMSG,
-	    "ibuf_get_n", "values or bounds wrong");
+	    "values or bounds wrong");
 	ibuf_rewind(b);
-	check(ibuf_size(b) == sizeof(want), "ibuf_rewind", "size %zu",
+	check("ibuf_rewind", ibuf_size(b) == sizeof(want), "size %zu",
 	    ibuf_size(b));
-	check(ibuf_add_zero(b, 64 - sizeof(want)) == 0 && ibuf_left(b) == 0 &&
-	    ibuf_add_n8(b, 0) == -1 && errno == ERANGE, "ibuf_dynamic_max",
+	check("ibuf_dynamic_max",
+	    ibuf_add_zero(b, 64 - sizeof(want)) == 0 && ibuf_left(b) == 0 &&
+	    ibuf_add_n8(b, 0) == -1 && errno == ERANGE,
 	    "grew beyond max");
-	check(ibuf_truncate(b, 3) == 0 && ibuf_size(b) == 3 &&
+	check("ibuf_truncate_seek",
+	    ibuf_truncate(b, 3) == 0 && ibuf_size(b) == 3 &&
 	    ibuf_seek(b, 0, 4) == NULL && (p = ibuf_seek(b, 1, 2)) != NULL &&
-	    p[0] == 0xaa, "ibuf_truncate_seek", "truncate/seek wrong");
+	    p[0] == 0xaa, "truncate/seek wrong");
 	ibuf_free(b);
 
 	b = ibuf_open(4);
-	check(b != NULL && ibuf_add(b, "abcd", 4) == 0 &&
+	check("ibuf_open_fixed", b != NULL && ibuf_add(b, "abcd", 4) == 0 &&
 	    ibuf_add(b, "e", 1) == -1 && ibuf_reserve(b, 1) == NULL,
-	    "ibuf_open_fixed", "fixed buffer grew");
+	    "fixed buffer grew");
 	if (b != NULL) {
 		ibuf_from_ibuf(&rb, b);
-		check(ibuf_skip(&rb, 1) == 0 &&
+		check("ibuf_from_ibuf", ibuf_skip(&rb, 1) == 0 &&
 		    (s = ibuf_get_string(&rb, 2)) != NULL &&
 		    strcmp(s, "bc") == 0 &&
 		    ibuf_size(&rb) == 1 && ibuf_size(b) == 4 &&
-		    ibuf_add(&rb, "x", 1) == -1, "ibuf_from_ibuf",
+		    ibuf_add(&rb, "x", 1) == -1,
 		    "peek consumed, or string wrong");
 		free(s);
 		ibuf_free(&rb);		/* borrowed: must be a no-op */
 		ibuf_free(b);
 	}
-	check(ibuf_open(0) == NULL && ibuf_dynamic(8, 4) == NULL,
-	    "ibuf_open_invalid", "accepted bad sizes");
+	check("ibuf_open_invalid",
+	    ibuf_open(0) == NULL && ibuf_dynamic(8, 4) == NULL,
+	    "accepted bad sizes");
 }
 
 static void
@@ -272,36 +258,40 @@ test_roundtrip(void)
 	uint32_t	 v = 0xdeadbeef, got = 0;
 
 	pair_init(&a, &b, fds);
-	check(imsg_compose(&a, T_DATA, 77, 0, -1, &v, sizeof(v)) == 1 &&
+	check("compose",
+	    imsg_compose(&a, T_DATA, 77, 0, -1, &v, sizeof(v)) == 1 &&
 	    imsg_compose(&a, T_PING, 0xffffffffU, 1234, -1, NULL, 0) == 1,
-	    "compose", "imsg_compose failed");
-	check(imsgbuf_flush(&a) == 0, "flush", "%s", strerror(errno));
-	check(read_until(&b, &imsg, 10) == 1, "roundtrip_read", "no message");
-	check(imsg_get_type(&imsg) == T_DATA && imsg_get_id(&imsg) == 77 &&
+	    "imsg_compose failed");
+	check("flush", imsgbuf_flush(&a) == 0, "%s", strerror(errno));
+	check("roundtrip_read", read_until(&b, &imsg, 10) == 1, "no message");
+	check("roundtrip_header",
+	    imsg_get_type(&imsg) == T_DATA && imsg_get_id(&imsg) == 77 &&
 	    imsg_get_pid(&imsg) == getpid() && imsg_get_len(&imsg) == 4 &&
 	    imsg.hdr.len == IMSG_HEADER_SIZE + 4 && imsg.data != NULL,
-	    "roundtrip_header", "type %u id %u pid %d len %zu",
+	    "type %u id %u pid %d len %zu",
 	    imsg_get_type(&imsg), imsg_get_id(&imsg), (int)imsg_get_pid(&imsg),
 	    imsg_get_len(&imsg));
-	check(imsg_get_data(&imsg, &got, sizeof(got)) == 0 && got == v,
-	    "roundtrip_data", "got %x", got);
-	check(imsg_get_fd(&imsg) == -1, "roundtrip_nofd", "fd present");
+	check("roundtrip_data",
+	    imsg_get_data(&imsg, &got, sizeof(got)) == 0 && got == v,
+	    "got %x", got);
+	check("roundtrip_nofd", imsg_get_fd(&imsg) == -1, "fd present");
 	imsg_free(&imsg);
-	check(read_until(&b, &imsg, 10) == 1 && imsg_get_type(&imsg) ==
+	check("roundtrip_empty_payload",
+	    read_until(&b, &imsg, 10) == 1 && imsg_get_type(&imsg) ==
 	    T_PING && imsg_get_id(&imsg) == 0xffffffffU &&
 	    imsg_get_pid(&imsg) == 1234 && imsg_get_len(&imsg) == 0 &&
-	    imsg.data == NULL, "roundtrip_empty_payload",
+	    imsg.data == NULL,
 	    "second message wrong");
-	check(imsg_get_data(&imsg, &got, sizeof(got)) == -1 &&
-	    errno == EBADMSG, "get_data_empty", "accepted");
+	check("get_data_empty", imsg_get_data(&imsg, &got, sizeof(got)) == -1 &&
+	    errno == EBADMSG, "accepted");
 	imsg_free(&imsg);
-	check(imsgbuf_get(&b, &imsg) == 0, "imsgbuf_get_none",
+	check("imsgbuf_get_none", imsgbuf_get(&b, &imsg) == 0,
 	    "got a message from nowhere");
 
 	/* EOF */
 	close(fds[0]);
 	fds[0] = -1;
-	check(imsgbuf_read(&b) == 0, "read_eof", "not 0");
+	check("read_eof", imsgbuf_read(&b) == 0, "not 0");
 	pair_clear(&a, &b, fds);
 }
 
@@ -335,11 +325,12 @@ test_partial_inprocess(void)
 		if (i + 1 < sizeof(raw) && n != 0)
 			early = 1;
 	}
-	check(!bad && !early, "partial_bytewise_no_early",
+	check("partial_bytewise_no_early", !bad && !early,
 	    "bad %d early %d", bad, early);
-	check(n == (ssize_t)sizeof(raw) && imsg_get_id(&imsg) == 9 &&
+	check("partial_bytewise_whole",
+	    n == (ssize_t)sizeof(raw) && imsg_get_id(&imsg) == 9 &&
 	    imsg_get_buf(&imsg, pay, 10) == 0 && memcmp(pay, "0123456789", 10)
-	    == 0, "partial_bytewise_whole", "n %zd", n);
+	    == 0, "n %zd", n);
 	if (n > 0)
 		imsg_free(&imsg);
 	pair_clear(&a, &b, fds);
@@ -435,10 +426,11 @@ test_partial_fork(void)
 		}
 	}
 	waitpid(pid, &status, 0);
-	check(!bad && got == nmsg && WIFEXITED(status) &&
-	    WEXITSTATUS(status) == 0, "partial_fork_framing",
+	check("partial_fork_framing",
+	    !bad && got == nmsg && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0,
 	    "got %d of %d, bad %d, child status %d", got, nmsg, bad, status);
-	check(imsgbuf_read(&b) == 0, "partial_fork_eof", "no EOF");
+	check("partial_fork_eof", imsgbuf_read(&b) == 0, "no EOF");
 	pair_clear(&a, &b, fds);
 }
 
@@ -454,12 +446,13 @@ test_many(void)
 	for (k = 0; k < 200; k++)
 		if (imsg_compose(&a, T_DATA, k, 0, -1, &k, sizeof(k)) != 1)
 			bad = 1;
-	check(imsgbuf_queuelen(&a) == 200, "many_queuelen", "%u",
+	check("many_queuelen", imsgbuf_queuelen(&a) == 200, "%u",
 	    imsgbuf_queuelen(&a));
-	check(imsgbuf_flush(&a) == 0 && imsgbuf_queuelen(&a) == 0,
-	    "many_flush", "queue not empty");
+	check("many_flush",
+	    imsgbuf_flush(&a) == 0 && imsgbuf_queuelen(&a) == 0,
+	    "queue not empty");
 	/* 200 * 20 bytes fit one read of the 64 KiB buffer. */
-	check(imsgbuf_read(&b) == 1, "many_one_read", "read failed");
+	check("many_one_read", imsgbuf_read(&b) == 1, "read failed");
 	while (imsg_get(&b, &imsg) > 0) {
 		if (imsg_get_data(&imsg, &v, sizeof(v)) == -1 ||
 		    v != (uint32_t)n || imsg_get_id(&imsg) != (uint32_t)n)
@@ -467,7 +460,7 @@ test_many(void)
 		imsg_free(&imsg);
 		n++;
 	}
-	check(!bad && n == 200, "many_in_one_read", "got %d, bad %d", n,
+	check("many_in_one_read", !bad && n == 200, "got %d, bad %d", n,
 	    bad);
 	pair_clear(&a, &b, fds);
 }
@@ -487,30 +480,30 @@ test_fdpass(void)
 		perror("pipe");
 		exit(2);
 	}
-	check(imsg_compose(&a, T_FD, 5, 0, p[1], "x", 1) == 1, "fd_compose",
+	check("fd_compose", imsg_compose(&a, T_FD, 5, 0, p[1], "x", 1) == 1,
 	    "%s", strerror(errno));
-	check(imsgbuf_flush(&a) == 0, "fd_flush", "%s", strerror(errno));
-	check(!fd_is_open(p[1]), "fd_closed_by_sender",
+	check("fd_flush", imsgbuf_flush(&a) == 0, "%s", strerror(errno));
+	check("fd_closed_by_sender", !fd_is_open(p[1]),
 	    "sender still holds the fd");
-	check(read_until(&b, &imsg, 10) == 1, "fd_read", "no message");
+	check("fd_read", read_until(&b, &imsg, 10) == 1, "no message");
 	rfd = imsg_get_fd(&imsg);
-	check(rfd != -1 && imsg_get_type(&imsg) == T_FD &&
+	check("fd_received", rfd != -1 && imsg_get_type(&imsg) == T_FD &&
 	    imsg.hdr.len == IMSG_HEADER_SIZE + 1 && imsg_get_len(&imsg) == 1,
-	    "fd_received", "fd %d len %u", rfd, imsg.hdr.len);
-	check(imsg_get_fd(&imsg) == -1, "fd_claimed_once", "handed out twice");
+	    "fd %d len %u", rfd, imsg.hdr.len);
+	check("fd_claimed_once", imsg_get_fd(&imsg) == -1, "handed out twice");
 	imsg_free(&imsg);
 	if (rfd != -1) {
-		check((fcntl(rfd, F_GETFD) & FD_CLOEXEC) != 0, "fd_cloexec",
+		check("fd_cloexec", (fcntl(rfd, F_GETFD) & FD_CLOEXEC) != 0,
 		    "FD_CLOEXEC not set");
-		check(fd_is_open(rfd), "fd_kept_after_free",
+		check("fd_kept_after_free", fd_is_open(rfd),
 		    "imsg_free closed a claimed fd");
-		check(write(rfd, "hello", 5) == 5 &&
+		check("fd_usable", write(rfd, "hello", 5) == 5 &&
 		    read(p[0], buf, sizeof(buf)) == 5 &&
-		    memcmp(buf, "hello", 5) == 0, "fd_usable",
+		    memcmp(buf, "hello", 5) == 0,
 		    "write through received fd failed");
 		close(rfd);
 	}
-	check(pipe_eof(p[0]), "fd_no_stray_copies", "writer still open");
+	check("fd_no_stray_copies", pipe_eof(p[0]), "writer still open");
 	close(p[0]);
 	pair_clear(&a, &b, fds);
 }
@@ -547,14 +540,15 @@ test_fd_order(void)
 		got[i] = imsg_get_fd(&imsg);
 		imsg_free(&imsg);
 	}
-	check(!bad && got[0] == -1 && got[2] == -1 && got[1] >= 0 &&
-	    got[3] >= 0, "fd_order_attach", "bad %d fds %d %d %d %d", bad,
+	check("fd_order_attach",
+	    !bad && got[0] == -1 && got[2] == -1 && got[1] >= 0 &&
+	    got[3] >= 0, "bad %d fds %d %d %d %d", bad,
 	    got[0], got[1], got[2], got[3]);
 	if (got[1] >= 0 && got[3] >= 0) {
-		check(write(got[1], "1", 1) == 1 &&
+		check("fd_order_identity", write(got[1], "1", 1) == 1 &&
 		    write(got[3], "2", 1) == 1 &&
 		    read(p1[0], &c, 1) == 1 && c == '1' &&
-		    read(p2[0], &c, 1) == 1 && c == '2', "fd_order_identity",
+		    read(p2[0], &c, 1) == 1 && c == '2',
 		    "descriptors swapped");
 		close(got[1]);
 		close(got[3]);
@@ -579,9 +573,9 @@ test_fd_unclaimed(void)
 		exit(2);
 	imsg_compose(&a, T_FD, 0, 0, p[1], NULL, 0);
 	imsgbuf_flush(&a);
-	check(read_until(&b, &imsg, 10) == 1, "unclaimed_read", "none");
+	check("unclaimed_read", read_until(&b, &imsg, 10) == 1, "none");
 	imsg_free(&imsg);
-	check(pipe_eof(p[0]), "unclaimed_closed_by_imsg_free",
+	check("unclaimed_closed_by_imsg_free", pipe_eof(p[0]),
 	    "fd leaked");
 	close(p[0]);
 
@@ -589,9 +583,9 @@ test_fd_unclaimed(void)
 		exit(2);
 	imsg_compose(&a, T_FD, 0, 0, p[1], NULL, 0);
 	imsgbuf_flush(&a);
-	check(imsgbuf_read(&b) == 1, "unclaimed_read2", "read failed");
+	check("unclaimed_read2", imsgbuf_read(&b) == 1, "read failed");
 	imsgbuf_clear(&b);		/* message never taken out */
-	check(pipe_eof(p[0]), "unclaimed_closed_by_clear", "fd leaked");
+	check("unclaimed_closed_by_clear", pipe_eof(p[0]), "fd leaked");
 	close(p[0]);
 
 	/* Queued but never sent: closed with the queue. */
@@ -599,7 +593,7 @@ test_fd_unclaimed(void)
 		exit(2);
 	imsg_compose(&a, T_FD, 0, 0, p[1], NULL, 0);
 	imsgbuf_clear(&a);
-	check(pipe_eof(p[0]), "unsent_closed_by_clear", "fd leaked");
+	check("unsent_closed_by_clear", pipe_eof(p[0]), "fd leaked");
 	close(p[0]);
 	pair_clear(&a, &b, fds);
 }
@@ -614,17 +608,18 @@ test_fd_refused(void)
 	pair_init(&a, &b, fds);
 	if (pipe(p) == -1)
 		exit(2);
-	check(imsg_compose(&a, T_FD, 0, 0, p[1], NULL, 0) == -1 &&
-	    fd_is_open(p[1]), "fd_compose_needs_allow",
+	check("fd_compose_needs_allow",
+	    imsg_compose(&a, T_FD, 0, 0, p[1], NULL, 0) == -1 &&
+	    fd_is_open(p[1]),
 	    "composed an fd without imsgbuf_allow_fdpass");
 	imsgbuf_allow_fdpass(&a);	/* sender allows, receiver does not */
 	imsg_compose(&a, T_FD, 0, 0, p[1], NULL, 0);
 	imsgbuf_flush(&a);
 	errno = 0;
 	r = imsgbuf_read(&b);
-	check(r == -1, "fd_refused_read_fails", "read returned %d", r);
-	check(pipe_eof(p[0]), "fd_refused_closed", "refused fd left open");
-	check(imsg_get(&b, &imsg) == -1, "fd_refused_get_fails",
+	check("fd_refused_read_fails", r == -1, "read returned %d", r);
+	check("fd_refused_closed", pipe_eof(p[0]), "refused fd left open");
+	check("fd_refused_get_fails", imsg_get(&b, &imsg) == -1,
 	    "marked message delivered without fd");
 	close(p[0]);
 	pair_clear(&a, &b, fds);
@@ -643,21 +638,21 @@ test_oversize(void)
 	imsgbuf_read(&b);
 	errno = 0;
 	n = imsg_get(&b, &imsg);
-	check(n == -1 && errno == ERANGE, "oversize_rejected", "n %zd errno %d",
+	check("oversize_rejected", n == -1 && errno == ERANGE, "n %zd errno %d",
 	    n, errno);
-	check(imsg_get(&b, &imsg) == -1, "oversize_sticky", "recovered");
+	check("oversize_sticky", imsg_get(&b, &imsg) == -1, "recovered");
 	pair_clear(&a, &b, fds);
 
 	pair_init(&a, &b, fds);
 	write_hdr(fds[0], T_DATA, 0x7fffffff, 0);
 	imsgbuf_read(&b);
-	check(imsg_get(&b, &imsg) == -1, "huge_len_rejected", "accepted");
+	check("huge_len_rejected", imsg_get(&b, &imsg) == -1, "accepted");
 	pair_clear(&a, &b, fds);
 
 	pair_init(&a, &b, fds);
 	write_hdr(fds[0], T_DATA, IMSG_HEADER_SIZE - 1, 0);
 	imsgbuf_read(&b);
-	check(imsg_get(&b, &imsg) == -1, "undersize_rejected", "accepted");
+	check("undersize_rejected", imsg_get(&b, &imsg) == -1, "accepted");
 	pair_clear(&a, &b, fds);
 
 	/* The fd mark without a descriptor, on a buffer that allows them. */
@@ -666,8 +661,8 @@ test_oversize(void)
 	write_hdr(fds[0], T_FD, IMSG_HEADER_SIZE | IMSG_FD_MARK, 0);
 	imsgbuf_read(&b);
 	errno = 0;
-	check(imsg_get(&b, &imsg) == -1 && errno == EBADMSG,
-	    "fd_mark_without_fd_rejected", "accepted");
+	check("fd_mark_without_fd_rejected",
+	    imsg_get(&b, &imsg) == -1 && errno == EBADMSG, "accepted");
 	pair_clear(&a, &b, fds);
 
 	/* Exactly the maximum is fine; one more is refused at compose. */
@@ -675,15 +670,17 @@ test_oversize(void)
 	{
 		static unsigned char	 big[IMSG_MAXSIZE_DEFAULT];
 
-		check(imsg_compose(&a, T_BIG, 0, 0, -1, big,
+		check("oversize_compose_refused",
+		    imsg_compose(&a, T_BIG, 0, 0, -1, big,
 		    IMSG_MAXSIZE_DEFAULT - IMSG_HEADER_SIZE + 1) == -1 &&
 		    imsg_create(&a, T_BIG, 0, 0, IMSG_MAXSIZE_DEFAULT) == NULL,
-		    "oversize_compose_refused", "composed");
-		check(imsg_compose(&a, T_BIG, 0, 0, -1, big,
+		    "composed");
+		check("maxsize_message_ok",
+		    imsg_compose(&a, T_BIG, 0, 0, -1, big,
 		    IMSG_MAXSIZE_DEFAULT - IMSG_HEADER_SIZE) == 1 &&
 		    imsgbuf_flush(&a) == 0 && read_until(&b, &imsg, 20) == 1 &&
 		    imsg_get_len(&imsg) == IMSG_MAXSIZE_DEFAULT -
-		    IMSG_HEADER_SIZE, "maxsize_message_ok", "not delivered");
+		    IMSG_HEADER_SIZE, "not delivered");
 		imsg_free(&imsg);
 	}
 	pair_clear(&a, &b, fds);
@@ -710,8 +707,9 @@ test_truncated(void)
 		if ((r = imsgbuf_read(&b)) != 1)
 			break;
 	}
-	check(r == 0 && !seen && imsg_get(&b, &imsg) == 0,
-	    "truncated_not_delivered", "r %d seen %d", r, seen);
+	check("truncated_not_delivered",
+	    r == 0 && !seen && imsg_get(&b, &imsg) == 0,
+	    "r %d seen %d", r, seen);
 	pair_clear(&a, &b, fds);
 }
 
@@ -729,18 +727,21 @@ test_get_data(void)
 	imsg_compose(&a, T_DATA, 0, 0, -1, &v, sizeof(v));
 	imsgbuf_flush(&a);
 	if (read_until(&b, &imsg, 10) != 1) {
-		check(0, "get_data_read", "no message");
+		check("get_data_read", 0, "no message");
 		pair_clear(&a, &b, fds);
 		return;
 	}
 	errno = 0;
-	check(imsg_get_data(&imsg, &small, sizeof(small)) == -1 &&
-	    errno == EBADMSG, "get_data_short_fails", "accepted");
+	check("get_data_short_fails",
+	    imsg_get_data(&imsg, &small, sizeof(small)) == -1 &&
+	    errno == EBADMSG, "accepted");
 	errno = 0;
-	check(imsg_get_data(&imsg, large, sizeof(large)) == -1 &&
-	    errno == EBADMSG, "get_data_long_fails", "accepted");
-	check(imsg_get_data(&imsg, &got, sizeof(got)) == 0 && got == v,
-	    "get_data_exact", "got %llx", (unsigned long long)got);
+	check("get_data_long_fails",
+	    imsg_get_data(&imsg, large, sizeof(large)) == -1 &&
+	    errno == EBADMSG, "accepted");
+	check("get_data_exact",
+	    imsg_get_data(&imsg, &got, sizeof(got)) == 0 && got == v,
+	    "got %llx", (unsigned long long)got);
 	imsg_free(&imsg);
 	pair_clear(&a, &b, fds);
 }
@@ -761,21 +762,22 @@ test_create(void)
 	wb = imsg_create(&a, T_DATA, 11, 0, 4);	/* grows past the hint */
 	ok = wb != NULL && imsg_add(wb, "\x00\x00\x01\x02", 4) == 4 &&
 	    imsg_add(wb, "\x00\x07", 2) == 2 && imsg_add(wb, "name", 5) == 5;
-	check(ok, "create_add", "imsg_create/imsg_add failed");
+	check("create_add", ok, "imsg_create/imsg_add failed");
 	if (ok)
 		imsg_close(&a, wb);
-	check(imsgbuf_queuelen(&a) == 1, "create_close_queued", "%u",
+	check("create_close_queued", imsgbuf_queuelen(&a) == 1, "%u",
 	    imsgbuf_queuelen(&a));
 	imsgbuf_flush(&a);
 	ok = read_until(&b, &imsg, 10) == 1;
-	check(ok && imsg.hdr.len == IMSG_HEADER_SIZE + 11 &&
-	    imsg_get_id(&imsg) == 11, "create_header", "len %u", imsg.hdr.len);
+	check("create_header", ok && imsg.hdr.len == IMSG_HEADER_SIZE + 11 &&
+	    imsg_get_id(&imsg) == 11, "len %u", imsg.hdr.len);
 	if (ok) {
-		check(imsg_get_ibuf(&imsg, &pb) == 0 &&
+		check("create_payload_via_ibuf",
+		    imsg_get_ibuf(&imsg, &pb) == 0 &&
 		    ibuf_get_n32(&pb, &v32) == 0 && v32 == 0x102 &&
 		    ibuf_get_n16(&pb, &v16) == 0 && v16 == 7 &&
 		    ibuf_get(&pb, s, 5) == 0 && strcmp(s, "name") == 0 &&
-		    ibuf_size(&pb) == 0, "create_payload_via_ibuf",
+		    ibuf_size(&pb) == 0,
 		    "payload wrong");
 		imsg_free(&imsg);
 	}
@@ -783,10 +785,11 @@ test_create(void)
 	/* imsg_add past the maximum frees the message and fails. */
 	imsgbuf_set_maxsize(&a, 8);
 	wb = imsg_create(&a, T_DATA, 0, 0, 0);
-	check(wb != NULL && imsg_add(wb, "12345678", 8) == 8 &&
-	    imsg_add(wb, "9", 1) == -1, "add_beyond_maxsize", "accepted");
-	check(imsg_create(&a, T_DATA, 0, 0, 9) == NULL,
-	    "set_maxsize_create", "created above maximum");
+	check("add_beyond_maxsize",
+	    wb != NULL && imsg_add(wb, "12345678", 8) == 8 &&
+	    imsg_add(wb, "9", 1) == -1, "accepted");
+	check("set_maxsize_create",
+	    imsg_create(&a, T_DATA, 0, 0, 9) == NULL, "created above maximum");
 	imsgbuf_set_maxsize(&a, IMSG_MAXSIZE_DEFAULT - IMSG_HEADER_SIZE);
 
 	iov[0].iov_base = "ab";
@@ -795,19 +798,20 @@ test_create(void)
 	iov[1].iov_len = 0;
 	iov[2].iov_base = "cd";
 	iov[2].iov_len = 3;
-	check(imsg_composev(&a, T_DATA, 12, 0, -1, iov, 3) == 1 &&
+	check("composev", imsg_composev(&a, T_DATA, 12, 0, -1, iov, 3) == 1 &&
 	    imsgbuf_flush(&a) == 0 && read_until(&b, &imsg, 10) == 1 &&
 	    imsg_get_len(&imsg) == 5 && imsg_get_strbuf(&imsg, s, 5) == 0 &&
-	    strcmp(s, "abcd") == 0, "composev", "wrong");
+	    strcmp(s, "abcd") == 0, "wrong");
 	imsg_free(&imsg);
 
 	wb = ibuf_dynamic(4, 64);
 	if (wb != NULL)
 		ibuf_add_n32(wb, 99);
-	check(wb != NULL && imsg_compose_ibuf(&a, T_DATA, 13, 0, wb) == 1 &&
+	check("compose_ibuf",
+	    wb != NULL && imsg_compose_ibuf(&a, T_DATA, 13, 0, wb) == 1 &&
 	    imsgbuf_flush(&a) == 0 && read_until(&b, &imsg, 10) == 1 &&
 	    imsg_get_id(&imsg) == 13 && imsg_get_ibuf(&imsg, &pb) == 0 &&
-	    ibuf_get_n32(&pb, &v32) == 0 && v32 == 99, "compose_ibuf",
+	    ibuf_get_n32(&pb, &v32) == 0 && v32 == 99,
 	    "wrong");
 	imsg_free(&imsg);
 	pair_clear(&a, &b, fds);
@@ -833,20 +837,22 @@ test_forward(void)
 	imsg_compose(&a, T_FD, 21, 777, p[1], "hello", 6);
 	imsgbuf_flush(&a);
 	ok = read_until(&b, &imsg, 10) == 1;
-	check(ok && imsg_forward(&b2, &imsg) == 1 &&
-	    imsg_forward(&b2, &imsg) == 1, "forward_twice", "failed");
+	check("forward_twice", ok && imsg_forward(&b2, &imsg) == 1 &&
+	    imsg_forward(&b2, &imsg) == 1, "failed");
 	if (ok)
 		imsg_free(&imsg);
 	imsgbuf_flush(&b2);
 	ok = read_until(&c, &fwd, 10) == 1;
-	check(ok && imsg_get_type(&fwd) == T_FD && imsg_get_id(&fwd) == 21 &&
+	check("forward_unaltered_no_fd",
+	    ok && imsg_get_type(&fwd) == T_FD && imsg_get_id(&fwd) == 21 &&
 	    imsg_get_pid(&fwd) == 777 && imsg_get_data(&fwd, s, 6) == 0 &&
 	    strcmp(s, "hello") == 0 && imsg_get_fd(&fwd) == -1,
-	    "forward_unaltered_no_fd", "forwarded message differs");
+	    "forwarded message differs");
 	if (ok)
 		imsg_free(&fwd);
-	check(read_until(&c, &fwd, 10) == 1 && imsg_get_id(&fwd) == 21,
-	    "forward_second_copy", "missing");
+	check("forward_second_copy",
+	    read_until(&c, &fwd, 10) == 1 && imsg_get_id(&fwd) == 21,
+	    "missing");
 	imsg_free(&fwd);
 	pair_clear(&a, &b, fds);
 	pair_clear(&b2, &c, fds2);
@@ -860,21 +866,22 @@ test_queue_flush(void)
 	int		 fds[2], n = 0;
 
 	pair_init(&a, &b, fds);
-	check(imsgbuf_queuelen(&a) == 0, "queuelen_empty", "not 0");
+	check("queuelen_empty", imsgbuf_queuelen(&a) == 0, "not 0");
 	imsg_compose(&a, T_PING, 1, 0, -1, NULL, 0);
 	imsg_compose(&a, T_PING, 2, 0, -1, "x", 1);
 	imsg_compose(&a, T_PING, 3, 0, -1, "yy", 2);
-	check(imsgbuf_queuelen(&a) == 3, "queuelen_three", "%u",
+	check("queuelen_three", imsgbuf_queuelen(&a) == 3, "%u",
 	    imsgbuf_queuelen(&a));
-	check(imsgbuf_write(&a) == 0 && imsgbuf_queuelen(&a) == 0,
-	    "write_all", "left %u", imsgbuf_queuelen(&a));
-	check(imsgbuf_flush(&a) == 0, "flush_empty", "failed");
+	check("write_all",
+	    imsgbuf_write(&a) == 0 && imsgbuf_queuelen(&a) == 0,
+	    "left %u", imsgbuf_queuelen(&a));
+	check("flush_empty", imsgbuf_flush(&a) == 0, "failed");
 	while (read_until(&b, &imsg, 5) == 1) {
 		imsg_free(&imsg);
 		if (++n == 3)
 			break;
 	}
-	check(n == 3, "flush_delivered", "got %d", n);
+	check("flush_delivered", n == 3, "got %d", n);
 	pair_clear(&a, &b, fds);
 }
 
@@ -926,12 +933,13 @@ test_nonblocking_write(void)
 			seq++;
 		}
 	}
-	check(sawfull, "nonblocking_partial_write_seen",
+	check("nonblocking_partial_write_seen", sawfull,
 	    "socket never filled up");
-	check(!bad && seq == nmsg && imsgbuf_queuelen(&a) == 0,
-	    "nonblocking_stream_intact", "got %u of %u, bad %d", seq, nmsg,
+	check("nonblocking_stream_intact",
+	    !bad && seq == nmsg && imsgbuf_queuelen(&a) == 0,
+	    "got %u of %u, bad %d", seq, nmsg,
 	    bad);
-	check(imsgbuf_read(&b) == 1, "read_eagain_is_1", "not 1");
+	check("read_eagain_is_1", imsgbuf_read(&b) == 1, "not 1");
 	pair_clear(&a, &b, fds);
 }
 
@@ -947,8 +955,9 @@ test_big_maxsize(void)
 	int		 fds[2], status, ok, bad = 0;
 
 	pair_init(&a, &b, fds);
-	check(imsgbuf_set_maxsize(&a, IMSG_MAXSIZE_LIMIT) == -1 &&
-	    errno == ERANGE, "set_maxsize_limit", "accepted");
+	check("set_maxsize_limit",
+	    imsgbuf_set_maxsize(&a, IMSG_MAXSIZE_LIMIT) == -1 &&
+	    errno == ERANGE, "accepted");
 	if ((big = malloc(len)) == NULL)
 		exit(2);
 	for (j = 0; j < len; j++)
@@ -973,8 +982,9 @@ test_big_maxsize(void)
 			bad = 1;
 		imsg_free(&imsg);
 	}
-	check(ok && !bad && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "big_maxsize_roundtrip", "ok %d bad %d status %d", ok, bad,
+	check("big_maxsize_roundtrip",
+	    ok && !bad && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "ok %d bad %d status %d", ok, bad,
 	    status);
 	free(big);
 	pair_clear(&a, &b, fds);
@@ -992,7 +1002,7 @@ test_epipe(void)
 	imsg_compose(&a, T_PING, 0, 0, -1, NULL, 0);
 	errno = 0;
 	r = imsgbuf_write(&a);
-	check(r == -1 && errno == EPIPE, "write_epipe", "r %d errno %d", r,
+	check("write_epipe", r == -1 && errno == EPIPE, "r %d errno %d", r,
 	    errno);
 	pair_clear(&a, &b, fds);
 }
@@ -1026,7 +1036,7 @@ main(void)
 	test_big_maxsize();
 	test_epipe();
 
-	check(count_fds() == nfds, "no_fd_leak", "%d open before, %d after",
+	check("no_fd_leak", count_fds() == nfds, "%d open before, %d after",
 	    nfds, count_fds());
 	if (failures > 0) {
 		printf("imsg_test: %d failed\n", failures);
