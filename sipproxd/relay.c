@@ -21,6 +21,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -58,11 +59,19 @@ relay_main(int debug, int verbose)
 {
 	struct event	 ev_sigint, ev_sigterm, ev_sighup;
 	struct timeval	 tv = { 1, 0 };
+	struct rlimit	 rl;
 
 	log_init(debug, LOG_DAEMON);
 	log_setverbose(verbose);
 	log_procinit("rtp relay");
 	setproctitle("rtp relay");
+
+	/* A stream holds up to eight sockets: take all the system allows. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			log_warn("setrlimit RLIMIT_NOFILE");
+	}
 
 	event_init();
 	proc_drop_privs(SIPPROXD_USER, SIPPROXD_CHROOT);

@@ -55,6 +55,9 @@ struct rtp_sock {
 	int			 rtcp;
 	int			 fd;
 	struct event		 ev;
+	int			 cfd;		/* the twin connected to dst */
+	struct event		 cev;
+	int			 connected;	/* cfd is aimed at dst */
 	struct sockaddr_storage	 dst;		/* where this socket sends */
 	socklen_t		 dstlen;	/* 0: nowhere yet */
 	int			 latched;
@@ -98,6 +101,7 @@ int	 rtp_pool_alloc(const struct sockaddr_storage [2], int [2][2],
 	    uint16_t *);
 void	 rtp_pool_free(uint16_t);
 void	 rtp_pool_counts(uint32_t *, uint32_t *);
+int	 rtp_sock_open(const struct sockaddr_storage *, uint16_t);
 int	 rtp_sock_dscp(int, int, int);
 
 /* rtp_stream.c */

@@ -41,8 +41,6 @@ static uint8_t	 pool_used[65536 / 8];
 static uint16_t	 pool_lo = RTP_PORT_LO, pool_hi = RTP_PORT_HI;
 static uint32_t	 pool_next = RTP_PORT_LO;	/* wide: no wrap */
 
-static int	 rtp_sock_open(const struct sockaddr_storage *, uint16_t);
-
 #define PORT_USED(p)	(pool_used[(p) >> 3] & (1 << ((p) & 7)))
 
 /* A new range; streams that live keep their ports. */
@@ -79,7 +77,14 @@ rtp_sock_dscp(int fd, int family, int dscp)
 	return (setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos)));
 }
 
-static int
+/*
+ * A relay socket on local's address and the given port. SO_REUSEPORT lets
+ * a stream add a connected twin on the same port (rtp_stream.c). The
+ * kernel shares a port only among sockets that all ask for it and belong
+ * to one user, so a port another program holds still fails with
+ * EADDRINUSE and is skipped.
+ */
+int
 rtp_sock_open(const struct sockaddr_storage *local, uint16_t port)
 {
 	struct sockaddr_storage	 ss = *local;
@@ -98,7 +103,8 @@ rtp_sock_open(const struct sockaddr_storage *local, uint16_t port)
 		return (-1);
 	if (ss.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
-	if (bind(fd, (struct sockaddr *)&ss, len) == -1) {
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) == -1 ||
+	    bind(fd, (struct sockaddr *)&ss, len) == -1) {
 		close(fd);
 		return (-1);
 	}

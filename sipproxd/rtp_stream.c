@@ -58,6 +58,7 @@ static int	rtp_accept(struct rtp_sock *, struct rtp_leg *,
 static void	rtp_rx_update(struct rtp_rx *, const uint8_t *, size_t,
 		    uint32_t);
 static void	rtp_sock_sdp_dst(struct rtp_sock *, const struct rtp_leg_peer *);
+static void	rtp_sock_aim(struct rtp_sock *);
 static void	rtp_leg_show(const struct rtp_stream *, int,
 		    struct ctl_rtp_leg *);
 
@@ -157,6 +158,42 @@ rtp_sock_sdp_dst(struct rtp_sock *rs, const struct rtp_leg_peer *peer)
 	rs->dstlen = sa_len(&rs->dst);
 }
 
+/*
+ * Aim the socket's twin at dst. The twin shares the port (SO_REUSEPORT)
+ * and is connected: the kernel hands it what comes from dst, and sending
+ * on it skips the route lookup an unconnected socket pays per packet.
+ * Everything else still arrives on the unconnected socket, to be judged
+ * and counted there. Without a twin the socket sends with sendto.
+ */
+static void
+rtp_sock_aim(struct rtp_sock *rs)
+{
+	struct rtp_leg		*leg = &rs->stream->leg[rs->leg];
+	struct sockaddr_storage	 none;
+
+	if (rs->cfd == -1) {
+		if ((rs->cfd = rtp_sock_open(&leg->local,
+		    leg->port + rs->rtcp)) == -1) {
+			log_debug("rtp port %u: twin: %s",
+			    leg->port + rs->rtcp, strerror(errno));
+			return;
+		}
+		event_set(&rs->cev, rs->cfd, EV_READ | EV_PERSIST,
+		    rtp_sock_read, rs);
+		event_add(&rs->cev, NULL);
+	}
+	if (rs->dstlen != 0 && connect(rs->cfd, (struct sockaddr *)&rs->dst,
+	    rs->dstlen) == 0) {
+		rs->connected = 1;
+		return;
+	}
+	/* Unconnected, the twin still receives its share: it is read. */
+	rs->connected = 0;
+	memset(&none, 0, sizeof(none));
+	none.ss_family = AF_UNSPEC;
+	connect(rs->cfd, (struct sockaddr *)&none, sizeof(none));
+}
+
 static void
 rtp_rx_init(void)
 {
@@ -226,12 +263,14 @@ rtp_stream_open(uint32_t id, const struct rtp_open *ro, int *error)
 			rs->leg = leg;
 			rs->rtcp = k;
 			rs->fd = fds[leg][k];
+			rs->cfd = -1;
 			rtp_sock_sdp_dst(rs, &s->leg[leg].peer);
 			if (k == 0 && rtp_settings.dejitter > 0)
 				rs->jb = rtp_jb_new(rs);
 			event_set(&rs->ev, rs->fd, EV_READ | EV_PERSIST,
 			    rtp_sock_read, rs);
 			event_add(&rs->ev, NULL);
+			rtp_sock_aim(rs);
 		}
 	}
 	RB_INSERT(rtp_streams, &streams, s);
@@ -266,6 +305,7 @@ rtp_stream_update(struct rtp_stream *s, const struct rtp_peers *peers)
 			rs = &s->leg[leg].sock[k];
 			rs->latched = 0;
 			rtp_sock_sdp_dst(rs, &s->leg[leg].peer);
+			rtp_sock_aim(rs);
 		}
 	}
 }
@@ -283,6 +323,10 @@ rtp_stream_close(struct rtp_stream *s)
 				rtp_jb_free(rs->jb);
 			event_del(&rs->ev);
 			close(rs->fd);
+			if (rs->cfd != -1) {
+				event_del(&rs->cev);
+				close(rs->cfd);
+			}
 		}
 	}
 	rtp_pool_free(s->leg[LEG_INSIDE].port);
@@ -320,13 +364,19 @@ void
 rtp_stream_dscp(int dscp)
 {
 	struct rtp_stream	*s;
+	struct rtp_sock		*rs;
 	int			 leg, k;
 
 	RB_FOREACH(s, rtp_streams, &streams)
 		for (leg = 0; leg < 2; leg++)
-			for (k = 0; k < 2; k++)
-				rtp_sock_dscp(s->leg[leg].sock[k].fd,
+			for (k = 0; k < 2; k++) {
+				rs = &s->leg[leg].sock[k];
+				rtp_sock_dscp(rs->fd,
 				    s->leg[leg].local.ss_family, dscp);
+				if (rs->cfd != -1)
+					rtp_sock_dscp(rs->cfd,
+					    s->leg[leg].local.ss_family, dscp);
+			}
 }
 
 /*
@@ -356,9 +406,12 @@ rtp_accept(struct rtp_sock *rs, struct rtp_leg *leg,
 			return (0);
 		break;
 	}
-	rs->dst = *from;
-	rs->dstlen = sa_len(from);
 	rs->latched = 1;
+	if (rs->dstlen == 0 || !sa_eq(from, &rs->dst)) {
+		rs->dst = *from;
+		rs->dstlen = sa_len(from);
+		rtp_sock_aim(rs);
+	}
 	return (1);
 }
 
@@ -430,7 +483,7 @@ rtp_sock_read(int fd, short event, void *arg)
 	struct timespec		 now;
 	uint32_t		 clock, arrival;
 	uint64_t		 bytes;
-	int			 i, n, ntx, sent, round, relayed;
+	int			 i, n, ntx, sent, round, relayed, refused;
 
 	out = &s->leg[!rs->leg].sock[rs->rtcp];
 	clock = rtp_leg_clock(s, rs->leg);
@@ -470,13 +523,20 @@ rtp_sock_read(int fd, short event, void *arg)
 			}
 			tx_iov[ntx].iov_base = rx_buf[i];
 			tx_iov[ntx].iov_len = rx_msg[i].msg_len;
-			tx_msg[ntx].msg_hdr.msg_name = &out->dst;
-			tx_msg[ntx].msg_hdr.msg_namelen = out->dstlen;
+			tx_msg[ntx].msg_hdr.msg_name = out->connected ? NULL :
+			    &out->dst;
+			tx_msg[ntx].msg_hdr.msg_namelen = out->connected ? 0 :
+			    out->dstlen;
 			ntx++;
 		}
+		refused = 0;
 		for (sent = 0; sent < ntx; ) {
-			if ((i = sendmmsg(out->fd, tx_msg + sent, ntx - sent,
-			    0)) <= 0)
+			i = sendmmsg(out->connected ? out->cfd : out->fd,
+			    tx_msg + sent, ntx - sent, 0);
+			/* An ICMP error from the peer, reported once: retry. */
+			if (i == -1 && errno == ECONNREFUSED && !refused++)
+				continue;
+			if (i <= 0)
 				break;
 			sent += i;
 		}

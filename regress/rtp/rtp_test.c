@@ -249,6 +249,17 @@ stream_open(uint32_t id, int phone_port, int far_port)
 	return (-EIO);
 }
 
+/* A new offer/answer for a stream. */
+static void
+stream_update(uint32_t id, int phone_port, int far_port)
+{
+	struct rtp_peers	 rp;
+
+	peers_set(&rp, phone_port, far_port);
+	imsg_compose(&ctl, IMSG_RTP_UPDATE, id, 0, -1, &rp, sizeof(rp));
+	imsgbuf_flush(&ctl);
+}
+
 static void
 stream_close(uint32_t id)
 {
@@ -291,37 +302,71 @@ stream_show(uint32_t id, struct ctl_rtp_stream *out)
 }
 
 /*
- * The traffic class the relay put on its socket for a port, read back
- * with getsockopt on a duplicate of the relay's own descriptor.
+ * The relay's sockets on addr:port, read through duplicates of its own
+ * descriptors (pidfd_getfd): how many, how many are connected to
+ * peer_port, and the traffic class they all carry (-1 when they differ).
  */
-static int
-relay_tos(int port)
+struct relay_socks {
+	int	 n;
+	int	 connected;
+	int	 tos;
+};
+
+static void
+relay_socks(const char *addr, int port, int peer_port, struct relay_socks *rs)
 {
-#ifdef SYS_pidfd_getfd
 	struct sockaddr_in	 sin;
 	socklen_t		 len;
-	int			 pidfd, fd, i, tos = -1;
+	int			 pidfd, fd, i, tos;
 
+	memset(rs, 0, sizeof(*rs));
+	rs->tos = -1;
+#ifdef SYS_pidfd_getfd
 	if ((pidfd = syscall(SYS_pidfd_open, relay_pid, 0)) == -1)
-		return (-1);
-	for (i = 0; i < 1024 && tos == -1; i++) {
+		return;
+	for (i = 0; i < 1024; i++) {
 		if ((fd = syscall(SYS_pidfd_getfd, pidfd, i, 0)) == -1)
 			continue;
 		len = sizeof(sin);
 		if (getsockname(fd, (struct sockaddr *)&sin, &len) == 0 &&
-		    sin.sin_family == AF_INET && ntohs(sin.sin_port) == port) {
+		    sin.sin_family == AF_INET && ntohs(sin.sin_port) == port &&
+		    sin.sin_addr.s_addr == inet_addr(addr)) {
 			len = sizeof(tos);
 			if (getsockopt(fd, IPPROTO_IP, IP_TOS, &tos, &len) ==
 			    -1)
 				tos = -1;
+			if (rs->n++ == 0)
+				rs->tos = tos;
+			else if (tos != rs->tos)
+				rs->tos = -1;
+			len = sizeof(sin);
+			if (getpeername(fd, (struct sockaddr *)&sin, &len) ==
+			    0 && ntohs(sin.sin_port) == peer_port)
+				rs->connected++;
 		}
 		close(fd);
 	}
 	close(pidfd);
-	return (tos);
-#else
-	return (-1);
 #endif
+}
+
+/* Hold a port as another program would, SO_REUSEPORT and all. */
+static int
+hold_port(const char *addr, int port)
+{
+	struct sockaddr_storage	 ss;
+	int			 fd, on = 1;
+
+	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		return (-1);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
+	sa_set(&ss, addr, port);
+	if (bind(fd, (struct sockaddr *)&ss, sizeof(struct sockaddr_in)) ==
+	    -1) {
+		close(fd);
+		return (-1);
+	}
+	return (fd);
 }
 
 /* What `sipctl -j show [what]` says, tested with a jq filter. */
@@ -339,11 +384,12 @@ static void
 test_basic(void)
 {
 	struct ctl_rtp_stream	 cs;
+	struct relay_socks	 in, out;
 	struct sockaddr_in	 from;
 	uint8_t			 buf[2048];
 	char			 filter[256];
 	int			 phone, phone_rtcp, far, far_rtcp, stranger;
-	int			 latecomer, port, i, n, id;
+	int			 latecomer, phone2, held, port, i, n, id;
 
 	phone = udp_bind(PHONE, 0);
 	phone_rtcp = udp_bind(PHONE, udp_port(phone) + 1);
@@ -351,9 +397,12 @@ test_basic(void)
 	far_rtcp = udp_bind(FAR, udp_port(far) + 1);
 	stranger = udp_bind(STRANGER, 0);
 
+	/* The first port of the range is another program's. */
+	held = hold_port(OUTSIDE, 17070);
 	port = stream_open(1, udp_port(phone), udp_port(far));
-	check(port >= 17070 && port <= 17078 && port % 2 == 0,
-	    "open: even port from the configured range");
+	check(held != -1 && port == 17072,
+	    "open: a port held by another program is skipped");
+	close(held);
 
 	/* Inside to outside: payload untouched, from our outside leg. */
 	for (i = 0; i < 10; i++)
@@ -393,7 +442,12 @@ test_basic(void)
 	    ".outside.dropped == 5 and .inside.port == %d", port);
 	check(sipctl_json("rtp", filter), "sipctl -j show rtp agrees");
 
-	check(relay_tos(port) == RTP_DSCP << 2,
+	relay_socks(INSIDE, port, udp_port(phone), &in);
+	relay_socks(OUTSIDE, port, udp_port(far), &out);
+	check(in.n == 2 && in.connected == 1 && out.n == 2 &&
+	    out.connected == 1,
+	    "each leg sends from a twin socket connected to its peer");
+	check(in.tos == RTP_DSCP << 2 && out.tos == RTP_DSCP << 2,
 	    "dscp EF on the relay sockets");
 
 	/* A phone whose RTP comes from another port than its SDP says. */
@@ -408,6 +462,8 @@ test_basic(void)
 	send_rtp(phone, INSIDE, port, 2, 320, 172);
 	check(recv_count(far, 300) == 0,
 	    "latching: once latched, other ports are dropped");
+	relay_socks(INSIDE, port, udp_port(latecomer), &in);
+	check(in.connected == 1, "latching: the twin follows the source");
 
 	/* Loss from sequence gaps: 3, 6 and 9 never sent. */
 	for (i = 2; i < 12; i++)
@@ -416,6 +472,15 @@ test_basic(void)
 	recv_count(far, 200);
 	check(stream_show(2, &cs) && cs.inside.lost == 3,
 	    "show rtp: loss from sequence gaps");
+
+	/* A re-offer: the new SDP port, until a source latches again. */
+	phone2 = udp_bind(PHONE, 0);
+	stream_update(2, udp_port(phone2), udp_port(far));
+	send_rtp(far, OUTSIDE, port, 2, 320, 172);
+	check(recv_count(phone2, 300) == 1 && recv_count(latecomer, 100) == 0,
+	    "re-offer: media goes to the new SDP port");
+	relay_socks(INSIDE, port, udp_port(phone2), &in);
+	check(in.connected == 1, "re-offer: the twin is aimed anew");
 
 	/* The pool: 10 ports, 5 streams; the sixth is refused. */
 	for (id = 3; id <= 5; id++)
