@@ -31,6 +31,7 @@
 #define RTP_JB_SLOTS		32	/* dejitter queue, per direction */
 #define RTP_JB_PKTLEN		1500	/* larger packets skip the queue */
 #define RTP_SOCKBUF		(256 * 1024)
+#define RTP_GSO_BYTES		65000	/* a GSO message, under 64 KiB */
 
 /* What arrived on one leg, RFC 3550 appendix A.1, A.3 and A.8. */
 struct rtp_rx {
@@ -58,6 +59,7 @@ struct rtp_sock {
 	int			 cfd;		/* the twin connected to dst */
 	struct event		 cev;
 	int			 connected;	/* cfd is aimed at dst */
+	int			 gso;		/* send runs with UDP GSO */
 	struct sockaddr_storage	 dst;		/* where this socket sends */
 	socklen_t		 dstlen;	/* 0: nowhere yet */
 	int			 latched;

@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
+#include <netinet/udp.h>
 
 #include <errno.h>
 #include <event.h>
@@ -44,15 +45,28 @@ time_t			 rtp_now;
 static struct rtp_streams	 streams = RB_INITIALIZER(&streams);
 static unsigned int		 nstreams;
 
-/* One set of batch buffers serves every socket: we are single-threaded. */
+/*
+ * One set of batch buffers serves every socket: we are single-threaded.
+ * tx_iov holds the packets to send, one each; tx_msg the messages that
+ * carry them, tx_npkt[m] packets in message m.
+ */
 static uint8_t			 rx_buf[RTP_BATCH][RTP_PKTLEN];
 static struct sockaddr_storage	 rx_from[RTP_BATCH];
 static struct iovec		 rx_iov[RTP_BATCH], tx_iov[RTP_BATCH];
 static struct mmsghdr		 rx_msg[RTP_BATCH], tx_msg[RTP_BATCH];
+static int			 tx_npkt[RTP_BATCH];
 static int			 rx_ready;
+#ifdef UDP_SEGMENT
+static union {
+	struct cmsghdr		 hdr;
+	uint8_t			 buf[CMSG_SPACE(sizeof(uint16_t))];
+}				 tx_cmsg[RTP_BATCH];
+#endif
 
 static int	rtp_stream_cmp(struct rtp_stream *, struct rtp_stream *);
 static void	rtp_sock_read(int, short, void *);
+static int	rtp_sock_send(struct rtp_sock *, int);
+static int	rtp_tx_pack(struct rtp_sock *, int, int);
 static int	rtp_accept(struct rtp_sock *, struct rtp_leg *,
 		    const struct sockaddr_storage *);
 static void	rtp_rx_update(struct rtp_rx *, const uint8_t *, size_t,
@@ -205,8 +219,11 @@ rtp_rx_init(void)
 		rx_msg[i].msg_hdr.msg_iov = &rx_iov[i];
 		rx_msg[i].msg_hdr.msg_iovlen = 1;
 		rx_msg[i].msg_hdr.msg_name = &rx_from[i];
-		tx_msg[i].msg_hdr.msg_iov = &tx_iov[i];
-		tx_msg[i].msg_hdr.msg_iovlen = 1;
+#ifdef UDP_SEGMENT
+		tx_cmsg[i].hdr.cmsg_level = SOL_UDP;
+		tx_cmsg[i].hdr.cmsg_type = UDP_SEGMENT;
+		tx_cmsg[i].hdr.cmsg_len = CMSG_LEN(sizeof(uint16_t));
+#endif
 	}
 	rx_ready = 1;
 }
@@ -264,6 +281,7 @@ rtp_stream_open(uint32_t id, const struct rtp_open *ro, int *error)
 			rs->rtcp = k;
 			rs->fd = fds[leg][k];
 			rs->cfd = -1;
+			rs->gso = 1;
 			rtp_sock_sdp_dst(rs, &s->leg[leg].peer);
 			if (k == 0 && rtp_settings.dejitter > 0)
 				rs->jb = rtp_jb_new(rs);
@@ -483,7 +501,7 @@ rtp_sock_read(int fd, short event, void *arg)
 	struct timespec		 now;
 	uint32_t		 clock, arrival;
 	uint64_t		 bytes;
-	int			 i, n, ntx, sent, round, relayed, refused;
+	int			 i, n, ntx, sent, round, relayed;
 
 	out = &s->leg[!rs->leg].sock[rs->rtcp];
 	clock = rtp_leg_clock(s, rs->leg);
@@ -523,23 +541,9 @@ rtp_sock_read(int fd, short event, void *arg)
 			}
 			tx_iov[ntx].iov_base = rx_buf[i];
 			tx_iov[ntx].iov_len = rx_msg[i].msg_len;
-			tx_msg[ntx].msg_hdr.msg_name = out->connected ? NULL :
-			    &out->dst;
-			tx_msg[ntx].msg_hdr.msg_namelen = out->connected ? 0 :
-			    out->dstlen;
 			ntx++;
 		}
-		refused = 0;
-		for (sent = 0; sent < ntx; ) {
-			i = sendmmsg(out->connected ? out->cfd : out->fd,
-			    tx_msg + sent, ntx - sent, 0);
-			/* An ICMP error from the peer, reported once: retry. */
-			if (i == -1 && errno == ECONNREFUSED && !refused++)
-				continue;
-			if (i <= 0)
-				break;
-			sent += i;
-		}
+		sent = ntx > 0 ? rtp_sock_send(out, ntx) : 0;
 		/* What the kernel would not take is lost: count it. */
 		leg->rx.dropped += ntx - sent;
 		rtp_totals.packets += relayed - (ntx - sent);
@@ -547,6 +551,82 @@ rtp_sock_read(int fd, short event, void *arg)
 		rtp_totals.dropped += n - relayed + (ntx - sent);
 		if (n < RTP_BATCH)
 			return;		/* drained: no extra empty read */
+	}
+}
+
+/*
+ * Pack the packets tx_iov[first..n) into tx_msg. With UDP GSO a run of
+ * packets of one size (the last may be shorter) goes as one message that
+ * the kernel cuts up again, which spares it a trip through the stack per
+ * packet: a stream under load, or a video frame, comes in such runs.
+ * Returns the number of messages.
+ */
+static int
+rtp_tx_pack(struct rtp_sock *out, int first, int n)
+{
+	struct msghdr	*mh;
+	size_t		 len, total;
+	uint16_t	 seg;
+	int		 i, m, run;
+
+	for (m = 0, i = first; i < n; i += run, m++) {
+		len = total = tx_iov[i].iov_len;
+		run = 1;
+		while (out->gso && i + run < n && tx_iov[i + run].iov_len <= len &&
+		    total + tx_iov[i + run].iov_len <= RTP_GSO_BYTES) {
+			total += tx_iov[i + run].iov_len;
+			if (tx_iov[i + run++].iov_len < len)
+				break;		/* a shorter one ends a run */
+		}
+		mh = &tx_msg[m].msg_hdr;
+		mh->msg_iov = &tx_iov[i];
+		mh->msg_iovlen = run;
+		mh->msg_name = out->connected ? NULL : &out->dst;
+		mh->msg_namelen = out->connected ? 0 : out->dstlen;
+		mh->msg_control = NULL;
+		mh->msg_controllen = 0;
+#ifdef UDP_SEGMENT
+		if (run > 1) {
+			seg = len;
+			memcpy(CMSG_DATA(&tx_cmsg[m].hdr), &seg, sizeof(seg));
+			mh->msg_control = &tx_cmsg[m];
+			mh->msg_controllen = sizeof(tx_cmsg[m]);
+		}
+#endif
+		tx_npkt[m] = run;
+	}
+	return (m);
+}
+
+/*
+ * Send the n packets of tx_iov to out's peer; returns how many the kernel
+ * took. A socket whose path refuses GSO (IPsec, a small MTU) sends one
+ * packet a message from then on.
+ */
+static int
+rtp_sock_send(struct rtp_sock *out, int n)
+{
+	int	 done = 0, refused = 0, m, k, r;
+
+	for (;;) {
+		m = rtp_tx_pack(out, done, n);
+		for (k = 0; k < m; ) {
+			if ((r = sendmmsg(out->connected ? out->cfd : out->fd,
+			    tx_msg + k, m - k, 0)) <= 0)
+				break;
+			while (r-- > 0)
+				done += tx_npkt[k++];
+		}
+		if (k == m)
+			return (done);
+		/* An ICMP error from the peer, reported once: retry. */
+		if (errno == ECONNREFUSED && !refused++)
+			continue;
+		if (tx_npkt[k] > 1 && out->gso) {
+			out->gso = 0;
+			continue;
+		}
+		return (done);
 	}
 }
 

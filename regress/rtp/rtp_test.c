@@ -35,6 +35,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,17 +250,6 @@ stream_open(uint32_t id, int phone_port, int far_port)
 	return (-EIO);
 }
 
-/* A new offer/answer for a stream. */
-static void
-stream_update(uint32_t id, int phone_port, int far_port)
-{
-	struct rtp_peers	 rp;
-
-	peers_set(&rp, phone_port, far_port);
-	imsg_compose(&ctl, IMSG_RTP_UPDATE, id, 0, -1, &rp, sizeof(rp));
-	imsgbuf_flush(&ctl);
-}
-
 static void
 stream_close(uint32_t id)
 {
@@ -299,6 +289,22 @@ stream_show(uint32_t id, struct ctl_rtp_stream *out)
 			break;
 	}
 	return (found);
+}
+
+/*
+ * A new offer/answer for a stream. The relay takes our messages in order:
+ * once it has shown us the stream, it has the update.
+ */
+static void
+stream_update(uint32_t id, int phone_port, int far_port)
+{
+	struct ctl_rtp_stream	 cs;
+	struct rtp_peers	 rp;
+
+	peers_set(&rp, phone_port, far_port);
+	imsg_compose(&ctl, IMSG_RTP_UPDATE, id, 0, -1, &rp, sizeof(rp));
+	imsgbuf_flush(&ctl);
+	stream_show(id, &cs);
 }
 
 /*
@@ -380,6 +386,37 @@ sipctl_json(const char *what, const char *filter)
 	return (system(cmd) == 0);
 }
 
+/* The burst: a run of one size, a shorter packet, a run too big for one
+ * GSO message. */
+#define BURST		91
+#define BURST_LEN(i)	((i) < 30 ? 172 : (i) == 30 ? 100 : 1200)
+
+/*
+ * A burst queued while the relay is stopped: it reads it in batches and
+ * sends each run of one size as a single GSO message. Every packet must
+ * still arrive alone, whole and in order.
+ */
+static void
+test_burst(int phone, int far, int port)
+{
+	uint8_t	 buf[2048];
+	ssize_t	 len;
+	int	 i, ok = 1, bufsz = 1 << 20;
+
+	setsockopt(far, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
+	kill(relay_pid, SIGSTOP);
+	for (i = 0; i < BURST; i++)
+		send_rtp(phone, INSIDE, port, 1000 + i, i * 160, BURST_LEN(i));
+	kill(relay_pid, SIGCONT);
+	for (i = 0; i < BURST && ok; i++) {
+		len = recv_wait(far, buf, sizeof(buf), 1000, NULL);
+		ok = len == BURST_LEN(i) && (buf[2] << 8 | buf[3]) == 1000 + i &&
+		    buf[len - 1] == 0xd5;
+	}
+	check(ok && recv_count(far, 100) == 0,
+	    "a burst arrives packet by packet, whole and in order");
+}
+
 static void
 test_basic(void)
 {
@@ -449,6 +486,8 @@ test_basic(void)
 	    "each leg sends from a twin socket connected to its peer");
 	check(in.tos == RTP_DSCP << 2 && out.tos == RTP_DSCP << 2,
 	    "dscp EF on the relay sockets");
+
+	test_burst(phone, far, port);
 
 	/* A phone whose RTP comes from another port than its SDP says. */
 	latecomer = udp_bind(PHONE, 0);
