@@ -21,7 +21,9 @@
  * from out_i (the -o range) when given, else from in_i itself, like a relay
  * with its inside and outside ports. recvmmsg and sendmmsg in batches on
  * epoll, one thread, optionally pinned; no lookups, no copies, no
- * allocation after setup. Prints "minfwd: ready" once bound and one line
+ * allocation after setup. With -g a run of equal-sized packets leaves as
+ * one UDP GSO message, as sipproxd's relay sends them, so that the limit
+ * includes what GSO saves. Prints "minfwd: ready" once bound and one line
  * of counters at exit (SIGTERM, SIGINT or -t seconds).
  */
 
@@ -30,6 +32,7 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
+#include <netinet/udp.h>
 
 #include <err.h>
 #include <errno.h>
@@ -55,10 +58,17 @@ struct leg {
 static struct leg	*legs;
 static unsigned int	 nlegs = 1;
 static int		 separate;	/* out sockets of their own */
+static int		 gso;		/* runs as UDP GSO messages */
 
 static unsigned char	 buf[BENCH_BATCH][BENCH_MAXPKT];
 static struct iovec	 iov[BENCH_BATCH];
 static struct mmsghdr	 msg[BENCH_BATCH];
+static struct mmsghdr	 gmsg[BENCH_BATCH];	/* GSO: a run each */
+static unsigned int	 gcount[BENCH_BATCH];	/* packets in gmsg[m] */
+static union {
+	struct cmsghdr	 hdr;
+	unsigned char	 buf[CMSG_SPACE(sizeof(uint16_t))];
+}			 gcmsg[BENCH_BATCH];
 
 static uint64_t		 n_rx, n_tx, n_txerr, n_rxcalls;
 
@@ -67,7 +77,7 @@ static volatile sig_atomic_t	 quit;
 static void __attribute__((__noreturn__))
 usage(void)
 {
-	fprintf(stderr, "usage: minfwd [-b rcvbuf] [-B sndbuf] [-c cpu] "
+	fprintf(stderr, "usage: minfwd [-g] [-b rcvbuf] [-B sndbuf] [-c cpu] "
 	    "-d dst -i in [-n legs]\n"
 	    "\t[-o out] [-t seconds]\n"
 	    "  ranges: ADDR:PORT[+STRIDE] (stride 2 if left out) or @FILE\n");
@@ -92,6 +102,68 @@ parse_num(const char *s, long long lo, long long hi, const char *what)
 	return (v);
 }
 
+/*
+ * Send the n packets received as runs of one size, a GSO message each;
+ * returns how many packets left.
+ */
+static int
+send_runs(struct leg *lg, int n)
+{
+	struct msghdr	*mh;
+	uint16_t	 seg;
+	size_t		 total;
+	int		 i, m, run, r, sent;
+
+	for (i = m = 0; i < n; i += run, m++) {
+		seg = msg[i].msg_len;
+		total = seg;
+		for (run = 1; i + run < n && msg[i + run].msg_len == seg &&
+		    total + seg <= 65000; run++)
+			total += seg;
+		mh = &gmsg[m].msg_hdr;
+		memset(mh, 0, sizeof(*mh));
+		mh->msg_iov = &iov[i];
+		mh->msg_iovlen = run;
+		if (!separate) {
+			mh->msg_name = &lg->dst;
+			mh->msg_namelen = sizeof(lg->dst);
+		}
+		if (run > 1) {
+			gcmsg[m].hdr.cmsg_level = SOL_UDP;
+			gcmsg[m].hdr.cmsg_type = UDP_SEGMENT;
+			gcmsg[m].hdr.cmsg_len = CMSG_LEN(sizeof(seg));
+			memcpy(CMSG_DATA(&gcmsg[m].hdr), &seg, sizeof(seg));
+			mh->msg_control = &gcmsg[m];
+			mh->msg_controllen = sizeof(gcmsg[m]);
+		}
+		gcount[m] = run;
+	}
+	if ((r = sendmmsg(lg->outfd, gmsg, m, MSG_DONTWAIT)) == -1)
+		return (-1);
+	for (i = sent = 0; i < r; i++)
+		sent += gcount[i];
+	return (sent);
+}
+
+/* Send the n packets received, a message each. */
+static int
+send_each(struct leg *lg, int n)
+{
+	int	 j, r;
+
+	for (j = 0; !separate && j < n; j++) {
+		msg[j].msg_hdr.msg_name = &lg->dst;
+		msg[j].msg_hdr.msg_namelen = sizeof(lg->dst);
+	}
+	r = sendmmsg(lg->outfd, msg, n, MSG_DONTWAIT);
+	/* the same messages receive next: no source address to fill */
+	for (j = 0; !separate && j < n; j++) {
+		msg[j].msg_hdr.msg_name = NULL;
+		msg[j].msg_hdr.msg_namelen = 0;
+	}
+	return (r);
+}
+
 /* One event: move what is queued on leg i, a few batches at most. */
 static void
 forward(struct leg *lg)
@@ -113,14 +185,9 @@ forward(struct leg *lg)
 		}
 		n_rxcalls++;
 		n_rx += n;
-		for (j = 0; j < n; j++) {
+		for (j = 0; j < n; j++)
 			iov[j].iov_len = msg[j].msg_len;
-			if (!separate) {
-				msg[j].msg_hdr.msg_name = &lg->dst;
-				msg[j].msg_hdr.msg_namelen = sizeof(lg->dst);
-			}
-		}
-		r = sendmmsg(lg->outfd, msg, n, MSG_DONTWAIT);
+		r = gso ? send_runs(lg, n) : send_each(lg, n);
 		if (r == -1) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK &&
 			    errno != ENOBUFS && errno != ECONNREFUSED &&
@@ -130,11 +197,6 @@ forward(struct leg *lg)
 		}
 		n_tx += r;
 		n_txerr += n - r;
-		if (!separate)
-			for (j = 0; j < n; j++) {
-				msg[j].msg_hdr.msg_name = NULL;
-				msg[j].msg_hdr.msg_namelen = 0;
-			}
 		if (n < BENCH_BATCH)
 			return;
 	}
@@ -154,8 +216,11 @@ main(int argc, char *argv[])
 	unsigned int		 i;
 	int			 ch, ep, n, j, cpu = -1, rcvbuf = 0, sndbuf = 0;
 
-	while ((ch = getopt(argc, argv, "b:B:c:d:i:n:o:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:B:c:d:gi:n:o:t:")) != -1) {
 		switch (ch) {
+		case 'g':
+			gso = 1;
+			break;
 		case 'b':
 			rcvbuf = parse_num(optarg, 1024, INT_MAX / 2, "rcvbuf");
 			break;
@@ -241,9 +306,9 @@ main(int argc, char *argv[])
 		tstop = now_ns() + (uint64_t)secs * 1000000000ULL;
 	fprintf(stderr, "minfwd: ready legs=%u in=%s ", nlegs,
 	    addr_str(&in.base));
-	fprintf(stderr, "out=%s rcvbuf=%d sndbuf=%d cpu=%d\n",
+	fprintf(stderr, "out=%s rcvbuf=%d sndbuf=%d cpu=%d gso=%d\n",
 	    separate ? "own" : "in", sock_bufsize(legs[0].infd, SO_RCVBUF),
-	    sock_bufsize(legs[0].outfd, SO_SNDBUF), cpu);
+	    sock_bufsize(legs[0].outfd, SO_SNDBUF), cpu, gso);
 
 	while (!quit) {
 		/* wake now and then to notice the time limit */

@@ -22,7 +22,10 @@
  * range: where the relay sends out). Every payload starts with the send
  * time (CLOCK_MONOTONIC, ns), a run id, the stream index and a 32-bit
  * sequence, so one process on one machine measures one-way latency, loss
- * and gaps. Sends are paced on a timer and batched with sendmmsg; receives
+ * and gaps. Sends are paced on a timer and batched with sendmmsg, or with
+ * -g sent as bursts of up to that many packets a stream, each burst one
+ * UDP GSO message that the kernel cuts into datagrams (a generator that
+ * pays the stack once a burst keeps ahead of a relay for longer); receives
  * are batched with recvmmsg on epoll; latency goes into a fixed log-linear
  * histogram. One line of results at the end.
  */
@@ -33,6 +36,7 @@
 #include <sys/timerfd.h>
 
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <arpa/inet.h>
 
 #include <err.h>
@@ -80,6 +84,7 @@ static unsigned int	 nstreams = 1;
 static size_t		 payload = 160;
 static unsigned int	 ptype = 0;
 static unsigned int	 samples = 160;
+static unsigned int	 gso;		/* packets a GSO burst; 0: none */
 static uint32_t		 runid;
 static uint32_t		 warmid;	/* run id of warm-up packets */
 
@@ -112,8 +117,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: rtpload [-b rcvbuf] [-B sndbuf] [-c cpu] "
 	    "[-d seconds] [-i samples]\n"
-	    "\t[-k tick_us] [-l src] [-n streams] [-P pt] [-r recv] "
-	    "[-R pps_per_stream]\n"
+	    "\t[-g burst] [-k tick_us] [-l src] [-n streams] [-P pt] "
+	    "[-r recv] [-R pps_per_stream]\n"
 	    "\t[-s payload] [-t target] [-T total_pps] [-w drain_ms] "
 	    "[-W warmup_ms]\n"
 	    "  ranges: ADDR:PORT[+STRIDE] (stride 2 if left out) or @FILE\n"
@@ -196,6 +201,35 @@ get32(const unsigned char *p)
 	return (ntohl(v));
 }
 
+/*
+ * Send the n packets built in txbuf as one UDP GSO message: the kernel
+ * cuts it into n datagrams. Returns n, or -1 with errno.
+ */
+static int
+tx_gso(int fd, unsigned int n)
+{
+	union {
+		struct cmsghdr	 hdr;
+		unsigned char	 buf[CMSG_SPACE(sizeof(uint16_t))];
+	}		 cm;
+	struct msghdr	 mh;
+	uint16_t	 seg = RTP_HDRLEN + payload;
+
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = txiov;
+	mh.msg_iovlen = n;
+	if (n > 1) {
+		memset(&cm, 0, sizeof(cm));
+		cm.hdr.cmsg_level = SOL_UDP;
+		cm.hdr.cmsg_type = UDP_SEGMENT;
+		cm.hdr.cmsg_len = CMSG_LEN(sizeof(seg));
+		memcpy(CMSG_DATA(&cm.hdr), &seg, sizeof(seg));
+		mh.msg_control = &cm;
+		mh.msg_controllen = sizeof(cm);
+	}
+	return (sendmsg(fd, &mh, MSG_DONTWAIT) == -1 ? -1 : (int)n);
+}
+
 /* Send cnt packets on stream idx, in batches; count what left. */
 static void
 tx_stream(unsigned int idx, unsigned int cnt)
@@ -204,11 +238,11 @@ tx_stream(unsigned int idx, unsigned int cnt)
 	unsigned char	*p;
 	uint64_t	 t;
 	uint16_t	 seq16;
-	unsigned int	 n, j;
+	unsigned int	 n, j, max = gso > 0 ? gso : BENCH_BATCH;
 	int		 r;
 
 	while (cnt > 0) {
-		n = cnt > BENCH_BATCH ? BENCH_BATCH : cnt;
+		n = cnt > max ? max : cnt;
 		t = now_ns();
 		for (j = 0; j < n; j++) {
 			p = txbuf[j];
@@ -223,7 +257,8 @@ tx_stream(unsigned int idx, unsigned int cnt)
 			put32(p + RTP_HDRLEN + 12, idx);
 			put32(p + RTP_HDRLEN + 16, st->txseq + j);
 		}
-		r = sendmmsg(st->sfd, txmsg, n, MSG_DONTWAIT);
+		r = gso > 0 ? tx_gso(st->sfd, n) :
+		    sendmmsg(st->sfd, txmsg, n, MSG_DONTWAIT);
 		if (r == -1) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK ||
 			    errno == ENOBUFS)
@@ -248,7 +283,8 @@ tx_stream(unsigned int idx, unsigned int cnt)
 
 /*
  * Send due packets, spread round-robin over the streams from the cursor,
- * so each stream gets total/nstreams of the rate at an even spacing.
+ * so each stream gets total/nstreams of the rate at an even spacing; with
+ * GSO, a burst a stream in turn.
  */
 static void
 tx_due(uint64_t due)
@@ -258,6 +294,14 @@ tx_due(uint64_t due)
 
 	if (due > MAX_DUE)
 		due = MAX_DUE;
+	if (gso > 0) {
+		for (; due > 0; due -= m) {
+			m = due < gso ? due : gso;
+			tx_stream(cursor, m);
+			cursor = (cursor + 1) % nstreams;
+		}
+		return;
+	}
 	q = due / nstreams;
 	r = due % nstreams;
 	m = q > 0 ? nstreams : r;
@@ -437,7 +481,7 @@ main(int argc, char *argv[])
 	int			 ch, ep, tfd, j, cpu = -1;
 	int			 rcvbuf = 0, sndbuf = 0, sending, flat;
 
-	while ((ch = getopt(argc, argv, "b:B:c:d:i:k:l:n:P:r:R:s:t:T:w:W:")) !=
+	while ((ch = getopt(argc, argv, "b:B:c:d:g:i:k:l:n:P:r:R:s:t:T:w:W:")) !=
 	    -1) {
 		switch (ch) {
 		case 'b':
@@ -451,6 +495,9 @@ main(int argc, char *argv[])
 			break;
 		case 'd':
 			secs = parse_double(optarg, 0.01, 3600, "seconds");
+			break;
+		case 'g':
+			gso = parse_num(optarg, 1, BENCH_BATCH, "burst");
 			break;
 		case 'i':
 			samples = parse_num(optarg, 0, 65535, "samples");
@@ -500,6 +547,9 @@ main(int argc, char *argv[])
 		dstspec = rcvspec;	/* no relay: straight to receivers */
 	if (total < 0)
 		total = perstream * nstreams;
+	/* A GSO message stays under 64 KiB. */
+	if (gso * (RTP_HDRLEN + payload) > 65000)
+		gso = 65000 / (RTP_HDRLEN + payload);
 	flat = total == 0;
 
 	if (addrspec_parse(&src, srcspec, nstreams) == -1)

@@ -25,7 +25,8 @@
 #
 # Environment: BENCH_QUICK=1 (one payload size, one repetition, fewer
 # steps: under two minutes), BENCH_TARGETS, BENCH_PAYLOADS, BENCH_STREAMS,
-# BENCH_REPS, BENCH_STEPS, BENCH_FIXED_SECS, BENCH_STEP_SECS, OBJ, CC.
+# BENCH_REPS, BENCH_STEPS, BENCH_FIXED_SECS, BENCH_STEP_SECS, BENCH_BURST,
+# OBJ, CC.
 
 set -u
 
@@ -52,6 +53,15 @@ LOSS_MAX=1		# per cent, flat-out criterion
 WARM_MS=200		# unmeasured traffic before each run
 DRAIN_MS=300		# wait for stragglers after each run
 GEN_RCVBUF=4194304	# rtpload's receive buffers: never the bottleneck
+# BENCH_BURST=N: flat out, each stream sends GSO bursts of N packets and
+# minfwd re-sends runs with GSO too (rtpengine does not survive bursts).
+BURST=${BENCH_BURST:-0}
+GEN_FLAT=""
+FWD_GSO=""
+if [ "$BURST" -gt 0 ]; then
+	GEN_FLAT="-g $BURST"
+	FWD_GSO="-g"
+fi
 
 # Who sends from where: stream i is A (sender) -> relay -> B (receiver).
 SRC=127.0.0.10:10000+2	# rtpload senders, side A
@@ -128,8 +138,8 @@ build()
 	    "$TOP/compat/imsg-buffer.c" $bsd || exit 1
 }
 
-# run_load N PAYLOAD RATE SECS: one rtpload run against $TGT; prints the
-# result line and logs it. RATE 0 is unpaced.
+# run_load N PAYLOAD RATE SECS [FLAGS]: one rtpload run against $TGT;
+# prints the result line and logs it. RATE 0 is unpaced.
 # cpu_ticks CPU: busy and total jiffies of one CPU from /proc/stat
 cpu_ticks()
 {
@@ -140,9 +150,10 @@ cpu_ticks()
 run_load()
 {
 	c0=$(cpu_ticks "$RELAY_CPU")
+	# shellcheck disable=SC2086
 	line=$(timeout $((${4%.*} + 30)) "$OBJ/rtpload" -c "$GEN_CPU" -n "$1" \
 	    -s "$2" -T "$3" -d "$4" -W "$WARM_MS" -w "$DRAIN_MS" \
-	    -b "$GEN_RCVBUF" -l "$SRC" -r "$RCV" -t "$TGT" 2>>"$LOG")
+	    -b "$GEN_RCVBUF" -l "$SRC" -r "$RCV" -t "$TGT" ${5:-} 2>>"$LOG")
 	c1=$(cpu_ticks "$RELAY_CPU")
 	# the relay CPU's busy share over the run, warm-up and drain included
 	line="$line relaycpu=$(echo "$c0 $c1" | awk '{ d = $4 - $2
@@ -162,8 +173,9 @@ minfwd_streams()
 {
 	[ -n "${FWD_PID:-}" ] && pid_stop "$FWD_PID"
 	: >"$OBJ/minfwd.err"
-	"$OBJ/minfwd" -c "$RELAY_CPU" -n "$1" -i "$FWD_IN" -o "$FWD_OUT" \
-	    -d "$RCV" -t 1800 >>"$LOG" 2>"$OBJ/minfwd.err" &
+	# shellcheck disable=SC2086
+	"$OBJ/minfwd" $FWD_GSO -c "$RELAY_CPU" -n "$1" -i "$FWD_IN" \
+	    -o "$FWD_OUT" -d "$RCV" -t 1800 >>"$LOG" 2>"$OBJ/minfwd.err" &
 	FWD_PID=$!
 	pid_add "$FWD_PID"
 	i=0
@@ -336,7 +348,7 @@ sipproxd_stop()
 flat_out()
 {
 	"$1_prepare" "$2" || { echo "0 = 0"; return; }
-	l=$(run_load "$2" "$3" 0 "$STEP_SECS")
+	l=$(run_load "$2" "$3" 0 "$STEP_SECS" "$GEN_FLAT")
 	ceil=$(field txpps "$l")
 	ceil=${ceil:-0}
 	if awk -v x="$(field loss "$l")" -v m="$LOSS_MAX" \
@@ -353,7 +365,7 @@ flat_out()
 		mid=$(((lo + hi) / 2))
 		[ "$mid" -gt 0 ] || break
 		"$1_prepare" "$2" || break
-		l=$(run_load "$2" "$3" "$mid" "$STEP_SECS")
+		l=$(run_load "$2" "$3" "$mid" "$STEP_SECS" "$GEN_FLAT")
 		if awk -v x="$(field loss "$l")" -v m="$LOSS_MAX" \
 		    -v tx="$(field txpps "$l")" -v r="$mid" \
 		    'BEGIN { exit !(x != "" && x < m && tx >= 0.97 * r) }'
@@ -420,8 +432,9 @@ report()
 	    "CPU $GEN_CPU, $REPS repetition(s), medians"
 	echo "(a) fixed rate: $PPS_STREAM pps a stream for ${FIXED_SECS} s;" \
 	    "loss, one-way latency, relay CPU busy %"
-	echo "(b) flat out: highest received pps with loss under" \
-	    "$LOSS_MAX %, relay CPU busy % there,"
+	echo "(b) flat out${GEN_FLAT:+ (rtpload $GEN_FLAT, minfwd -g)}:" \
+	    "highest received pps with loss under $LOSS_MAX %,"
+	echo "    relay CPU busy % there,"
 	echo "    and pps/cpu = max pps / busy share: the rate one full" \
 	    "CPU would carry"
 	echo "\">=\": the relay kept up with the unpaced generator: its" \

@@ -177,7 +177,8 @@ rtp_sock_sdp_dst(struct rtp_sock *rs, const struct rtp_leg_peer *peer)
  * and is connected: the kernel hands it what comes from dst, and sending
  * on it skips the route lookup an unconnected socket pays per packet.
  * Everything else still arrives on the unconnected socket, to be judged
- * and counted there. Without a twin the socket sends with sendto.
+ * and counted there. Without a connected twin, packets carry their
+ * destination.
  */
 static void
 rtp_sock_aim(struct rtp_sock *rs)
@@ -185,7 +186,10 @@ rtp_sock_aim(struct rtp_sock *rs)
 	struct rtp_leg		*leg = &rs->stream->leg[rs->leg];
 	struct sockaddr_storage	 none;
 
+	rs->connected = 0;
 	if (rs->cfd == -1) {
+		if (rs->dstlen == 0)
+			return;
 		if ((rs->cfd = rtp_sock_open(&leg->local,
 		    leg->port + rs->rtcp)) == -1) {
 			log_debug("rtp port %u: twin: %s",
@@ -201,8 +205,7 @@ rtp_sock_aim(struct rtp_sock *rs)
 		rs->connected = 1;
 		return;
 	}
-	/* Unconnected, the twin still receives its share: it is read. */
-	rs->connected = 0;
+	/* Unconnected, the twin still gets its share of packets: read on. */
 	memset(&none, 0, sizeof(none));
 	none.ss_family = AF_UNSPEC;
 	connect(rs->cfd, (struct sockaddr *)&none, sizeof(none));
@@ -281,7 +284,9 @@ rtp_stream_open(uint32_t id, const struct rtp_open *ro, int *error)
 			rs->rtcp = k;
 			rs->fd = fds[leg][k];
 			rs->cfd = -1;
+#ifdef UDP_SEGMENT
 			rs->gso = 1;
+#endif
 			rtp_sock_sdp_dst(rs, &s->leg[leg].peer);
 			if (k == 0 && rtp_settings.dejitter > 0)
 				rs->jb = rtp_jb_new(rs);
@@ -565,18 +570,20 @@ static int
 rtp_tx_pack(struct rtp_sock *out, int first, int n)
 {
 	struct msghdr	*mh;
-	size_t		 len, total;
-	uint16_t	 seg;
+	size_t		 len, next, total;
 	int		 i, m, run;
 
 	for (m = 0, i = first; i < n; i += run, m++) {
 		len = total = tx_iov[i].iov_len;
-		run = 1;
-		while (out->gso && i + run < n && tx_iov[i + run].iov_len <= len &&
-		    total + tx_iov[i + run].iov_len <= RTP_GSO_BYTES) {
-			total += tx_iov[i + run].iov_len;
-			if (tx_iov[i + run++].iov_len < len)
-				break;		/* a shorter one ends a run */
+		for (run = 1; out->gso && i + run < n; run++) {
+			next = tx_iov[i + run].iov_len;
+			if (next > len || total + next > RTP_GSO_BYTES)
+				break;
+			total += next;
+			if (next < len) {
+				run++;		/* a shorter one ends a run */
+				break;
+			}
 		}
 		mh = &tx_msg[m].msg_hdr;
 		mh->msg_iov = &tx_iov[i];
@@ -587,7 +594,8 @@ rtp_tx_pack(struct rtp_sock *out, int first, int n)
 		mh->msg_controllen = 0;
 #ifdef UDP_SEGMENT
 		if (run > 1) {
-			seg = len;
+			uint16_t	 seg = len;
+
 			memcpy(CMSG_DATA(&tx_cmsg[m].hdr), &seg, sizeof(seg));
 			mh->msg_control = &tx_cmsg[m];
 			mh->msg_controllen = sizeof(tx_cmsg[m]);
