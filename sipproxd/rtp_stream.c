@@ -73,6 +73,7 @@ static void	rtp_rx_update(struct rtp_rx *, const uint8_t *, size_t,
 		    uint32_t);
 static void	rtp_sock_sdp_dst(struct rtp_sock *, const struct rtp_leg_peer *);
 static void	rtp_sock_aim(struct rtp_sock *);
+static void	rtp_stream_clocks(struct rtp_stream *);
 static void	rtp_leg_show(const struct rtp_stream *, int,
 		    struct ctl_rtp_leg *);
 
@@ -296,6 +297,7 @@ rtp_stream_open(uint32_t id, const struct rtp_open *ro, int *error)
 			rtp_sock_aim(rs);
 		}
 	}
+	rtp_stream_clocks(s);
 	RB_INSERT(rtp_streams, &streams, s);
 	nstreams++;
 	rtp_totals.streams_opened++;
@@ -331,6 +333,7 @@ rtp_stream_update(struct rtp_stream *s, const struct rtp_peers *peers)
 			rtp_sock_aim(rs);
 		}
 	}
+	rtp_stream_clocks(s);
 }
 
 void
@@ -448,6 +451,17 @@ rtp_leg_clock(const struct rtp_stream *s, int leg)
 	return (8000);
 }
 
+/* Each socket keeps its leg's clock rate: the packet path reads it. */
+static void
+rtp_stream_clocks(struct rtp_stream *s)
+{
+	int	 leg, k;
+
+	for (leg = 0; leg < 2; leg++)
+		for (k = 0; k < 2; k++)
+			s->leg[leg].sock[k].clock = rtp_leg_clock(s, leg);
+}
+
 static uint32_t
 get32(const uint8_t *p)
 {
@@ -509,7 +523,7 @@ rtp_sock_read(int fd, short event, void *arg)
 	int			 i, n, ntx, sent, round, relayed;
 
 	out = &s->leg[!rs->leg].sock[rs->rtcp];
-	clock = rtp_leg_clock(s, rs->leg);
+	clock = rs->clock;
 
 	for (round = 0; round < 16; round++) {
 		for (i = 0; i < RTP_BATCH; i++)
