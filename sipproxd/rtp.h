@@ -104,7 +104,7 @@ extern time_t			 rtp_now;
 /* rtp_pool.c */
 void	 rtp_pool_set(uint16_t, uint16_t);
 int	 rtp_pool_alloc(const struct sockaddr_storage [2], int [2][2],
-	    uint16_t *);
+	    uint16_t [2]);
 void	 rtp_pool_free(uint16_t);
 void	 rtp_pool_counts(uint32_t *, uint32_t *);
 int	 rtp_sock_open(const struct sockaddr_storage *, uint16_t);

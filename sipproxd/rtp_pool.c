@@ -17,7 +17,8 @@
 /*
  * The RTP port pool. A stream takes one even port P on both legs: P for
  * RTP and P + 1 for RTCP, bound to the inside address on the inside leg
- * and to the outside address on the outside leg. Ports in use by another
+ * and to the outside address on the outside leg; when the two addresses
+ * are one, each leg takes a port of its own. Ports in use by another
  * program are skipped. A port stays taken while its stream lives, even
  * when a reload moved the range away from it.
  */
@@ -117,15 +118,16 @@ rtp_sock_open(const struct sockaddr_storage *local, uint16_t port)
 }
 
 /*
- * Take the next free even port, open its four sockets (fds[leg][rtcp]).
- * Returns 0, or -1 with errno ENOSPC when no port could be had.
+ * Take the next free even port and open its RTP and RTCP sockets on each
+ * of n addresses (fds[i][rtcp]). Returns 0, or -1 with errno, ENOSPC when
+ * no port could be had.
  */
-int
-rtp_pool_alloc(const struct sockaddr_storage local[2], int fds[2][2],
+static int
+pool_take(const struct sockaddr_storage *local, int n, int fds[][2],
     uint16_t *portp)
 {
 	uint32_t	 tries, span, p;
-	int		 leg, k, saved;
+	int		 i, k, saved;
 
 	span = pool_hi >= pool_lo + 1 ? (pool_hi - pool_lo + 1) / 2 : 0;
 	for (tries = 0; tries < span; tries++) {
@@ -135,11 +137,11 @@ rtp_pool_alloc(const struct sockaddr_storage local[2], int fds[2][2],
 			pool_next = pool_lo;
 		if (PORT_USED(p))
 			continue;
-		for (leg = 0; leg < 2; leg++)
-			fds[leg][0] = fds[leg][1] = -1;
-		for (leg = 0; leg < 2; leg++)
+		for (i = 0; i < n; i++)
+			fds[i][0] = fds[i][1] = -1;
+		for (i = 0; i < n; i++)
 			for (k = 0; k < 2; k++)
-				if ((fds[leg][k] = rtp_sock_open(&local[leg],
+				if ((fds[i][k] = rtp_sock_open(&local[i],
 				    p + k)) == -1)
 					goto busy;
 		pool_used[p >> 3] |= 1 << (p & 7);
@@ -147,10 +149,10 @@ rtp_pool_alloc(const struct sockaddr_storage local[2], int fds[2][2],
 		return (0);
  busy:
 		saved = errno;
-		for (leg = 0; leg < 2; leg++)
+		for (i = 0; i < n; i++)
 			for (k = 0; k < 2; k++)
-				if (fds[leg][k] != -1)
-					close(fds[leg][k]);
+				if (fds[i][k] != -1)
+					close(fds[i][k]);
 		if (saved != EADDRINUSE) {
 			log_warnx("rtp port %u: %s", p, strerror(saved));
 			errno = saved;
@@ -160,6 +162,39 @@ rtp_pool_alloc(const struct sockaddr_storage local[2], int fds[2][2],
 	}
 	errno = ENOSPC;
 	return (-1);
+}
+
+/*
+ * A stream's ports and their sockets (fds[leg][rtcp]): one port number on
+ * both legs, or, when the legs have one address (a proxy on a single
+ * interface), a port for each, so that no address and port is shared by
+ * the two legs. Returns 0, or -1 with errno.
+ */
+int
+rtp_pool_alloc(const struct sockaddr_storage local[2], int fds[2][2],
+    uint16_t ports[2])
+{
+	int	 saved;
+
+	if (sa_cmp(&local[LEG_INSIDE], &local[LEG_OUTSIDE]) != 0) {
+		if (pool_take(local, 2, fds, &ports[LEG_INSIDE]) == -1)
+			return (-1);
+		ports[LEG_OUTSIDE] = ports[LEG_INSIDE];
+		return (0);
+	}
+	if (pool_take(&local[LEG_INSIDE], 1, &fds[LEG_INSIDE],
+	    &ports[LEG_INSIDE]) == -1)
+		return (-1);
+	if (pool_take(&local[LEG_OUTSIDE], 1, &fds[LEG_OUTSIDE],
+	    &ports[LEG_OUTSIDE]) == -1) {
+		saved = errno;
+		close(fds[LEG_INSIDE][0]);
+		close(fds[LEG_INSIDE][1]);
+		rtp_pool_free(ports[LEG_INSIDE]);
+		errno = saved;
+		return (-1);
+	}
+	return (0);
 }
 
 void

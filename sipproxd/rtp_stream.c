@@ -238,7 +238,7 @@ rtp_stream_open(uint32_t id, const struct rtp_open *ro, int *error)
 	struct rtp_stream	 key, *s;
 	struct rtp_sock		*rs;
 	int			 fds[2][2], leg, k;
-	uint16_t		 port;
+	uint16_t		 ports[2];
 
 	if (!rx_ready)
 		rtp_rx_init();
@@ -253,7 +253,7 @@ rtp_stream_open(uint32_t id, const struct rtp_open *ro, int *error)
 			return (NULL);
 		}
 	}
-	if (rtp_pool_alloc(ro->local, fds, &port) == -1) {
+	if (rtp_pool_alloc(ro->local, fds, ports) == -1) {
 		*error = errno;
 		rtp_totals.open_failures++;
 		return (NULL);
@@ -263,7 +263,8 @@ rtp_stream_open(uint32_t id, const struct rtp_open *ro, int *error)
 		for (leg = 0; leg < 2; leg++)
 			for (k = 0; k < 2; k++)
 				close(fds[leg][k]);
-		rtp_pool_free(port);
+		for (leg = 0; leg < 2; leg++)
+			rtp_pool_free(ports[leg]);
 		rtp_totals.open_failures++;
 		return (NULL);
 	}
@@ -275,7 +276,7 @@ rtp_stream_open(uint32_t id, const struct rtp_open *ro, int *error)
 	s->last = rtp_now;
 	for (leg = 0; leg < 2; leg++) {
 		s->leg[leg].local = ro->local[leg];
-		s->leg[leg].port = port;
+		s->leg[leg].port = ports[leg];
 		s->leg[leg].peer = ro->peers.leg[leg];
 		s->leg[leg].learn_until = rtp_now + RTP_LEARN_WINDOW;
 		for (k = 0; k < 2; k++) {
@@ -355,7 +356,8 @@ rtp_stream_close(struct rtp_stream *s)
 			}
 		}
 	}
-	rtp_pool_free(s->leg[LEG_INSIDE].port);
+	for (leg = 0; leg < 2; leg++)
+		rtp_pool_free(s->leg[leg].port);
 	RB_REMOVE(rtp_streams, &streams, s);
 	nstreams--;
 	free(s);

@@ -21,7 +21,8 @@
  *
  * usage: rtp_test socket sipctl relay-pid mode
  * modes: basic (relaying, latching, injection, dscp, pool exhaustion,
- * show rtp), timeout, dejitter, strict
+ * show rtp), timeout, dejitter, strict, oneaddr (both legs on one
+ * address)
  */
 
 #include <sys/types.h>
@@ -54,6 +55,8 @@ static struct imsgbuf	 ctl;
 static const char	*sockpath, *sipctl;
 static pid_t		 relay_pid;
 static int		 failed;
+static const char	*outside = OUTSIDE;	/* the outside leg's address */
+static struct rtp_ports	 opened;		/* the last open's ports */
 
 static void
 check(int cond, const char *name)
@@ -235,13 +238,14 @@ stream_open(uint32_t id, int phone_port, int far_port)
 	memset(&ro, 0, sizeof(ro));
 	snprintf(ro.callid, sizeof(ro.callid), "rtp-test-%u", id);
 	sa_set(&ro.local[LEG_INSIDE], INSIDE, 0);
-	sa_set(&ro.local[LEG_OUTSIDE], OUTSIDE, 0);
+	sa_set(&ro.local[LEG_OUTSIDE], outside, 0);
 	peers_set(&ro.peers, phone_port, far_port);
 	imsg_compose(&ctl, IMSG_RTP_OPEN, id, 0, -1, &ro, sizeof(ro));
 	imsgbuf_flush(&ctl);
 	switch (ctl_wait(id, IMSG_RTP_OPEN_OK, IMSG_RTP_OPEN_FAIL, &ports,
 	    sizeof(ports), 3000)) {
 	case IMSG_RTP_OPEN_OK:
+		opened = ports;
 		return (ports.port[LEG_INSIDE]);
 	case IMSG_RTP_OPEN_FAIL:
 		memcpy(&error, &ports, sizeof(error));
@@ -639,6 +643,36 @@ test_strict(void)
 	check(recv_count(far, 300) == 1, "strict: exact SDP source relayed");
 }
 
+/*
+ * A proxy on one interface: both legs on one address, each on a port of
+ * its own, and what comes to one port leaves from the other.
+ */
+static void
+test_oneaddr(void)
+{
+	struct sockaddr_in	 from;
+	uint8_t			 buf[2048];
+	int			 phone, far, in, out;
+
+	outside = INSIDE;
+	phone = udp_bind(PHONE, 0);
+	far = udp_bind(FAR, 0);
+	in = stream_open(1, udp_port(phone), udp_port(far));
+	out = opened.port[LEG_OUTSIDE];
+	check(in > 0 && out > 0 && in != out,
+	    "one address: each leg has a port of its own");
+	send_rtp(phone, INSIDE, in, 1, 160, 172);
+	check(recv_wait(far, buf, sizeof(buf), 1000, &from) == 172 &&
+	    ntohs(from.sin_port) == out, "one address: inside to outside");
+	send_rtp(far, INSIDE, out, 1, 160, 172);
+	check(recv_wait(phone, buf, sizeof(buf), 1000, &from) == 172 &&
+	    ntohs(from.sin_port) == in, "one address: outside to inside");
+	stream_close(1);
+	usleep(100000);
+	check(sipctl_json("", ".rtp.ports_free == 10"),
+	    "one address: both ports return to the pool");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -660,6 +694,8 @@ main(int argc, char *argv[])
 		test_dejitter(60);
 	else if (strcmp(argv[4], "strict") == 0)
 		test_strict();
+	else if (strcmp(argv[4], "oneaddr") == 0)
+		test_oneaddr();
 	else {
 		fprintf(stderr, "unknown mode %s\n", argv[4]);
 		return (1);

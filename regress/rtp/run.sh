@@ -46,5 +46,6 @@ CONF
 
 run_mode basic
 run_mode strict "rtp latch strict"
+run_mode oneaddr
 run_mode dejitter "rtp dejitter 60"
 run_mode timeout "rtp timeout 10"
