@@ -390,8 +390,10 @@ sipctl_json(const char *what, const char *filter)
 	return (system(cmd) == 0);
 }
 
-/* The burst: a run of one size, a shorter packet, a run too big for one
- * GSO message. */
+/*
+ * The burst: a run of one size, a shorter packet, then a run too big for
+ * one GSO message.
+ */
 #define BURST		91
 #define BURST_LEN(i)	((i) < 30 ? 172 : (i) == 30 ? 100 : 1200)
 
