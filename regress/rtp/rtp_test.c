@@ -22,7 +22,7 @@
  * usage: rtp_test socket sipctl relay-pid mode
  * modes: basic (relaying, latching, injection, dscp, pool exhaustion,
  * show rtp), timeout, dejitter, strict, oneaddr (both legs on one
- * address)
+ * address, IPv4 and IPv6)
  */
 
 #include <sys/types.h>
@@ -55,7 +55,9 @@ static struct imsgbuf	 ctl;
 static const char	*sockpath, *sipctl;
 static pid_t		 relay_pid;
 static int		 failed;
-static const char	*outside = OUTSIDE;	/* the outside leg's address */
+/* The relay's legs and the parties: one address for all in oneaddr. */
+static const char	*inside = INSIDE, *outside = OUTSIDE;
+static const char	*phone_addr = PHONE, *far_addr = FAR;
 static struct rtp_ports	 opened;		/* the last open's ports */
 
 static void
@@ -76,27 +78,43 @@ now_us(void)
 	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 }
 
-static void
+/* An IPv4 or IPv6 address and port; the length of the result. */
+static socklen_t
 sa_set(struct sockaddr_storage *ss, const char *addr, int port)
 {
 	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
 
 	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		return (sizeof(*sin6));
+	}
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons(port);
 	inet_pton(AF_INET, addr, &sin->sin_addr);
+	return (sizeof(*sin));
+}
+
+static int
+ss_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return (ntohs(((const struct sockaddr_in6 *)ss)->sin6_port));
+	return (ntohs(((const struct sockaddr_in *)ss)->sin_port));
 }
 
 static int
 udp_bind(const char *addr, int port)
 {
 	struct sockaddr_storage	 ss;
+	socklen_t		 len;
 	int			 fd;
 
-	sa_set(&ss, addr, port);
-	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
-	    bind(fd, (struct sockaddr *)&ss, sizeof(struct sockaddr_in)) ==
-	    -1) {
+	len = sa_set(&ss, addr, port);
+	if ((fd = socket(ss.ss_family, SOCK_DGRAM, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&ss, len) == -1) {
 		fprintf(stderr, "bind %s:%d: %s\n", addr, port,
 		    strerror(errno));
 		exit(1);
@@ -107,11 +125,11 @@ udp_bind(const char *addr, int port)
 static int
 udp_port(int fd)
 {
-	struct sockaddr_in	 sin;
-	socklen_t		 len = sizeof(sin);
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
 
-	getsockname(fd, (struct sockaddr *)&sin, &len);
-	return (ntohs(sin.sin_port));
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	return (ss_port(&ss));
 }
 
 static void
@@ -134,15 +152,14 @@ send_rtp(int fd, const char *addr, int port, uint16_t seq, uint32_t ts,
 	p[9] = 0x34;
 	p[10] = 0x56;
 	p[11] = 0x78;
-	sa_set(&ss, addr, port);
 	sendto(fd, p, len, 0, (struct sockaddr *)&ss,
-	    sizeof(struct sockaddr_in));
+	    sa_set(&ss, addr, port));
 }
 
 /* One datagram within ms, or -1; its source in from when given. */
 static ssize_t
 recv_wait(int fd, uint8_t *buf, size_t len, int ms,
-    struct sockaddr_in *from)
+    struct sockaddr_storage *from)
 {
 	struct pollfd	 pfd = { fd, POLLIN, 0 };
 	socklen_t	 flen = sizeof(*from);
@@ -221,10 +238,10 @@ static void
 peers_set(struct rtp_peers *rp, int phone_port, int far_port)
 {
 	memset(rp, 0, sizeof(*rp));
-	sa_set(&rp->leg[LEG_INSIDE].rtp, PHONE, phone_port);
-	sa_set(&rp->leg[LEG_INSIDE].sig, PHONE, 5060);
-	sa_set(&rp->leg[LEG_OUTSIDE].rtp, FAR, far_port);
-	sa_set(&rp->leg[LEG_OUTSIDE].sig, FAR, 5060);
+	sa_set(&rp->leg[LEG_INSIDE].rtp, phone_addr, phone_port);
+	sa_set(&rp->leg[LEG_INSIDE].sig, phone_addr, 5060);
+	sa_set(&rp->leg[LEG_OUTSIDE].rtp, far_addr, far_port);
+	sa_set(&rp->leg[LEG_OUTSIDE].sig, far_addr, 5060);
 }
 
 /* Open a stream; its port, or -errno from the relay. */
@@ -237,7 +254,7 @@ stream_open(uint32_t id, int phone_port, int far_port)
 
 	memset(&ro, 0, sizeof(ro));
 	snprintf(ro.callid, sizeof(ro.callid), "rtp-test-%u", id);
-	sa_set(&ro.local[LEG_INSIDE], INSIDE, 0);
+	sa_set(&ro.local[LEG_INSIDE], inside, 0);
 	sa_set(&ro.local[LEG_OUTSIDE], outside, 0);
 	peers_set(&ro.peers, phone_port, far_port);
 	imsg_compose(&ctl, IMSG_RTP_OPEN, id, 0, -1, &ro, sizeof(ro));
@@ -403,24 +420,26 @@ sipctl_json(const char *what, const char *filter)
  * still arrive alone, whole and in order.
  */
 static void
-test_burst(int phone, int far, int port)
+test_burst(int phone, const char *addr, int port, int far)
 {
 	uint8_t	 buf[2048];
+	char	 name[80];
 	ssize_t	 len;
 	int	 i, ok = 1, bufsz = 1 << 20;
 
 	setsockopt(far, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
 	kill(relay_pid, SIGSTOP);
 	for (i = 0; i < BURST; i++)
-		send_rtp(phone, INSIDE, port, 1000 + i, i * 160, BURST_LEN(i));
+		send_rtp(phone, addr, port, 1000 + i, i * 160, BURST_LEN(i));
 	kill(relay_pid, SIGCONT);
 	for (i = 0; i < BURST && ok; i++) {
 		len = recv_wait(far, buf, sizeof(buf), 1000, NULL);
 		ok = len == BURST_LEN(i) && (buf[2] << 8 | buf[3]) == 1000 + i &&
 		    buf[len - 1] == 0xd5;
 	}
-	check(ok && recv_count(far, 100) == 0,
-	    "a burst arrives packet by packet, whole and in order");
+	snprintf(name, sizeof(name), "a burst to %s arrives packet by packet, "
+	    "whole and in order", addr);
+	check(ok && recv_count(far, 100) == 0, name);
 }
 
 static void
@@ -428,7 +447,7 @@ test_basic(void)
 {
 	struct ctl_rtp_stream	 cs;
 	struct relay_socks	 in, out;
-	struct sockaddr_in	 from;
+	struct sockaddr_storage	 from;
 	uint8_t			 buf[2048];
 	char			 filter[256];
 	int			 phone, phone_rtcp, far, far_rtcp, stranger;
@@ -454,8 +473,8 @@ test_basic(void)
 	for (i = 0; i < 10; i++) {
 		if (recv_wait(far, buf, sizeof(buf), 1000, &from) == 172 &&
 		    buf[2] == 0 && buf[3] == i && buf[100] == 0xd5 &&
-		    from.sin_addr.s_addr == inet_addr(OUTSIDE) &&
-		    ntohs(from.sin_port) == port)
+		    ((struct sockaddr_in *)&from)->sin_addr.s_addr ==
+		    inet_addr(OUTSIDE) && ss_port(&from) == port)
 			n++;
 	}
 	check(n == 10, "relays inside to outside, payload intact");
@@ -493,7 +512,7 @@ test_basic(void)
 	check(in.tos == RTP_DSCP << 2 && out.tos == RTP_DSCP << 2,
 	    "dscp EF on the relay sockets");
 
-	test_burst(phone, far, port);
+	test_burst(phone, INSIDE, port, far);
 
 	/* A phone whose RTP comes from another port than its SDP says. */
 	latecomer = udp_bind(PHONE, 0);
@@ -647,32 +666,43 @@ test_strict(void)
 
 /*
  * A proxy on one interface: both legs on one address, each on a port of
- * its own, and what comes to one port leaves from the other.
+ * its own, and what comes to one port leaves from the other; IPv4 with
+ * the parties on other addresses, then IPv6 with everyone on ::1.
  */
 static void
-test_oneaddr(void)
+test_oneaddr(uint32_t id, const char *addr, const char *pa, const char *fa)
 {
-	struct sockaddr_in	 from;
+	struct sockaddr_storage	 from;
 	uint8_t			 buf[2048];
+	char			 name[64];
 	int			 phone, far, in, out;
 
-	outside = INSIDE;
-	phone = udp_bind(PHONE, 0);
-	far = udp_bind(FAR, 0);
-	in = stream_open(1, udp_port(phone), udp_port(far));
+	inside = outside = addr;
+	phone_addr = pa;
+	far_addr = fa;
+	phone = udp_bind(pa, 0);
+	far = udp_bind(fa, 0);
+	in = stream_open(id, udp_port(phone), udp_port(far));
 	out = opened.port[LEG_OUTSIDE];
-	check(in > 0 && out > 0 && in != out,
-	    "one address: each leg has a port of its own");
-	send_rtp(phone, INSIDE, in, 1, 160, 172);
+	snprintf(name, sizeof(name), "%s: each leg has a port of its own",
+	    addr);
+	check(in > 0 && out > 0 && in != out, name);
+	send_rtp(phone, addr, in, 1, 160, 172);
+	snprintf(name, sizeof(name), "%s: inside to outside", addr);
 	check(recv_wait(far, buf, sizeof(buf), 1000, &from) == 172 &&
-	    ntohs(from.sin_port) == out, "one address: inside to outside");
-	send_rtp(far, INSIDE, out, 1, 160, 172);
+	    ss_port(&from) == out, name);
+	send_rtp(far, addr, out, 1, 160, 172);
+	snprintf(name, sizeof(name), "%s: outside to inside", addr);
 	check(recv_wait(phone, buf, sizeof(buf), 1000, &from) == 172 &&
-	    ntohs(from.sin_port) == in, "one address: outside to inside");
-	stream_close(1);
+	    ss_port(&from) == in, name);
+	test_burst(phone, addr, in, far);
+	stream_close(id);
 	usleep(100000);
-	check(sipctl_json("", ".rtp.ports_free == 10"),
-	    "one address: both ports return to the pool");
+	snprintf(name, sizeof(name), "%s: both ports return to the pool",
+	    addr);
+	check(sipctl_json("", ".rtp.ports_free == 10"), name);
+	close(phone);
+	close(far);
 }
 
 int
@@ -696,8 +726,10 @@ main(int argc, char *argv[])
 		test_dejitter(60);
 	else if (strcmp(argv[4], "strict") == 0)
 		test_strict();
-	else if (strcmp(argv[4], "oneaddr") == 0)
-		test_oneaddr();
+	else if (strcmp(argv[4], "oneaddr") == 0) {
+		test_oneaddr(1, INSIDE, PHONE, FAR);
+		test_oneaddr(2, "::1", "::1", "::1");
+	}
 	else {
 		fprintf(stderr, "unknown mode %s\n", argv[4]);
 		return (1);
