@@ -282,6 +282,11 @@ request(struct req *r)
 		reply(r, 483, "Too Many Hops");
 		return (DONE);
 	}
+	/* With ours, its responses would carry more Vias than we parse. */
+	if (msg.nvias >= SIP_MAX_VIAS) {
+		reply(r, 483, "Too Many Hops");
+		return (DONE);
+	}
 	if (via_has_ours()) {
 		reply(r, 482, "Loop Detected");
 		return (DONE);

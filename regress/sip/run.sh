@@ -38,7 +38,7 @@ PEER=127.0.0.21
 
 CASES="sip_register sip_reregister sip_register_challenge sip_deregister
 sip_expiry sip_incoming_call sip_outgoing_call sip_cancel sip_hold
-sip_refused sip_max_forwards sip_pool_exhausted sip_restart"
+sip_refused sip_max_forwards sip_max_vias sip_pool_exhausted sip_restart"
 
 if [ -n "$DIRECT" ]; then
 	MODE="-set mode direct"
@@ -252,6 +252,12 @@ sip_max_forwards() {
 	expect calls "$NOCALL"
 }
 
+sip_max_vias() {
+	sipp_bg "$CASE.phone" refuse_vias.xml $PHONE $(phone_to $PEER) -s bob
+	sipp_wait
+	expect calls "$NOCALL"
+}
+
 # With one port pair left in the relay (a reload shrinks the range), a
 # call holds it and a second INVITE is answered 503 by the proxy.
 sip_pool_exhausted() {
@@ -318,7 +324,7 @@ fi
 
 for c in $CASES; do
 	case $c in
-	sip_refused|sip_max_forwards|sip_pool_exhausted|sip_restart)
+	sip_refused|sip_max_forwards|sip_max_vias|sip_pool_exhausted|sip_restart)
 		# what the proxy answers itself needs the proxy
 		if [ -n "$DIRECT" ]; then
 			echo "skipped $c: needs the daemon"
