@@ -223,6 +223,7 @@ rtp_rx_init(void)
 		rx_msg[i].msg_hdr.msg_iov = &rx_iov[i];
 		rx_msg[i].msg_hdr.msg_iovlen = 1;
 		rx_msg[i].msg_hdr.msg_name = &rx_from[i];
+		rx_msg[i].msg_hdr.msg_namelen = sizeof(rx_from[i]);
 #ifdef UDP_SEGMENT
 		tx_cmsg[i].hdr.cmsg_level = SOL_UDP;
 		tx_cmsg[i].hdr.cmsg_type = UDP_SEGMENT;
@@ -528,8 +529,6 @@ rtp_sock_read(int fd, short event, void *arg)
 	clock = rs->clock;
 
 	for (round = 0; round < 16; round++) {
-		for (i = 0; i < RTP_BATCH; i++)
-			rx_msg[i].msg_hdr.msg_namelen = sizeof(rx_from[i]);
 		if ((n = recvmmsg(fd, rx_msg, RTP_BATCH, MSG_DONTWAIT,
 		    NULL)) <= 0)
 			return;
@@ -542,6 +541,8 @@ rtp_sock_read(int fd, short event, void *arg)
 		ntx = relayed = 0;
 		bytes = 0;
 		for (i = 0; i < n; i++) {
+			/* Only the slots a read filled need room again. */
+			rx_msg[i].msg_hdr.msg_namelen = sizeof(rx_from[i]);
 			if ((rx_msg[i].msg_hdr.msg_flags & MSG_TRUNC) ||
 			    !rtp_accept(rs, leg, &rx_from[i]) ||
 			    out->dstlen == 0) {

@@ -48,6 +48,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dnswire.h"
+
 #define DNSD_MAXREC	64
 #define DNSD_MAXNAME	253	/* without the final dot */
 #define DNSD_TTL	60
@@ -87,8 +89,6 @@ static void		 record_add(const char *);
 static const char	*type_str(int, char *, size_t);
 static int		 name_get(const unsigned char *, size_t, size_t *,
 			    char *, size_t);
-static int		 name_put(unsigned char *, size_t, size_t *,
-			    const char *);
 static int		 rr_put(unsigned char *, size_t, size_t *,
 			    const struct record *);
 static size_t		 answer(const unsigned char *, size_t,
@@ -265,31 +265,6 @@ name_get(const unsigned char *buf, size_t len, size_t *off, char *name,
 	return (0);
 }
 
-static int
-name_put(unsigned char *buf, size_t len, size_t *off, const char *name)
-{
-	const char	*p, *dot;
-	size_t		 l, o = *off;
-
-	for (p = name; *p != '\0'; p = dot + 1) {
-		if ((dot = strchr(p, '.')) == NULL)
-			dot = p + strlen(p);
-		l = dot - p;
-		if (l == 0 || l > 63 || o + 1 + l >= len)
-			return (-1);
-		buf[o++] = l;
-		memcpy(buf + o, p, l);
-		o += l;
-		if (*dot == '\0')
-			break;
-	}
-	if (o >= len)
-		return (-1);
-	buf[o++] = 0;
-	*off = o;
-	return (0);
-}
-
 /* One answer RR, its owner a pointer to the question's name. */
 static int
 rr_put(unsigned char *buf, size_t len, size_t *off, const struct record *r)
@@ -326,7 +301,7 @@ rr_put(unsigned char *buf, size_t len, size_t *off, const struct record *r)
 		buf[o++] = r->port >> 8;
 		buf[o++] = r->port & 0xff;
 		/* RFC 2782: the target is not compressed. */
-		if (name_put(buf, len, &o, r->target) == -1)
+		if (dns_name_put(buf, len, &o, r->target) == -1)
 			return (-1);
 	}
 	rdlen = o - rdstart;

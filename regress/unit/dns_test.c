@@ -52,6 +52,7 @@
 #include "log.h"
 #include "dns.h"
 #include "check.h"
+#include "../dns/dnswire.h"
 
 #define T_A		1
 #define T_AAAA		28
@@ -79,7 +80,6 @@ static int	is_addr(const struct sockaddr_storage *, const char *,
 		    uint16_t);
 static const char *addr_str(const struct sockaddr_storage *);
 static int	qcount(const char *, int);
-static int	put_name(unsigned char *, size_t, size_t, const char *);
 static size_t	put_rr(unsigned char *, size_t, size_t, int, uint32_t,
 		    const unsigned char *, size_t);
 static void	fake_answer(unsigned char *, size_t, struct sockaddr_in *,
@@ -190,30 +190,6 @@ qcount(const char *name, int type)
 	return (n);
 }
 
-static int
-put_name(unsigned char *buf, size_t len, size_t off, const char *name)
-{
-	const char	*p, *dot;
-	size_t		 l;
-
-	for (p = name; *p != '\0'; p = dot + 1) {
-		if ((dot = strchr(p, '.')) == NULL)
-			dot = p + strlen(p);
-		l = dot - p;
-		if (l == 0 || l > 63 || off + 1 + l >= len)
-			return (-1);
-		buf[off++] = l;
-		memcpy(buf + off, p, l);
-		off += l;
-		if (*dot == '\0')
-			break;
-	}
-	if (off >= len)
-		return (-1);
-	buf[off++] = 0;
-	return (off);
-}
-
 /* One answer RR for the question's name (pointer to offset 12). */
 static size_t
 put_rr(unsigned char *buf, size_t len, size_t off, int type, uint32_t ttl,
@@ -243,7 +219,7 @@ fake_answer(unsigned char *q, size_t qlen, struct sockaddr_in *from,
 {
 	unsigned char	 r[512], rd[300];
 	char		 name[256];
-	size_t		 off = 12, n = 0, rlen;
+	size_t		 off = 12, n = 0, rlen, rdl;
 	int		 type, an = 0, rcode = 0, l, i;
 	unsigned int	 hn;
 	char		 c;
@@ -289,12 +265,14 @@ fake_answer(unsigned char *q, size_t qlen, struct sockaddr_in *from,
 			/* Worse priority first: the resolver must sort. */
 			rd[0] = 0; rd[1] = 20; rd[2] = 0; rd[3] = 100;
 			rd[4] = 5080 >> 8; rd[5] = 5080 & 0xff;
-			l = put_name(rd, sizeof(rd), 6, "sip2.example.test");
-			rlen = put_rr(r, sizeof(r), rlen, T_SRV, 120, rd, l);
+			rdl = 6;
+			dns_name_put(rd, sizeof(rd), &rdl, "sip2.example.test");
+			rlen = put_rr(r, sizeof(r), rlen, T_SRV, 120, rd, rdl);
 			rd[0] = 0; rd[1] = 10; rd[2] = 0; rd[3] = 5;
 			rd[4] = 5070 >> 8; rd[5] = 5070 & 0xff;
-			l = put_name(rd, sizeof(rd), 6, "sip1.example.test");
-			rlen = put_rr(r, sizeof(r), rlen, T_SRV, 120, rd, l);
+			rdl = 6;
+			dns_name_put(rd, sizeof(rd), &rdl, "sip1.example.test");
+			rlen = put_rr(r, sizeof(r), rlen, T_SRV, 120, rd, rdl);
 			an = 2;
 		}
 	} else if (strcmp(name, "sip1.example.test") == 0 ||
