@@ -23,6 +23,10 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -44,6 +48,7 @@ static time_t			 regs_saved;
 static struct reg	*reg_new(void);
 static void		 reg_free(struct reg *);
 static int		 reg_user(const struct reg *, const char *);
+static void		 reg_aor_brackets(char *, size_t);
 
 static struct reg *
 reg_new(void)
@@ -93,9 +98,37 @@ registrar_restore(const struct state_entry *se)
 		return;
 	}
 	g->se = *se;
+	reg_aor_brackets(g->se.aor, sizeof(g->se.aor));
 	g->active = 1;
 	if (addr_parse(se->source, &g->source) == -1)
 		log_warnx("registrar: %s: bad source %s", se->aor, se->source);
+}
+
+/*
+ * State files of before IPv6 hosts were bracketed hold "sip:a@::1": such
+ * an address of record is written as it is now, "sip:a@[::1]", so that
+ * the phone is found again.
+ */
+static void
+reg_aor_brackets(char *aor, size_t len)
+{
+	struct sip_uri	 u;
+	struct in6_addr	 a6;
+	char		 tmp[sizeof(((struct state_entry *)0)->aor)];
+	char		*host;
+
+	if (sip_uri_parse(aor, strlen(aor), &u) == 0)
+		return;
+	if ((host = strchr(aor, '@')) == NULL &&
+	    (host = strchr(aor, ':')) == NULL)
+		return;
+	host++;
+	if (inet_pton(AF_INET6, host, &a6) != 1 ||
+	    snprintf(tmp, sizeof(tmp), "%.*s[%s]", (int)(host - aor), aor,
+	    host) >= (int)sizeof(tmp) || sip_uri_parse(tmp, strlen(tmp),
+	    &u) == -1 || sip_uri_aor(&u, tmp, sizeof(tmp)) == -1)
+		return;
+	strlcpy(aor, tmp, len);
 }
 
 unsigned int

@@ -465,13 +465,17 @@ sip_uri_set_hostport(const char *s, size_t len, const char *host,
     uint16_t port, char *out, size_t outsz)
 {
 	struct sip_uri	u;
+	struct in6_addr	a6;
 	int		n, v6, type;
 	char		portbuf[8] = "";
 	size_t		tail;
 
 	if (sip_uri_parse(s, len, &u) == -1 || u.scheme == SIP_URI_TEL)
 		return (-1);
-	v6 = strchr(host, ':') != NULL;
+	/* An IPv6 host is given bare and written in brackets. */
+	v6 = host[0] != '[' && strchr(host, ':') != NULL;
+	if (v6 && inet_pton(AF_INET6, host, &a6) != 1)
+		return (-1);
 	if (!v6 && !sip_host_valid(host, strlen(host), &type))
 		return (-1);
 	if (port != 0)
@@ -480,6 +484,42 @@ sip_uri_set_hostport(const char *s, size_t len, const char *host,
 	n = snprintf(out, outsz, "%.*s%s%s%s%s%.*s", (int)u.hostport_off, s,
 	    v6 ? "[" : "", host, v6 ? "]" : "", portbuf, (int)(len - tail),
 	    s + tail);
+	if (n < 0 || (size_t)n >= outsz)
+		return (-1);
+	return (n);
+}
+
+/*
+ * The address of record of a parsed URI: scheme, user and host, without
+ * port or parameters; an IPv6 host in its shortest form and in brackets
+ * (RFC 3261 25.1), so that the same phone always has the same one. A
+ * tel: URI keeps its number and parameters. Returns the length, or -1
+ * if it does not fit.
+ */
+int
+sip_uri_aor(const struct sip_uri *u, char *out, size_t outsz)
+{
+	struct in6_addr	a6;
+	char		host[SIP_MAX_HOSTLEN + 2];
+	int		n;
+
+	if (u->scheme == SIP_URI_TEL)
+		n = snprintf(out, outsz, "tel:%s%s", u->user, u->params);
+	else {
+		if (u->host_type == SIP_HOST_IPV6) {
+			if (inet_pton(AF_INET6, u->host, &a6) != 1 ||
+			    inet_ntop(AF_INET6, &a6, host + 1,
+			    sizeof(host) - 2) == NULL)
+				return (-1);
+			host[0] = '[';
+			strlcat(host, "]", sizeof(host));
+		} else if (strlcpy(host, u->host, sizeof(host)) >=
+		    sizeof(host))
+			return (-1);
+		n = snprintf(out, outsz, "%s:%s%s%s", u->scheme ==
+		    SIP_URI_SIPS ? "sips" : "sip", u->user, u->user[0] !=
+		    '\0' ? "@" : "", host);
+	}
 	if (n < 0 || (size_t)n >= outsz)
 		return (-1);
 	return (n);

@@ -807,6 +807,40 @@ test_uri(void)
 	    sizeof(buf));
 	check("sip_uri_set_hostport_tel", rv == -1, "rv %d", rv);
 
+	/* Addresses of record: an IPv6 host in brackets, canonical. */
+	rv = sip_uri_parse("sip:alice@[::1]:5070;transport=udp", 34, &u);
+	check("sip_uri_aor_parse_v6", rv == 0, "rv %d", rv);
+	rv = sip_uri_aor(&u, buf, sizeof(buf));
+	check("sip_uri_aor_v6", rv > 0 && strcmp(buf, "sip:alice@[::1]") == 0,
+	    "%s", buf);
+	rv = sip_uri_parse("sips:[2001:DB8:0:0::5]", 22, &u);
+	check("sip_uri_aor_parse_v6_nouser", rv == 0, "rv %d", rv);
+	rv = sip_uri_aor(&u, buf, sizeof(buf));
+	check("sip_uri_aor_v6_nouser", rv > 0 &&
+	    strcmp(buf, "sips:[2001:db8::5]") == 0, "%s", buf);
+	rv = sip_uri_parse("sip:bob@192.0.2.1:5060;lr", 25, &u);
+	rv = sip_uri_aor(&u, buf, sizeof(buf));
+	check("sip_uri_aor_v4", rv > 0 && strcmp(buf, "sip:bob@192.0.2.1") == 0,
+	    "%s", buf);
+	rv = sip_uri_parse("sip:bob@Example.COM", 19, &u);
+	rv = sip_uri_aor(&u, buf, sizeof(buf));
+	check("sip_uri_aor_name", rv > 0 &&
+	    strcmp(buf, "sip:bob@Example.COM") == 0, "%s", buf);
+	rv = sip_uri_parse("tel:+1-555;phone-context=x", 26, &u);
+	rv = sip_uri_aor(&u, buf, sizeof(buf));
+	check("sip_uri_aor_tel", rv > 0 &&
+	    strcmp(buf, "tel:+1-555;phone-context=x") == 0, "%s", buf);
+	rv = sip_uri_parse("sip:alice@[::1]", 15, &u);
+	rv = sip_uri_aor(&u, buf, 15);
+	check("sip_uri_aor_small", rv == -1, "rv %d", rv);
+	rv = sip_uri_set_hostport("sip:alice@host", 14, "[::1]", 5060,
+	    buf, sizeof(buf));
+	check("sip_uri_set_hostport_bracketed", rv > 0 &&
+	    strcmp(buf, "sip:alice@[::1]:5060") == 0, "%s", buf);
+	rv = sip_uri_set_hostport("sip:alice@host", 14, "::1::2", 5060,
+	    buf, sizeof(buf));
+	check("sip_uri_set_hostport_bad_v6", rv == -1, "rv %d %s", rv, buf);
+
 	rv = sip_addr_parse("\"A \\\"B\\\" C\" <sip:a@b;lr>;tag=x", 30, &a);
 	check("sip_addr_quoted", rv == 0 && a.angle &&
 	    strcmp(a.uri, "sip:a@b;lr") == 0 && strcmp(a.params, ";tag=x") == 0,
