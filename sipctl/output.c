@@ -395,6 +395,14 @@ show_stats(struct ctl_stats *st)
 	    st->sip.parse_errors);
 	printf("%-28s%" PRIu64 "\n", "SIP messages dropped:",
 	    st->sip.dropped);
+	printf("%-28s%" PRIu64 "\n", "Calls over source limit:",
+	    st->sip.limit_calls);
+	printf("%-28s%" PRIu64 "\n", "Streams over source limit:",
+	    st->sip.limit_streams);
+	printf("%-28s%" PRIu64 "\n", "Offers over stream limit:",
+	    st->sip.limit_media);
+	printf("%-28s%" PRIu64 "\n", "REGISTER Contacts refused:",
+	    st->sip.refused_contacts);
 	printf("%-28s%10s%10s\n", "SIP requests:", "in", "out");
 	for (i = 0; i < SIP_STAT_METHODS; i++)
 		if (st->sip.requests_in[i] || st->sip.requests_out[i])

@@ -226,6 +226,10 @@ json_stats(struct ctl_stats *st)
 	json_do_uint("sent", st->sip.sent);
 	json_do_uint("parse_errors", st->sip.parse_errors);
 	json_do_uint("dropped", st->sip.dropped);
+	json_do_uint("limit_calls", st->sip.limit_calls);
+	json_do_uint("limit_streams", st->sip.limit_streams);
+	json_do_uint("limit_media", st->sip.limit_media);
+	json_do_uint("refused_contacts", st->sip.refused_contacts);
 	json_do_object("requests");
 	for (i = 0; i < SIP_STAT_METHODS; i++) {
 		json_do_object(methods[i]);

@@ -45,6 +45,8 @@ static uint32_t			 stream_ids;
 static void	 media_close(struct call *, int);
 static int	 call_leg(const struct call *, int,
 		    const struct sockaddr_storage *);
+static int	 same_source(const struct sockaddr_storage *,
+		    const struct sockaddr_storage *);
 
 struct call *
 call_new(const struct sip_msg *m, int outgoing, const char *contact,
@@ -182,6 +184,11 @@ call_media(struct call *c, const struct sdp *sdp, int side,
 			media_close(c, i);
 			continue;
 		}
+		/* Beyond `limit streams per offer`: not relayed. */
+		if ((uint32_t)i >= engine_global()->limit_media) {
+			media_close(c, i);
+			continue;
+		}
 		peer = cm->peers.leg[leg];
 		/* A hold address (0.0.0.0) keeps where media went. */
 		if (sm->addr.ss_family != AF_UNSPEC && !sm->hold_addr)
@@ -300,6 +307,50 @@ call_tick(time_t now)
 		    c->state == CALL_EARLY) && now - c->created >
 		    CALL_SETUP_MAX)
 			call_end(c, "not answered in time");
+	}
+}
+
+/*
+ * One source, as the limits per source count it: an IPv4 address, or an
+ * IPv6 /64, the least a host is given of either.
+ */
+static int
+same_source(const struct sockaddr_storage *a,
+    const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return (0);
+	if (a->ss_family == AF_INET)
+		return (sa_cmp_host(a, b) == 0);
+	if (a->ss_family == AF_INET6)
+		return (memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		    &((const struct sockaddr_in6 *)b)->sin6_addr, 8) == 0);
+	return (0);
+}
+
+/*
+ * What the calls from outside source src hold: how many are still being
+ * set up, and their relay streams; and how many calls from outside, any
+ * source, are being set up.
+ */
+void
+call_source_usage(const struct sockaddr_storage *src, unsigned int *setup,
+    unsigned int *streams, unsigned int *outside)
+{
+	struct call	*c;
+	int		 i, ringing;
+
+	*setup = *streams = *outside = 0;
+	TAILQ_FOREACH(c, &calls, entry) {
+		if (c->origin.ss_family == AF_UNSPEC)
+			continue;
+		ringing = c->state == CALL_CALLING || c->state == CALL_EARLY;
+		*outside += ringing;
+		if (!same_source(&c->origin, src))
+			continue;
+		*setup += ringing;
+		for (i = 0; i < CALL_MEDIA_MAX; i++)
+			*streams += c->media[i].state != MEDIA_NONE;
 	}
 }
 

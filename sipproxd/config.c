@@ -49,6 +49,8 @@ config_new(void)
 	conf->rtp_dscp = RTP_DSCP;
 	conf->sip_dscp = SIP_DSCP;
 	conf->reg_expires = REG_EXPIRES;
+	conf->limit_calls = LIMIT_CALLS;
+	conf->limit_media = LIMIT_MEDIA;
 	return (conf);
 }
 
@@ -88,6 +90,9 @@ config_conf_global(struct sipproxd_config *conf, struct conf_global *g,
 	g->sip_dscp = conf->sip_dscp;
 	g->reg_expires = conf->reg_expires;
 	g->reg_state = conf->reg_state[0] != '\0';
+	g->limit_calls = conf->limit_calls;
+	g->limit_streams = conf->limit_streams;
+	g->limit_media = conf->limit_media;
 	strlcpy(g->conffile, conffile, sizeof(g->conffile));
 }
 
@@ -99,6 +104,23 @@ sa_cmp(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 	if (a->ss_family == AF_INET)
 		return (memcmp(a, b, sizeof(struct sockaddr_in)));
 	return (memcmp(a, b, sizeof(struct sockaddr_in6)));
+}
+
+/* The same address, whatever the port. */
+int
+sa_cmp_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return (1);
+	if (a->ss_family == AF_INET)
+		return (memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+		    &((const struct sockaddr_in *)b)->sin_addr,
+		    sizeof(struct in_addr)));
+	if (a->ss_family == AF_INET6)
+		return (memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		    &((const struct sockaddr_in6 *)b)->sin6_addr,
+		    sizeof(struct in6_addr)));
+	return (1);
 }
 
 /* The listener with the same address, port and protocol, if any. */

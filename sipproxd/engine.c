@@ -58,6 +58,9 @@ static void	engine_conf_free(struct engine_conf *);
 static void	engine_sip_read(int, short, void *);
 static void	engine_sip_accept(int, short, void *);
 static void	engine_rtp_reply(struct imsg *);
+static int	is_ours(const struct sockaddr_storage *,
+	    int (*)(const struct sockaddr_storage *,
+	    const struct sockaddr_storage *), int);
 __dead static void engine_shutdown(void);
 
 static struct imsgev		 iev_parent;
@@ -294,16 +297,32 @@ engine_local(int side, struct sockaddr_storage *ss)
 int
 engine_is_ours(const struct sockaddr_storage *ss)
 {
+	return (is_ours(ss, sa_cmp, IPPROTO_UDP));
+}
+
+/* One of our addresses (the external one included), on any port. */
+int
+engine_is_our_host(const struct sockaddr_storage *ss)
+{
+	return (is_ours(ss, sa_cmp_host, 0));
+}
+
+/* ss equal, as cmp says, to a listener's address or its advertised one. */
+static int
+is_ours(const struct sockaddr_storage *ss,
+    int (*cmp)(const struct sockaddr_storage *,
+    const struct sockaddr_storage *), int proto)
+{
 	struct engine_listener	*el;
 	struct sockaddr_storage	 adv;
 
 	if (econf == NULL)
 		return (0);
 	TAILQ_FOREACH(el, &econf->listeners, entry) {
-		if (el->cl.proto != IPPROTO_UDP)
+		if (proto != 0 && el->cl.proto != proto)
 			continue;
 		engine_advertised(el, &adv);
-		if (sa_cmp(&el->cl.ss, ss) == 0 || sa_cmp(&adv, ss) == 0)
+		if (cmp(&el->cl.ss, ss) == 0 || cmp(&adv, ss) == 0)
 			return (1);
 	}
 	return (0);

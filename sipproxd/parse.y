@@ -105,6 +105,7 @@ typedef struct {
 %token	ADDRESS DEJITTER DSCP EXPIRES EXTERNAL INCLUDE LATCH LISTEN ON
 %token	OUTBOUND OUTSIDE PORT PORTS PROXY REGISTRATION RTP SIP STATE TCP
 %token	TIMEOUT TO UDP
+%token	CALLS LIMIT OFFER PER SOURCE STREAMS
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -290,6 +291,30 @@ main		: LISTEN ON STRING port proto {
 			}
 			free($3);
 		}
+		| LIMIT CALLS PER SOURCE NUMBER {
+			if ($5 < 1 || $5 > LIMIT_CALLS_MAX) {
+				yyerror("limit calls per source %lld: out of "
+				    "range 1 to %d", $5, LIMIT_CALLS_MAX);
+				YYERROR;
+			}
+			conf->limit_calls = $5;
+		}
+		| LIMIT STREAMS PER SOURCE NUMBER {
+			if ($5 < 1 || $5 > LIMIT_STREAMS_MAX) {
+				yyerror("limit streams per source %lld: out of "
+				    "range 1 to %d", $5, LIMIT_STREAMS_MAX);
+				YYERROR;
+			}
+			conf->limit_streams = $5;
+		}
+		| LIMIT STREAMS PER OFFER NUMBER {
+			if ($5 < 1 || $5 > LIMIT_MEDIA_MAX) {
+				yyerror("limit streams per offer %lld: out of "
+				    "range 1 to %d", $5, LIMIT_MEDIA_MAX);
+				YYERROR;
+			}
+			conf->limit_media = $5;
+		}
 		;
 
 %%
@@ -357,23 +382,29 @@ lookup(char *s)
 	/* Sorted, for bsearch(). */
 	static const struct keywords keywords[] = {
 		{ "address",		ADDRESS },
+		{ "calls",		CALLS },
 		{ "dejitter",		DEJITTER },
 		{ "dscp",		DSCP },
 		{ "expires",		EXPIRES },
 		{ "external",		EXTERNAL },
 		{ "include",		INCLUDE },
 		{ "latch",		LATCH },
+		{ "limit",		LIMIT },
 		{ "listen",		LISTEN },
+		{ "offer",		OFFER },
 		{ "on",			ON },
 		{ "outbound",		OUTBOUND },
 		{ "outside",		OUTSIDE },
+		{ "per",		PER },
 		{ "port",		PORT },
 		{ "ports",		PORTS },
 		{ "proxy",		PROXY },
 		{ "registration",	REGISTRATION },
 		{ "rtp",		RTP },
 		{ "sip",		SIP },
+		{ "source",		SOURCE },
 		{ "state",		STATE },
+		{ "streams",		STREAMS },
 		{ "tcp",		TCP },
 		{ "timeout",		TIMEOUT },
 		{ "to",			TO },
@@ -732,6 +763,14 @@ parse_config(const char *filename, char *ebuf, size_t elen)
 	if (errors == 0 && !seen_outside) {
 		topfile = &(struct file){ .name = (char *)filename };
 		conferror("no outside interface or address given");
+	}
+
+	/* By default a source may hold half the relay's port pairs. */
+	if (errors == 0 && conf->limit_streams == 0) {
+		conf->limit_streams = (conf->rtp_port_hi - conf->rtp_port_lo +
+		    1) / 2 / 2;
+		if (conf->limit_streams == 0)
+			conf->limit_streams = 1;
 	}
 
 	/* Macros of this file go; those from -D stay for the next parse. */

@@ -90,4 +90,7 @@ print_config(struct sipproxd_config *conf)
 		print_quoted(conf->reg_state);
 		printf("\"\n");
 	}
+	printf("limit calls per source %u\n", conf->limit_calls);
+	printf("limit streams per source %u\n", conf->limit_streams);
+	printf("limit streams per offer %u\n", conf->limit_media);
 }

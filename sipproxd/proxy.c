@@ -51,6 +51,8 @@
 _Static_assert(SIP_PUBLISH + 1 == SIP_STAT_METHODS, "SIP_STAT_METHODS");
 
 #define PARK_MAX	256	/* messages waiting at once */
+#define OUTSIDE_SETUP_MAX 768	/* 3/4 of CALL_MAX: the rest for phones */
+#define LIMIT_RETRY	"Retry-After: 30\r\n"
 #define PARK_TIMEOUT	10	/* seconds one may wait */
 #define BRANCH_COOKIE	"z9hG4bK"
 
@@ -95,6 +97,11 @@ static enum verdict	 response(struct req *);
 static enum verdict	 resolve(struct req *, struct hop *);
 static enum verdict	 media(struct req *, struct call *, int, int);
 static void		 reply(struct req *, int, const char *);
+static void		 reply_extra(struct req *, int, const char *,
+			    const char *);
+static void		 log_refusal(struct req *, const char *);
+static int		 offer_streams(struct req *);
+static enum verdict	 limit_source(struct req *, int);
 static void		 reply_tag(char *, size_t);
 static void		 reject_raw(struct req *, const char *, size_t, int,
 			    const char *);
@@ -108,9 +115,11 @@ static int		 routes_pop(struct hop *);
 static int		 record_route(struct req *, struct engine_listener *);
 static int		 contacts_masquerade(struct engine_listener *,
 			    struct req *, int);
-static void		 register_request(struct req *);
-static void		 aor_of(const struct sip_uri *, const char *, char *,
-			    size_t);
+static enum verdict	 register_request(struct req *);
+static int		 register_contact_check(const struct sip_addr *,
+			    const struct sockaddr_storage *, const char **);
+static int		 addr_special(const struct sockaddr_storage *);
+static void		 aor_of(const struct sip_uri *, char *, size_t);
 static void		 register_response(void);
 static int		 host_ours(const char *, uint16_t);
 static int		 host_sa(const char *, uint16_t,
@@ -319,12 +328,14 @@ request_outside(struct req *r, struct hop *hop)
 	struct call	*c;
 	struct reg	*g;
 	char		 ruri[SIP_MAX_URILEN];
-	int		 expired = 0;
+	int		 expired = 0, nstreams;
 
 	if (msg.method == SIP_REGISTER) {
 		reply(r, 403, "Forbidden - REGISTER from outside");
 		return (DONE);
 	}
+	if ((nstreams = offer_streams(r)) == -1)
+		return (DONE);
 	sip_msg_ruri(&msg, ruri, sizeof(ruri));
 	if (sip_uri_parse(ruri, strlen(ruri), &u) == -1) {
 		reply(r, 400, "Bad Request - Malformed Request-URI");
@@ -340,7 +351,7 @@ request_outside(struct req *r, struct hop *hop)
 	if (u.scheme != SIP_URI_TEL && host_ours(u.host, u.port))
 		g = registrar_lookup(u.user, NULL, &expired);
 	else {
-		aor_of(&u, ruri, ruri, sizeof(ruri));
+		aor_of(&u, ruri, sizeof(ruri));
 		g = registrar_lookup(NULL, ruri, &expired);
 	}
 	if (g == NULL) {
@@ -355,10 +366,15 @@ request_outside(struct req *r, struct hop *hop)
 	if (sip_edit_ruri(&msg, g->se.contact) == -1)
 		goto bad;
 	hop->ss = g->source;
-	if (msg.method == SIP_INVITE && msg.to_tag[0] == '\0' &&
-	    call_new(&msg, 0, g->se.contact, &g->source) == NULL) {
-		reply(r, 503, "Service Unavailable - Too many calls");
-		return (DONE);
+	if (msg.method == SIP_INVITE && msg.to_tag[0] == '\0') {
+		if (limit_source(r, nstreams) != GO)
+			return (DONE);
+		if ((c = call_new(&msg, 0, g->se.contact, &g->source)) ==
+		    NULL) {
+			reply(r, 503, "Service Unavailable - Too many calls");
+			return (DONE);
+		}
+		c->origin = r->src;
 	}
 	return (GO);
  bad:
@@ -382,6 +398,8 @@ request_inside(struct req *r, struct hop *hop)
 	char		 ruri[SIP_MAX_URILEN];
 	int		 expired;
 
+	if (offer_streams(r) == -1)
+		return (DONE);
 	sip_msg_ruri(&msg, ruri, sizeof(ruri));
 	if (sip_uri_parse(ruri, strlen(ruri), &u) == -1) {
 		reply(r, 400, "Bad Request - Malformed Request-URI");
@@ -414,9 +432,10 @@ request_inside(struct req *r, struct hop *hop)
 		hop->port = u.port;
 	}
 
-	if (msg.method == SIP_REGISTER)
-		register_request(r);
-	else if (msg.method == SIP_INVITE && msg.to_tag[0] == '\0' &&
+	if (msg.method == SIP_REGISTER) {
+		if (register_request(r) != GO)
+			return (DONE);
+	} else if (msg.method == SIP_INVITE && msg.to_tag[0] == '\0' &&
 	    call_find(sip_msg_callid(&msg)) == NULL) {
 		if (sip_msg_list_get(&msg, SIP_HDR_CONTACT, 0, &a, NULL,
 		    NULL) == -1 || a.star) {
@@ -430,6 +449,94 @@ request_inside(struct req *r, struct hop *hop)
 		c->inner = hop->side == LEG_INSIDE;
 	}
 	return (GO);
+}
+
+/*
+ * `limit streams per offer`: an SDP in a request asking for more relayed
+ * streams than that is answered 488 (RFC 3261 21.4.26) before any port
+ * is taken. Returns the streams it asks for (0 without SDP), or -1 when
+ * it was refused. An SDP that does not parse is media()'s to refuse.
+ */
+static int
+offer_streams(struct req *r)
+{
+	struct sdp	 sdp;
+	const char	*ctype, *body, *err;
+	size_t		 blen;
+	int		 i, n = 0;
+
+	ctype = sip_msg_content_type(&msg);
+	if (msg.body_len == 0 || ctype == NULL ||
+	    strncasecmp(ctype, "application/sdp", 15) != 0)
+		return (0);
+	body = sip_msg_body(&msg, &blen);
+	if (sdp_parse(body, blen, &sdp, &err) == -1)
+		return (0);
+	for (i = 0; i < sdp.nmedia; i++)
+		n += sdp.media[i].port != 0;
+	if ((uint32_t)n <= engine_global()->limit_media ||
+	    msg.method == SIP_ACK)
+		return (n);
+	sip_stats.limit_media++;
+	log_refusal(r, "too many media streams in an offer");
+	reply(r, 488, "Not Acceptable Here - Too many media streams");
+	return (-1);
+}
+
+/*
+ * A new call from outside, with nstreams streams offered: within what
+ * its source may hold (`limit calls per source`, `limit streams per
+ * source`), and the calls in set-up from outside leave room for the
+ * phones' own. Else 503 with Retry-After: the source's calls ring out
+ * or end by then.
+ */
+static enum verdict
+limit_source(struct req *r, int nstreams)
+{
+	const struct conf_global *g = engine_global();
+	unsigned int	 setup, streams, outside;
+
+	call_source_usage(&r->src, &setup, &streams, &outside);
+	if (setup >= g->limit_calls || outside >= OUTSIDE_SETUP_MAX) {
+		sip_stats.limit_calls++;
+		log_refusal(r, "too many calls in set-up");
+		reply_extra(r, 503, "Service Unavailable - Too many calls",
+		    LIMIT_RETRY);
+		return (DONE);
+	}
+	if (streams + nstreams > g->limit_streams) {
+		sip_stats.limit_streams++;
+		log_refusal(r, "too many media streams held");
+		reply_extra(r, 503, "Service Unavailable - Too many streams",
+		    LIMIT_RETRY);
+		return (DONE);
+	}
+	return (GO);
+}
+
+/*
+ * A refusal a flood repeats is logged once a second at most, with how
+ * many went unlogged before it.
+ */
+static void
+log_refusal(struct req *r, const char *why)
+{
+	static time_t		 last;
+	static unsigned long	 quiet;
+	time_t			 now = time(NULL);
+
+	if (now == last) {
+		quiet++;
+		return;
+	}
+	last = now;
+	if (quiet > 0)
+		log_warnx("%s: refused: %s (and %lu refusals not logged)",
+		    addr_str((struct sockaddr *)&r->src, 1), why, quiet);
+	else
+		log_warnx("%s: refused: %s",
+		    addr_str((struct sockaddr *)&r->src, 1), why);
+	quiet = 0;
 }
 
 /* Numeric hops are known at once, names come from the resolver. */
@@ -661,6 +768,13 @@ reply_tag(char *tag, size_t len)
 static void
 reply(struct req *r, int status, const char *reason)
 {
+	reply_extra(r, status, reason, NULL);
+}
+
+/* The same with extra header lines, each ended by CRLF. */
+static void
+reply_extra(struct req *r, int status, const char *reason, const char *extra)
+{
 	char	 tag[24];
 	size_t	 len;
 
@@ -668,7 +782,7 @@ reply(struct req *r, int status, const char *reason)
 		return;
 	reply_tag(tag, sizeof(tag));
 	if (sip_msg_response(&msg, status, reason, status > 100 ? tag : NULL,
-	    NULL, out, sizeof(out), &len) == -1)
+	    extra, out, sizeof(out), &len) == -1)
 		return;
 	log_debug("%s: %d %s to %s", sip_msg_callid(&msg), status, reason,
 	    addr_str((struct sockaddr *)&r->src, 1));
@@ -936,36 +1050,112 @@ contacts_masquerade(struct engine_listener *to, struct req *r, int reg)
 }
 
 /*
- * A phone's REGISTER: its address of record, without parameters, for
- * the bindings contacts_masquerade() records.
+ * A phone's REGISTER: its Contacts checked, then its address of record,
+ * without parameters, for the bindings contacts_masquerade() records.
  */
-static void
+static enum verdict
 register_request(struct req *r)
 {
-	struct sip_addr	 to;
+	struct sip_addr	 to, a;
 	struct sip_uri	 u;
+	const char	*why;
+	int		 idx, status;
 
+	for (idx = 0; sip_msg_list_get(&msg, SIP_HDR_CONTACT, idx, &a, NULL,
+	    NULL) == 0; idx++) {
+		if ((status = register_contact_check(&a, &r->src, &why)) ==
+		    0)
+			continue;
+		sip_stats.refused_contacts++;
+		log_refusal(r, why);
+		reply(r, status, why);
+		return (DONE);
+	}
 	r->aor[0] = '\0';
 	if (sip_msg_to(&msg, &to) == -1 ||
 	    sip_uri_parse(to.uri, strlen(to.uri), &u) == -1)
-		return;
-	aor_of(&u, to.uri, r->aor, sizeof(r->aor));
+		return (GO);
+	aor_of(&u, r->aor, sizeof(r->aor));
 	registrar_request(r->aor, &msg);
+	return (GO);
 }
 
-/* An address of record: scheme, user and host, no port or parameters. */
+/*
+ * A Contact a phone may register: a sip: URI (sips: needs TLS, which we
+ * do not speak over UDP; a tel: or other URI names no host to reach)
+ * whose host, when it is an address, is the one the REGISTER came from
+ * (not with the port of one of our sockets), or else neither one of our
+ * own addresses nor loopback, unspecified or multicast. What comes for the phone later would otherwise loop into
+ * us or reach a service on this host. A host name is not resolved: what
+ * comes for the phone goes to where its REGISTER came from. Returns 0,
+ * or the status to answer with *why.
+ */
+static int
+register_contact_check(const struct sip_addr *a,
+    const struct sockaddr_storage *src, const char **why)
+{
+	struct sockaddr_storage	 ss;
+	struct sip_uri		 u;
+
+	if (a->star)
+		return (0);
+	*why = "Bad Request - Malformed Contact";
+	if (sip_uri_parse(a->uri, strlen(a->uri), &u) == -1)
+		return (strncasecmp(a->uri, "sip:", 4) == 0 ||
+		    strncasecmp(a->uri, "sips:", 5) == 0 ? 400 : 403);
+	*why = "Forbidden - Contact scheme not routable";
+	if (u.scheme != SIP_URI_SIP)
+		return (403);
+	if (host_sa(u.host, u.port != 0 ? u.port : SIP_PORT, &ss) == -1)
+		return (0);
+	*why = "Forbidden - Contact names this proxy";
+	if (engine_is_ours(&ss))
+		return (403);
+	if (sa_cmp_host(&ss, src) == 0)
+		return (0);
+	if (engine_is_our_host(&ss))
+		return (403);
+	*why = "Forbidden - Contact address not routable";
+	if (addr_special(&ss))
+		return (403);
+	return (0);
+}
+
+/* Loopback, unspecified or multicast, IPv4-mapped ones too. */
+static int
+addr_special(const struct sockaddr_storage *ss)
+{
+	const struct in6_addr	*a6;
+	uint32_t		 a4;
+
+	if (ss->ss_family == AF_INET6) {
+		a6 = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+		if (IN6_IS_ADDR_LOOPBACK(a6) || IN6_IS_ADDR_UNSPECIFIED(a6) ||
+		    IN6_IS_ADDR_MULTICAST(a6))
+			return (1);
+		if (!IN6_IS_ADDR_V4MAPPED(a6))
+			return (0);
+		memcpy(&a4, &a6->s6_addr[12], sizeof(a4));
+	} else
+		a4 = ((const struct sockaddr_in *)ss)->sin_addr.s_addr;
+	a4 = ntohl(a4);
+	return ((a4 >> 24) == 127 || a4 == INADDR_ANY ||
+	    IN_MULTICAST(a4) || a4 == INADDR_BROADCAST);
+}
+
+/*
+ * An address of record: scheme, user and host, no port or parameters,
+ * an IPv6 host in brackets; "" if it does not fit. buf may be the text
+ * u was parsed from.
+ */
 static void
-aor_of(const struct sip_uri *u, const char *uri, char *buf, size_t len)
+aor_of(const struct sip_uri *u, char *buf, size_t len)
 {
 	char	 tmp[SIP_MAX_URILEN];
 
-	if (u->scheme == SIP_URI_TEL)
-		strlcpy(tmp, uri, sizeof(tmp));
-	else
-		snprintf(tmp, sizeof(tmp), "%s:%s%s%s", u->scheme ==
-		    SIP_URI_SIPS ? "sips" : "sip", u->user, u->user[0] !=
-		    '\0' ? "@" : "", u->host);
-	strlcpy(buf, tmp, len);
+	if (sip_uri_aor(u, tmp, sizeof(tmp)) == -1 ||
+	    strlcpy(buf, tmp, len) >= len)
+		buf[0] = '\0';
 }
 
 /*

@@ -57,6 +57,17 @@
 #define REG_EXPIRES_MAX		604800
 #define REG_MAX			4096	/* registrations kept and saved */
 
+/*
+ * What one outside source may hold (`limit ... per source`) and one SDP
+ * may have relayed (`limit streams per offer`). The streams default is
+ * half the relay's port pairs, worked out when the file is parsed.
+ */
+#define LIMIT_CALLS		32	/* calls in set-up per source */
+#define LIMIT_CALLS_MAX		1024	/* CALL_MAX */
+#define LIMIT_STREAMS_MAX	32768	/* a port pair each, at most */
+#define LIMIT_MEDIA		4	/* relayed m= lines per offer */
+#define LIMIT_MEDIA_MAX		8	/* CALL_MEDIA_MAX */
+
 /* Bounds of imsg traffic and of the control socket. */
 #define MAX_IMSGSIZE		16384
 #define CTL_MAX_CLIENTS		32
@@ -147,6 +158,9 @@ struct sipproxd_config {
 	int			 sip_dscp;
 	unsigned int		 reg_expires;	/* seconds */
 	char			 reg_state[PATH_MAX]; /* "" when unset */
+	unsigned int		 limit_calls;	/* in set-up, per source */
+	unsigned int		 limit_streams;	/* per source, 0: default */
+	unsigned int		 limit_media;	/* relayed per offer */
 };
 
 /* IMSG_RECONF_CONF: the globals. */
@@ -166,6 +180,9 @@ struct conf_global {
 	uint32_t		 reg_expires;
 	int			 reg_state;	/* 1 when a state file is set */
 	char			 conffile[PATH_MAX];
+	uint32_t		 limit_calls;	/* in set-up, per source */
+	uint32_t		 limit_streams;	/* relay streams per source */
+	uint32_t		 limit_media;	/* relayed m= lines per offer */
 };
 
 /* IMSG_RECONF_LISTENER: one listener; the fd comes with it when new. */
@@ -306,6 +323,10 @@ struct ctl_sip_stats {
 	uint64_t		 requests_out[SIP_STAT_METHODS];
 	uint64_t		 responses_in[SIP_STAT_CLASSES];
 	uint64_t		 responses_out[SIP_STAT_CLASSES];
+	uint64_t		 limit_calls;	/* INVITEs over `limit calls` */
+	uint64_t		 limit_streams;	/* ... over `limit streams` */
+	uint64_t		 limit_media;	/* offers over the m= limit */
+	uint64_t		 refused_contacts; /* REGISTER Contacts refused */
 };
 
 struct ctl_rtp_stats {
@@ -354,6 +375,8 @@ struct listener		*listener_find(struct listeners *,
 const char		*addr_str(const struct sockaddr *, int);
 int			 addr_parse(const char *, struct sockaddr_storage *);
 int			 sa_cmp(const struct sockaddr_storage *,
+			    const struct sockaddr_storage *);
+int			 sa_cmp_host(const struct sockaddr_storage *,
 			    const struct sockaddr_storage *);
 const char		*proto_str(int);
 int			 dscp_from_name(const char *);
@@ -407,6 +430,7 @@ void	 engine_advertised(const struct engine_listener *,
 	    struct sockaddr_storage *);
 void	 engine_local(int, struct sockaddr_storage *);
 int	 engine_is_ours(const struct sockaddr_storage *);
+int	 engine_is_our_host(const struct sockaddr_storage *);
 int	 engine_send(struct engine_listener *, const struct sockaddr_storage *,
 	    const void *, size_t);
 
@@ -484,6 +508,7 @@ struct call {
 	char			 phone_contact[URI_LEN];
 	struct sockaddr_storage	 phone_addr;	/* its SIP came from */
 	struct call_media	 media[CALL_MEDIA_MAX];
+	struct sockaddr_storage	 origin;	/* outside caller, else 0 */
 };
 
 #define CALL_MEDIA_OK	0
@@ -503,6 +528,8 @@ int		 call_media(struct call *, const struct sdp *, int,
 int		 call_rtp_reply(struct imsg *);
 void		 call_tick(time_t);
 void		 call_show(uint32_t);
+void		 call_source_usage(const struct sockaddr_storage *,
+		    unsigned int *, unsigned int *, unsigned int *);
 
 /* control.c (in the engine) */
 void	 control_listen(int);

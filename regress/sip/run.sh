@@ -28,6 +28,7 @@
 
 . regress/daemon/lib.sh
 . regress/daemon/sipp.sh
+. regress/sip/edge.sh
 
 S=regress/sip
 INSIDE=127.0.0.2
@@ -39,6 +40,7 @@ PEER=127.0.0.21
 CASES="sip_register sip_reregister sip_register_challenge sip_deregister
 sip_expiry sip_incoming_call sip_outgoing_call sip_cancel sip_hold
 sip_refused sip_max_forwards sip_max_vias sip_pool_exhausted sip_restart"
+CASES="$CASES $EDGE_CASES"
 
 if [ -n "$DIRECT" ]; then
 	MODE="-set mode direct"
@@ -324,7 +326,8 @@ fi
 
 for c in $CASES; do
 	case $c in
-	sip_refused|sip_max_forwards|sip_max_vias|sip_pool_exhausted|sip_restart)
+	sip_refused|sip_max_forwards|sip_max_vias|sip_pool_exhausted|sip_restart|\
+	sip_flood|sip_offer_limit|sip_register_contact|sip_ipv6_register)
 		# what the proxy answers itself needs the proxy
 		if [ -n "$DIRECT" ]; then
 			echo "skipped $c: needs the daemon"
