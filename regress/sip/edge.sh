@@ -87,15 +87,18 @@ sip_register_contact() {
 	sipp_bg "$CASE.bad" edge_reg400.xml $PHONE $(phone_to $REGISTRAR) \
 	    -s alice -key domain $REGISTRAR -key contact "<sip:alice@[::1>"
 	sipp_wait
-	expect registrations "$NOREG"
+	# Earlier cases may have left alice's usual contact registered.
+	expect registrations '[.registrations[] |
+	    select(.contact != "sip:alice@127.0.0.10:5060" and
+	    .contact != "sip:bob@127.0.0.12:5060")] | length == 0'
 	expect stats ".sip.refused_contacts == $nc"
 	sipp_uas "$CASE.registrar" edge_registrar.xml $REGISTRAR
 	sipp_bg "$CASE.ok" edge_reg.xml $PHONE $(phone_to $REGISTRAR) \
 	    -s alice -key domain $REGISTRAR \
 	    -key contact "<sip:alice@$PHONE:5062>"
 	sipp_wait
-	expect registrations '.registrations | length == 1 and
-	    .[0].contact == "sip:alice@127.0.0.10:5062"'
+	expect registrations '[.registrations[] |
+	    select(.contact == "sip:alice@127.0.0.10:5062")] | length == 1'
 }
 
 # A phone on ::1 registers through a second daemon whose inside and
