@@ -226,6 +226,7 @@ json_stats(struct ctl_stats *st)
 	json_do_uint("sent", st->sip.sent);
 	json_do_uint("parse_errors", st->sip.parse_errors);
 	json_do_uint("dropped", st->sip.dropped);
+	json_do_uint("responses_forged", st->sip.responses_forged);
 	json_do_object("requests");
 	for (i = 0; i < SIP_STAT_METHODS; i++) {
 		json_do_object(methods[i]);
