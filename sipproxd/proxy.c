@@ -54,8 +54,8 @@ _Static_assert(SIP_PUBLISH + 1 == SIP_STAT_METHODS, "SIP_STAT_METHODS");
 #define PARK_MAX	256	/* messages waiting at once */
 #define PARK_TIMEOUT	10	/* seconds one may wait */
 #define BRANCH_COOKIE	"z9hG4bK"
-/* Our branch: cookie, transaction part, loop part, side, check. */
-#define BRANCH_LEN	(sizeof(BRANCH_COOKIE) - 1 + 3 * MAC_HEXLEN + 1)
+/* Our branch before its check: cookie, transaction part, loop part, side. */
+#define BRANCH_LEN	(sizeof(BRANCH_COOKIE) - 1 + 2 * MAC_HEXLEN + 1)
 #define TAG_PREFIX	"spx"
 
 enum verdict {
