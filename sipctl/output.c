@@ -403,6 +403,8 @@ show_stats(struct ctl_stats *st)
 	    st->sip.limit_media);
 	printf("%-28s%" PRIu64 "\n", "REGISTER Contacts refused:",
 	    st->sip.refused_contacts);
+	printf("%-28s%" PRIu64 "\n", "SIP responses forged:",
+	    st->sip.responses_forged);
 	printf("%-28s%10s%10s\n", "SIP requests:", "in", "out");
 	for (i = 0; i < SIP_STAT_METHODS; i++)
 		if (st->sip.requests_in[i] || st->sip.requests_out[i])

@@ -15,9 +15,13 @@
  */
 
 /*
- * Calls in the SIP engine: one per INVITE dialog through us, keyed by
- * Call-ID, with the phone's side (where requests from outside go) and
- * the relay streams of its media lines.
+ * Calls in the SIP engine: one per INVITE dialog through us, with the
+ * phone's side (where requests from outside go) and the relay streams
+ * of its media lines. A call is found by its dialog (Call-ID and both
+ * tags) or its INVITE's transaction, never by Call-ID alone: a call
+ * between two of our phones that spirals through a provider is two
+ * calls here with one Call-ID and one From tag, the outgoing one of the
+ * caller and the incoming one of the callee.
  */
 
 #include <sys/types.h>
@@ -47,6 +51,12 @@ static int	 call_leg(const struct call *, int,
 		    const struct sockaddr_storage *);
 static int	 same_source(const struct sockaddr_storage *,
 		    const struct sockaddr_storage *);
+static int	 call_dialog(const struct call *, const struct sip_msg *,
+		    int);
+static int	 callee_tag_ok(const struct call *, const char *);
+static void	 call_early_tag(struct call *, const char *);
+
+_Static_assert(CALL_TAG_LEN >= SIP_MAX_TOKEN, "CALL_TAG_LEN");
 
 struct call *
 call_new(const struct sip_msg *m, int outgoing, const char *contact,
@@ -68,6 +78,9 @@ call_new(const struct sip_msg *m, int outgoing, const char *contact,
 		strlcpy(c->to, a.uri, sizeof(c->to));
 	strlcpy(c->phone_contact, contact, sizeof(c->phone_contact));
 	c->phone_addr = *phone;
+	strlcpy(c->caller_tag, m->from_tag, sizeof(c->caller_tag));
+	strlcpy(c->invite_branch, m->via.branch, sizeof(c->invite_branch));
+	c->invite_cseq = m->cseq;
 	c->outgoing = outgoing;
 	c->state = CALL_CALLING;
 	c->created = time(NULL);
@@ -87,6 +100,73 @@ call_find(const char *callid)
 		if (strcmp(c->callid, callid) == 0)
 			return (c);
 	return (NULL);
+}
+
+/*
+ * The call a message belongs to. side: where the request came from (for
+ * a response, where it goes back to); branch: the top Via branch of the
+ * request's sender (for a response, the Via below ours). The INVITE's
+ * own transaction (retransmissions, its CANCEL, the ACK of an error,
+ * their responses) is matched on Call-ID, From tag, CSeq number and
+ * branch; anything else on the dialog, Call-ID and both tags, the
+ * sender's in From.
+ */
+struct call *
+call_match(const struct sip_msg *m, int side, const char *branch)
+{
+	struct call	*c;
+	int		 caller_side;
+
+	TAILQ_FOREACH(c, &calls, entry) {
+		if (strcmp(c->callid, sip_msg_callid(m)) != 0)
+			continue;
+		caller_side = c->outgoing ? LEG_INSIDE : LEG_OUTSIDE;
+		if (side == caller_side && m->cseq == c->invite_cseq &&
+		    (m->cseq_method == SIP_INVITE ||
+		    m->cseq_method == SIP_CANCEL ||
+		    m->cseq_method == SIP_ACK) &&
+		    branch[0] != '\0' &&
+		    strcmp(branch, c->invite_branch) == 0 &&
+		    strcmp(m->from_tag, c->caller_tag) == 0)
+			return (c);
+		if (m->to_tag[0] == '\0')
+			continue;
+		/* Between two phones either may speak from inside. */
+		if (c->inner ? call_dialog(c, m, 1) || call_dialog(c, m, 0) :
+		    call_dialog(c, m, side == caller_side))
+			return (c);
+	}
+	return (NULL);
+}
+
+/* In the dialog: the caller's tag and a tag of the callee's. */
+static int
+call_dialog(const struct call *c, const struct sip_msg *m, int by_caller)
+{
+	const char	*caller = by_caller ? m->from_tag : m->to_tag;
+	const char	*callee = by_caller ? m->to_tag : m->from_tag;
+
+	return (strcmp(caller, c->caller_tag) == 0 &&
+	    callee_tag_ok(c, callee));
+}
+
+/*
+ * The callee's tag is the one of its 2xx; before that, any of the
+ * early dialogs its provisional responses opened (a fork has several).
+ */
+static int
+callee_tag_ok(const struct call *c, const char *tag)
+{
+	int	 i;
+
+	if (tag[0] == '\0')
+		return (0);
+	if (c->callee_tag[0] != '\0')
+		return (strcmp(tag, c->callee_tag) == 0);
+	for (i = 0; i < CALL_EARLY_TAGS; i++)
+		if (strcmp(tag, c->early_tags[i]) == 0)
+			return (1);
+	return (0);
 }
 
 unsigned int
@@ -127,12 +207,16 @@ call_response(struct call *c, const struct sip_msg *m, int from_inside)
 
 	if (m->cseq_method != SIP_INVITE)
 		return;
+	if (m->status > 100 && m->status < 200 && m->to_tag[0] != '\0')
+		call_early_tag(c, m->to_tag);
 	if (m->status > 100 && m->status < 200 && m->to_tag[0] != '\0' &&
 	    c->state == CALL_CALLING)
 		c->state = CALL_EARLY;
 	else if (m->status >= 200 && m->status < 300 &&
 	    c->state != CALL_CONFIRMED) {
 		c->state = CALL_CONFIRMED;
+		/* The dialog is this one; other forks' are no more. */
+		strlcpy(c->callee_tag, m->to_tag, sizeof(c->callee_tag));
 		c->answered = time(NULL);
 		/* The phone answering an incoming call names its target. */
 		if (from_inside && !c->outgoing &&
@@ -143,6 +227,25 @@ call_response(struct call *c, const struct sip_msg *m, int from_inside)
 		log_info("%s: call answered", c->callid);
 	} else if (m->status >= 300 && c->state != CALL_CONFIRMED)
 		call_end(c, m->status == 487 ? "cancelled" : "rejected");
+}
+
+/* A provisional response's tag: an early dialog, if there is room. */
+static void
+call_early_tag(struct call *c, const char *tag)
+{
+	int	 i;
+
+	for (i = 0; i < CALL_EARLY_TAGS; i++) {
+		if (strcmp(c->early_tags[i], tag) == 0)
+			return;
+		if (c->early_tags[i][0] == '\0') {
+			strlcpy(c->early_tags[i], tag,
+			    sizeof(c->early_tags[i]));
+			return;
+		}
+	}
+	log_debug("%s: more than %d early dialogs, %s not kept", c->callid,
+	    CALL_EARLY_TAGS, "one");
 }
 
 /*

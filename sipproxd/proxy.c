@@ -46,6 +46,7 @@
 #include "sip_msg.h"
 #include "sdp.h"
 #include "dns.h"
+#include "mac.h"
 
 /* The statistics are indexed by enum sip_method. */
 _Static_assert(SIP_PUBLISH + 1 == SIP_STAT_METHODS, "SIP_STAT_METHODS");
@@ -55,6 +56,9 @@ _Static_assert(SIP_PUBLISH + 1 == SIP_STAT_METHODS, "SIP_STAT_METHODS");
 #define LIMIT_RETRY	"Retry-After: 30\r\n"
 #define PARK_TIMEOUT	10	/* seconds one may wait */
 #define BRANCH_COOKIE	"z9hG4bK"
+/* Our branch before its check: cookie, transaction part, loop part, side. */
+#define BRANCH_LEN	(sizeof(BRANCH_COOKIE) - 1 + 2 * MAC_HEXLEN + 1)
+#define TAG_PREFIX	"spx"
 
 enum verdict {
 	GO,			/* go on with it */
@@ -69,6 +73,8 @@ struct req {
 	struct sockaddr_storage	 src;
 	int			 first;	/* not a parked one's second pass */
 	char			 aor[SIP_MAX_URILEN];	/* of a REGISTER */
+	struct call		*call;	/* the call it belongs to, if any */
+	char			 loop[MAC_HEXLEN + 1];	/* of the request */
 };
 
 /* Where a message goes. */
@@ -103,12 +109,16 @@ static void		 log_refusal(struct req *, const char *);
 static int		 offer_streams(struct req *);
 static enum verdict	 limit_source(struct req *, int);
 static void		 reply_tag(char *, size_t);
+static enum verdict	 dialog_outside(struct req *);
 static void		 reject_raw(struct req *, const char *, size_t, int,
 			    const char *);
 static int		 via_mark(struct req *);
+static int		 src_hostport(struct req *, char *, size_t,
+			    uint16_t *);
 static int		 via_insert(struct req *, struct engine_listener *);
-static int		 via_has_ours(void);
-static uint32_t		 branch_mac(const char *, const struct sip_via *);
+static void		 loop_part(char *, size_t);
+static int		 via_looped(const char *);
+static uint64_t		 branch_mac(const char *, const char *, uint16_t);
 static int		 via_ours(const struct sip_via *,
 			    const struct sip_via *, int *);
 static int		 routes_pop(struct hop *);
@@ -126,7 +136,6 @@ static int		 host_sa(const char *, uint16_t,
 			    struct sockaddr_storage *);
 static void		 hostport(const struct sockaddr_storage *, char *,
 			    size_t);
-static uint64_t		 hash(const char *, size_t, uint64_t);
 static void		 park(struct req *, const char *, size_t);
 static void		 resume(int, short, void *);
 static void		 send_msg(struct req *, struct hop *);
@@ -134,7 +143,8 @@ static void		 send_msg(struct req *, struct hop *);
 static struct sip_msg	 msg;			/* the message being handled */
 static char		 out[SIP_MAX_MSGLEN];
 static char		 sdpout[SIP_MAX_MSGLEN];
-static uint64_t		 branch_key;
+static SIPHASH_KEY	 branch_key;	/* our Via branches */
+static SIPHASH_KEY	 tag_key;	/* To tags of our own responses */
 static TAILQ_HEAD(, parked) parked = TAILQ_HEAD_INITIALIZER(parked);
 static unsigned int	 nparked;
 static struct event	 ev_resume;
@@ -143,6 +153,7 @@ void
 proxy_init(void)
 {
 	arc4random_buf(&branch_key, sizeof(branch_key));
+	arc4random_buf(&tag_key, sizeof(tag_key));
 	evtimer_set(&ev_resume, resume, NULL);
 }
 
@@ -279,7 +290,7 @@ request(struct req *r)
 {
 	struct hop	 hop;
 	enum verdict	 v;
-	char		 tag[24];
+	char		 tag[sizeof(TAG_PREFIX) + MAC_HEXLEN];
 
 	/* The ACK for an error response of ours ends here. */
 	if (msg.method == SIP_ACK) {
@@ -287,6 +298,8 @@ request(struct req *r)
 		if (strcmp(msg.to_tag, tag) == 0)
 			return (DONE);
 	}
+	/* Over the request as received, before any edit of ours. */
+	loop_part(r->loop, sizeof(r->loop));
 	if (msg.max_forwards == 0) {
 		reply(r, 483, "Too Many Hops");
 		return (DONE);
@@ -296,7 +309,7 @@ request(struct req *r)
 		reply(r, 483, "Too Many Hops");
 		return (DONE);
 	}
-	if (via_has_ours()) {
+	if (via_looped(r->loop)) {
 		reply(r, 482, "Loop Detected");
 		return (DONE);
 	}
@@ -342,12 +355,15 @@ request_outside(struct req *r, struct hop *hop)
 		return (DONE);
 	}
 	hop->side = LEG_INSIDE;
-	if ((c = call_find(sip_msg_callid(&msg))) != NULL) {
+	if ((c = call_match(&msg, LEG_OUTSIDE, msg.via.branch)) != NULL) {
 		if (sip_edit_ruri(&msg, c->phone_contact) == -1)
 			goto bad;
 		hop->ss = c->phone_addr;
+		r->call = c;
 		return (GO);
 	}
+	if (dialog_outside(r) == DONE)
+		return (DONE);
 	if (u.scheme != SIP_URI_TEL && host_ours(u.host, u.port))
 		g = registrar_lookup(u.user, NULL, &expired);
 	else {
@@ -369,12 +385,12 @@ request_outside(struct req *r, struct hop *hop)
 	if (msg.method == SIP_INVITE && msg.to_tag[0] == '\0') {
 		if (limit_source(r, nstreams) != GO)
 			return (DONE);
-		if ((c = call_new(&msg, 0, g->se.contact, &g->source)) ==
-		    NULL) {
+		if ((r->call = call_new(&msg, 0, g->se.contact,
+		    &g->source)) == NULL) {
 			reply(r, 503, "Service Unavailable - Too many calls");
 			return (DONE);
 		}
-		c->origin = r->src;
+		r->call->origin = r->src;
 	}
 	return (GO);
  bad:
@@ -432,11 +448,12 @@ request_inside(struct req *r, struct hop *hop)
 		hop->port = u.port;
 	}
 
+	r->call = call_match(&msg, LEG_INSIDE, msg.via.branch);
 	if (msg.method == SIP_REGISTER) {
 		if (register_request(r) != GO)
 			return (DONE);
 	} else if (msg.method == SIP_INVITE && msg.to_tag[0] == '\0' &&
-	    call_find(sip_msg_callid(&msg)) == NULL) {
+	    r->call == NULL) {
 		if (sip_msg_list_get(&msg, SIP_HDR_CONTACT, 0, &a, NULL,
 		    NULL) == -1 || a.star) {
 			reply(r, 400, "Bad Request - Missing Contact");
@@ -447,6 +464,7 @@ request_inside(struct req *r, struct hop *hop)
 			return (DONE);
 		}
 		c->inner = hop->side == LEG_INSIDE;
+		r->call = c;
 	}
 	return (GO);
 }
@@ -539,6 +557,50 @@ log_refusal(struct req *r, const char *why)
 	quiet = 0;
 }
 
+/*
+ * An in-dialog request from outside that matches no call of ours. If
+ * its Call-ID is one of our calls, its tags or its transaction are
+ * wrong: whoever sent it is not the party of that call, and it goes no
+ * further (481). The requests that only live in an INVITE dialog get
+ * 481 even for a Call-ID we do not know; others (a NOTIFY of a
+ * subscription, say) go on to a registered phone like a new request.
+ */
+static enum verdict
+dialog_outside(struct req *r)
+{
+	int	 known;
+
+	if (msg.to_tag[0] == '\0' && msg.method != SIP_CANCEL)
+		return (GO);
+	known = call_find(sip_msg_callid(&msg)) != NULL;
+	switch (msg.method) {
+	case SIP_ACK:
+		if (!known)
+			return (GO);
+		log_debug("%s: ACK from %s matches no dialog, dropped",
+		    sip_msg_callid(&msg),
+		    addr_str((struct sockaddr *)&r->src, 1));
+		sip_stats.dropped++;
+		return (DONE);
+	case SIP_INVITE:
+	case SIP_BYE:
+	case SIP_CANCEL:
+	case SIP_UPDATE:
+	case SIP_PRACK:
+	case SIP_INFO:
+		break;
+	default:
+		if (!known)
+			return (GO);
+		break;
+	}
+	log_info("%s: %s from %s matches no call, answered 481",
+	    sip_msg_callid(&msg), sip_method_name(msg.method),
+	    addr_str((struct sockaddr *)&r->src, 1));
+	reply(r, 481, "Call/Transaction Does Not Exist");
+	return (DONE);
+}
+
 /* Numeric hops are known at once, names come from the resolver. */
 static enum verdict
 resolve(struct req *r, struct hop *hop)
@@ -583,7 +645,7 @@ forward_request(struct req *r, struct hop *hop)
 		return (DONE);
 	}
 
-	c = call_find(sip_msg_callid(&msg));
+	c = r->call;
 	if (c != NULL && msg.body_len > 0 &&
 	    (v = media(r, c, hop->side, 1)) != GO)
 		return (v);
@@ -637,15 +699,21 @@ response(struct req *r)
 	struct hop	 hop;
 	struct call	*c;
 	enum verdict	 vd;
-	int		 i;
+	int		 i = 0;
 
 	memset(&hop, 0, sizeof(hop));
 	if (sip_msg_via(&msg, 0, &v) == -1 ||
 	    sip_msg_via(&msg, 1, &next) == -1 ||
-	    !via_ours(&v, &next, &hop.side)) {
+	    (i = via_ours(&v, &next, &hop.side)) != 1) {
 		sip_stats.dropped++;
-		log_debug("response from %s not for us, dropped",
-		    addr_str((struct sockaddr *)&r->src, 1));
+		if (i == -1)
+			log_info("%s: response from %s with a branch of ours "
+			    "that does not check out, dropped",
+			    sip_msg_callid(&msg),
+			    addr_str((struct sockaddr *)&r->src, 1));
+		else
+			log_debug("response from %s not for us, dropped",
+			    addr_str((struct sockaddr *)&r->src, 1));
 		return (DONE);
 	}
 	strlcpy(hop.host, next.received[0] != '\0' ? next.received :
@@ -655,7 +723,8 @@ response(struct req *r)
 	if ((vd = resolve(r, &hop)) != GO)
 		return (vd);
 
-	c = call_find(sip_msg_callid(&msg));
+	/* The request came from hop.side; its sender's Via is next. */
+	c = call_match(&msg, hop.side, next.branch);
 	if (c != NULL && msg.body_len > 0 && msg.status >= 180 &&
 	    msg.status < 300 && (vd = media(r, c, hop.side, 0)) != GO)
 		return (vd);
@@ -755,13 +824,24 @@ send_msg(struct req *r, struct hop *hop)
 	}
 }
 
-/* The To tag of our own responses: the same for a Call-ID. */
+/*
+ * The To tag of our own responses: a MAC of what the request and its
+ * ACK share (Call-ID, From tag, CSeq number), so that the ACK is known
+ * without keeping state, under a key of its own: a tag tells nothing
+ * about our branches.
+ */
 static void
 reply_tag(char *tag, size_t len)
 {
-	snprintf(tag, len, "spx%016llx", (unsigned long long)
-	    hash(sip_msg_callid(&msg), strlen(sip_msg_callid(&msg)),
-	    branch_key));
+	const char	*f[3];
+	char		 cseq[16], hex[MAC_HEXLEN + 1];
+
+	snprintf(cseq, sizeof(cseq), "%u", msg.cseq);
+	f[0] = sip_msg_callid(&msg);
+	f[1] = msg.from_tag;
+	f[2] = cseq;
+	mac_hex(mac_fields(&tag_key, 'T', f, nitems(f)), hex, sizeof(hex));
+	snprintf(tag, len, "%s%s", TAG_PREFIX, hex);
 }
 
 /* A response of our own, to where the request came from. */
@@ -775,7 +855,7 @@ reply(struct req *r, int status, const char *reason)
 static void
 reply_extra(struct req *r, int status, const char *reason, const char *extra)
 {
-	char	 tag[24];
+	char	 tag[sizeof(TAG_PREFIX) + MAC_HEXLEN];
 	size_t	 len;
 
 	if (msg.method == SIP_ACK)
@@ -824,13 +904,8 @@ via_mark(struct req *r)
 	uint16_t		 port;
 	int			 hv6;
 
-	if (getnameinfo((struct sockaddr *)&r->src, r->src.ss_family ==
-	    AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6),
-	    host, sizeof(host), NULL, 0, NI_NUMERICHOST) != 0)
+	if (src_hostport(r, host, sizeof(host), &port) == -1)
 		return (-1);
-	port = ntohs(r->src.ss_family == AF_INET ?
-	    ((struct sockaddr_in *)&r->src)->sin_port :
-	    ((struct sockaddr_in6 *)&r->src)->sin6_port);
 	if (v->rport == -1 && strcmp(v->host, host) == 0)
 		return (0);
 
@@ -868,80 +943,184 @@ via_mark(struct req *r)
 	return (sip_edit_elem(&msg, msg.hdr_first[SIP_HDR_VIA], 0, elem));
 }
 
+/* Where a request came from, as via_mark() writes it. */
+static int
+src_hostport(struct req *r, char *host, size_t len, uint16_t *port)
+{
+	if (getnameinfo((struct sockaddr *)&r->src, r->src.ss_family ==
+	    AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6),
+	    host, len, NULL, 0, NI_NUMERICHOST) != 0)
+		return (-1);
+	*port = ntohs(r->src.ss_family == AF_INET ?
+	    ((struct sockaddr_in *)&r->src)->sin_port :
+	    ((struct sockaddr_in6 *)&r->src)->sin6_port);
+	return (0);
+}
+
 /*
- * Our Via. The branch is a keyed hash of the request's own top branch,
- * so a CANCEL or a non-2xx ACK gets the INVITE's branch (RFC 3261
- * 16.11); then the side the request came from, where the responses go
- * back; then a keyed check of both and of the Via below ours, so that a
- * forged response cannot send us anywhere else.
+ * Our Via. Its branch is the cookie, a transaction part, a loop part,
+ * the side the request came from (where the responses go back), and a
+ * check of all that and of where the responses go. The transaction part
+ * is a MAC of the request's own top branch and sent-by, Call-ID and
+ * CSeq number, so that a CANCEL or a non-2xx ACK gets the INVITE's
+ * branch (RFC 3261 16.11). The check is a MAC of the rest and of the
+ * address the responses will be sent to (the received and rport
+ * via_mark() writes), so that a response, forged or altered, cannot
+ * make us send it anywhere else.
  */
 static int
 via_insert(struct req *r, struct engine_listener *to)
 {
 	struct sockaddr_storage	 ss;
+	const char		*f[4];
 	char			 hp[ADDRSTR_LEN], val[SIP_MAX_HOSTLEN + 128];
-	char			 branch[40];
-	uint64_t		 h;
+	char			 host[INET6_ADDRSTRLEN], cseq[16];
+	char			 branch[BRANCH_LEN + 1], tx[MAC_HEXLEN + 1];
+	char			 check[MAC_HEXLEN + 1];
+	uint16_t		 port;
 
-	h = hash(msg.via.branch, strlen(msg.via.branch), branch_key);
-	h = hash(msg.via.host, strlen(msg.via.host), h);
-	h = hash(sip_msg_callid(&msg), strlen(sip_msg_callid(&msg)), h);
-	h = hash((const char *)&msg.cseq, sizeof(msg.cseq), h);
-	snprintf(branch, sizeof(branch), "%s%016llx%c", BRANCH_COOKIE,
-	    (unsigned long long)h, r->side == LEG_INSIDE ? 'i' : 'o');
+	snprintf(cseq, sizeof(cseq), "%u", msg.cseq);
+	f[0] = msg.via.branch;
+	f[1] = msg.via.host;
+	f[2] = sip_msg_callid(&msg);
+	f[3] = cseq;
+	mac_hex(mac_fields(&branch_key, 'X', f, nitems(f)), tx, sizeof(tx));
+	snprintf(branch, sizeof(branch), "%s%s%s%c", BRANCH_COOKIE, tx,
+	    r->loop, r->side == LEG_INSIDE ? 'i' : 'o');
+
+	if (src_hostport(r, host, sizeof(host), &port) == -1)
+		return (-1);
+	if (msg.via.rport == -1)
+		port = msg.via.port != 0 ? msg.via.port : SIP_PORT;
+	mac_hex(branch_mac(branch, host, port), check, sizeof(check));
+
 	engine_advertised(to, &ss);
 	hostport(&ss, hp, sizeof(hp));
-	snprintf(val, sizeof(val), "SIP/2.0/UDP %s;branch=%s%08x;rport", hp,
-	    branch, branch_mac(branch, &msg.via));
+	snprintf(val, sizeof(val), "SIP/2.0/UDP %s;branch=%s%s;rport", hp,
+	    branch, check);
 	return (sip_edit_insert(&msg, msg.hdr_first[SIP_HDR_VIA], "Via",
 	    val));
 }
 
-/* The check of a branch of ours: its first part and the Via below it. */
-static uint32_t
-branch_mac(const char *branch, const struct sip_via *below)
+/* The check of a branch of ours: its first part and where it goes. */
+static uint64_t
+branch_mac(const char *branch, const char *host, uint16_t port)
 {
-	uint64_t	 h;
+	const char	*f[3];
+	char		 p[8];
 
-	h = hash(branch, strlen(branch), branch_key ^ 0x5a5a5a5a5a5a5a5aULL);
-	h = hash(below->host, strlen(below->host), h);
-	h = hash((const char *)&below->port, sizeof(below->port), h);
-	return (h ^ (h >> 32));
+	snprintf(p, sizeof(p), "%u", port);
+	f[0] = branch;
+	f[1] = host;
+	f[2] = p;
+	return (mac_fields(&branch_key, 'M', f, nitems(f)));
 }
 
 /*
- * A response's top Via is ours if it names one of our addresses and
- * its branch checks out; *side is where the response goes.
+ * A response's top Via is ours (1) if it names one of our addresses and
+ * its branch checks out with the Via below it; *side is where the
+ * response goes. One that names us and carries our cookie but does not
+ * check out is forged, altered or from before a restart (-1, counted).
  */
 static int
 via_ours(const struct sip_via *v, const struct sip_via *below, int *side)
 {
-	char		 branch[40], mac[9];
-	size_t		 len = strlen(BRANCH_COOKIE) + 16 + 1;
+	char		 branch[BRANCH_LEN + 1], check[MAC_HEXLEN + 1];
+	const char	*host;
+	uint16_t	 port;
+	int		 i, diff = 0;
 
-	if (!host_ours(v->host, v->port) || strlen(v->branch) != len + 8 ||
+	if (!host_ours(v->host, v->port) ||
 	    strncmp(v->branch, BRANCH_COOKIE, strlen(BRANCH_COOKIE)) != 0)
 		return (0);
-	memcpy(branch, v->branch, len);
-	branch[len] = '\0';
-	snprintf(mac, sizeof(mac), "%08x", branch_mac(branch, below));
-	if (strcasecmp(mac, v->branch + len) != 0)
-		return (0);
-	*side = branch[len - 1] == 'i' ? LEG_INSIDE : LEG_OUTSIDE;
-	return (1);
+	if (strlen(v->branch) != BRANCH_LEN + MAC_HEXLEN)
+		goto forged;
+	memcpy(branch, v->branch, BRANCH_LEN);
+	branch[BRANCH_LEN] = '\0';
+	host = below->received[0] != '\0' ? below->received : below->host;
+	port = below->rport > 0 ? below->rport : below->port != 0 ?
+	    below->port : SIP_PORT;
+	mac_hex(branch_mac(branch, host, port), check, sizeof(check));
+	/* In constant time: no check learned digit by digit. */
+	for (i = 0; i < MAC_HEXLEN; i++)
+		diff |= check[i] ^ v->branch[BRANCH_LEN + i];
+	if (diff != 0)
+		goto forged;
+	switch (branch[BRANCH_LEN - 1]) {
+	case 'i':
+		*side = LEG_INSIDE;
+		return (1);
+	case 'o':
+		*side = LEG_OUTSIDE;
+		return (1);
+	}
+ forged:
+	sip_stats.responses_forged++;
+	return (-1);
 }
 
-/* A request that already went through us is looping. */
+/*
+ * The loop part of our branch (RFC 3261 16.6 step 8): a MAC of all that
+ * decides where the request goes, as it arrived: Request-URI, Route
+ * set, tags, Call-ID, CSeq number, and the Proxy-Require and
+ * Proxy-Authorization meant for us. An ACK's leaves its To tag out, so
+ * that the ACK for an error gets the INVITE's branch.
+ */
+static void
+loop_part(char *buf, size_t len)
+{
+	static const enum sip_hdr_id	 ids[] = { SIP_HDR_ROUTE,
+					    SIP_HDR_PROXY_REQUIRE,
+					    SIP_HDR_PROXY_AUTHORIZATION };
+	const char			*f[5];
+	char				 ruri[SIP_MAX_URILEN], cseq[16];
+	char				 prev[MAC_HEXLEN + 1], id[4];
+	uint64_t			 h;
+	size_t				 k;
+	int				 i;
+
+	sip_msg_ruri(&msg, ruri, sizeof(ruri));
+	snprintf(cseq, sizeof(cseq), "%u", msg.cseq);
+	f[0] = ruri;
+	f[1] = msg.from_tag;
+	f[2] = msg.method == SIP_ACK ? "" : msg.to_tag;
+	f[3] = sip_msg_callid(&msg);
+	f[4] = cseq;
+	h = mac_fields(&branch_key, 'L', f, 5);
+	/* Each header chained on: their number is the packet's. */
+	for (k = 0; k < nitems(ids); k++)
+		for (i = sip_msg_hdr_find(&msg, ids[k], 0); i >= 0;
+		    i = sip_msg_hdr_find(&msg, ids[k], i + 1)) {
+			mac_hex(h, prev, sizeof(prev));
+			snprintf(id, sizeof(id), "%d", ids[k]);
+			f[0] = prev;
+			f[1] = id;
+			f[2] = sip_msg_hdr_value(&msg, i, NULL);
+			h = mac_fields(&branch_key, 'L', f, 3);
+		}
+	mac_hex(h, buf, len);
+}
+
+/*
+ * RFC 3261 16.3 step 4: a request with a Via of ours has been here
+ * before. If the loop part in that Via is what the request gives now,
+ * nothing that routes it has changed: it loops. If not, it spirals (a
+ * provider sending a call between two of our phones back to us, with
+ * another Request-URI) and goes on.
+ */
 static int
-via_has_ours(void)
+via_looped(const char *loop)
 {
 	struct sip_via	 v;
+	size_t		 at = strlen(BRANCH_COOKIE) + MAC_HEXLEN;
 	int		 i;
 
 	for (i = 0; i < SIP_MAX_VIAS && sip_msg_via(&msg, i, &v) == 0; i++)
 		if (host_ours(v.host, v.port) &&
-		    strncmp(v.branch, BRANCH_COOKIE, strlen(BRANCH_COOKIE)) ==
-		    0)
+		    strlen(v.branch) == BRANCH_LEN + MAC_HEXLEN &&
+		    strncmp(v.branch, BRANCH_COOKIE,
+		    strlen(BRANCH_COOKIE)) == 0 &&
+		    memcmp(v.branch + at, loop, MAC_HEXLEN) == 0)
 			return (1);
 	return (0);
 }
@@ -1233,18 +1412,4 @@ static void
 hostport(const struct sockaddr_storage *ss, char *buf, size_t len)
 {
 	strlcpy(buf, addr_str((const struct sockaddr *)ss, 1), len);
-}
-
-/* FNV-1a, seeded: for branches and tags, where only uniqueness counts. */
-static uint64_t
-hash(const char *p, size_t len, uint64_t h)
-{
-	size_t	 i;
-
-	h ^= 0xcbf29ce484222325ULL;
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return (h);
 }

@@ -319,6 +319,7 @@ struct ctl_sip_stats {
 	uint64_t		 sent;
 	uint64_t		 parse_errors;
 	uint64_t		 dropped;
+	uint64_t		 responses_forged;	/* our Via, bad check */
 	uint64_t		 requests_in[SIP_STAT_METHODS];
 	uint64_t		 requests_out[SIP_STAT_METHODS];
 	uint64_t		 responses_in[SIP_STAT_CLASSES];
@@ -482,6 +483,9 @@ struct reg	*registrar_lookup(const char *, const char *, int *);
 #define CALL_CONFIRMED	2
 #define CALL_ENDING	3
 
+#define CALL_TAG_LEN	256	/* SIP_MAX_TOKEN: a tag or a branch */
+#define CALL_EARLY_TAGS	4	/* early dialogs (forks) remembered */
+
 #define MEDIA_NONE	0
 #define MEDIA_OPENING	1
 #define MEDIA_OPEN	2
@@ -509,6 +513,12 @@ struct call {
 	struct sockaddr_storage	 phone_addr;	/* its SIP came from */
 	struct call_media	 media[CALL_MEDIA_MAX];
 	struct sockaddr_storage	 origin;	/* outside caller, else 0 */
+	/* The dialog: who may speak in it (call_match()). */
+	char			 caller_tag[CALL_TAG_LEN];
+	char			 callee_tag[CALL_TAG_LEN];	/* of the 2xx */
+	char			 early_tags[CALL_EARLY_TAGS][CALL_TAG_LEN];
+	char			 invite_branch[CALL_TAG_LEN];	/* its sender's */
+	uint32_t		 invite_cseq;
 };
 
 #define CALL_MEDIA_OK	0
@@ -519,6 +529,7 @@ struct call {
 struct call	*call_new(const struct sip_msg *, int, const char *,
 		    const struct sockaddr_storage *);
 struct call	*call_find(const char *);
+struct call	*call_match(const struct sip_msg *, int, const char *);
 unsigned int	 call_count(void);
 void		 call_end(struct call *, const char *);
 void		 call_cancel(struct call *);

@@ -20,6 +20,7 @@ state_test: sipproxd/state.c sipproxd/proc.c sipproxd/log.c $IMSG
 sip_test: sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/log.c
 sdp_test: sipproxd/sdp.c sipproxd/log.c
 json_test: sipctl/json.c
+siphash_test: compat/siphash.c sipproxd/mac.c
 dns_test: -DSIPPROXD_REGRESS sipproxd/dns.c sipproxd/log.c
 "
 
