@@ -33,9 +33,16 @@
 #include "sipproxd.h"
 #include "log.h"
 
+/* A full table must fit in one client's queue (call.c: CALL_MAX 1024). */
+#if CTL_MAX_QUEUE <= REG_MAX || CTL_MAX_QUEUE <= 1024 * CALL_MEDIA_MAX
+#error "CTL_MAX_QUEUE holds less than a full table"
+#endif
+
 struct ctl_conn {
 	TAILQ_ENTRY(ctl_conn)	 entry;
 	uint32_t		 id;
+	int			 busy;	/* its dispatcher is running */
+	int			 dead;	/* dropped, the struct not yet freed */
 	struct imsgev		 iev;
 };
 
@@ -127,16 +134,26 @@ control_find(uint32_t id)
 	return (NULL);
 }
 
+/*
+ * A client is dropped at once: it leaves the list (no answer finds it),
+ * its socket and queue go. An answer being composed inside its own
+ * dispatcher (show calls, show registrations) may drop it there, so
+ * the dispatcher, still holding it, frees it on its way out.
+ */
 static void
 control_drop(struct ctl_conn *c)
 {
+	if (c->dead)
+		return;
 #ifdef SIPPROXD_REGRESS
 	rtptest_drop(c->id);
 #endif
 	TAILQ_REMOVE(&ctl_conns, c, entry);
 	ctl_nconns--;
 	imsgev_clear(&c->iev);
-	free(c);
+	c->dead = 1;
+	if (!c->busy)
+		free(c);
 }
 
 static void
@@ -147,23 +164,26 @@ control_dispatch(int fd, short event, void *arg)
 	struct imsg	 imsg;
 	ssize_t		 n;
 
-	if (imsgev_io(&c->iev, event) == -1) {
+	c->busy = 1;
+	if (imsgev_io(&c->iev, event) == -1)
 		control_drop(c);
-		return;
-	}
-	for (;;) {
+	while (!c->dead) {
 		if ((n = imsg_get(&c->iev.ibuf, &imsg)) == -1) {
 			/* A client's garbage ends its connection only. */
 			log_warnx("control: bad message, dropping client");
 			control_drop(c);
-			return;
-		}
-		if (n == 0)
 			break;
+		}
+		if (n == 0) {
+			imsgev_add(&c->iev);
+			break;
+		}
 		control_request(c, &imsg);
 		imsg_free(&imsg);
 	}
-	imsgev_add(&c->iev);
+	c->busy = 0;
+	if (c->dead)
+		free(c);
 }
 
 static void
@@ -217,7 +237,9 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 
 /*
  * Queue a message to a client. A client that went away is no error; one
- * that does not read its answers is dropped before it costs memory.
+ * that does not read its answers is dropped before it costs memory. The
+ * cap holds the longest answer (a full table) with room to spare, so
+ * only a client that lets answers pile up reaches it.
  */
 int
 control_compose(uint32_t id, uint32_t type, const void *data, size_t len)

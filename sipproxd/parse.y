@@ -180,6 +180,12 @@ proto		: /* empty */		{ $$ = IPPROTO_UDP; }
 		;
 
 main		: LISTEN ON STRING port proto {
+			/* Until SIP over TCP works, no socket that drops it. */
+			if ($5 == IPPROTO_TCP) {
+				yyerror("listen on %s port %lld tcp: SIP over "
+				    "TCP is not supported yet", $3, $4);
+				YYERROR;
+			}
 			if (listen_add($3, $4, $5) == -1)
 				YYERROR;
 			free($3);

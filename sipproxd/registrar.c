@@ -22,10 +22,12 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +38,10 @@
 #include "log.h"
 #include "sip_msg.h"
 
-#define REG_SAVE_INTERVAL	5	/* seconds between state writes */
+#define REG_SAVE_DELAY_MS	200	/* a binding that came, went or moved
+					   is saved this soon, with any other
+					   change of that moment */
+#define REG_SAVE_INTERVAL	5	/* seconds a refresh may wait */
 #define REG_PENDING_MAX		32	/* seconds a REGISTER may take */
 #define REG_TOMBSTONE		3600	/* seconds an expired one means 480 */
 
@@ -44,11 +49,16 @@ static TAILQ_HEAD(, reg)	 regs = TAILQ_HEAD_INITIALIZER(regs);
 static unsigned int		 nregs;		/* all entries */
 static int			 regs_dirty;
 static time_t			 regs_saved;
+static struct event		 regs_save_ev;
+static int			 regs_save_init;
 
 static struct reg	*reg_new(void);
 static void		 reg_free(struct reg *);
 static int		 reg_user(const struct reg *, const char *);
 static void		 reg_aor_brackets(char *, size_t);
+static void		 reg_changed(int);
+static void		 reg_save_now(int, short, void *);
+static void		 reg_save(time_t);
 
 static struct reg *
 reg_new(void)
@@ -75,7 +85,7 @@ static void
 reg_free(struct reg *g)
 {
 	if (g->active)
-		regs_dirty = 1;
+		reg_changed(1);
 	TAILQ_REMOVE(&regs, g, entry);
 	nregs--;
 	free(g);
@@ -172,11 +182,12 @@ registrar_pending(const char *aor, const char *contact, const char *masq,
     const char *params, const struct sip_msg *m,
     const struct sockaddr_storage *src)
 {
-	struct reg	*g;
-	char		 val[32];
-	const char	*ua;
-	long long	 expires;
-	int		 i;
+	struct reg		*g;
+	struct state_entry	 old;
+	char			 val[32];
+	const char		*ua;
+	long long		 expires;
+	int			 i;
 
 	TAILQ_FOREACH(g, &regs, entry)
 		if (strcmp(g->se.aor, aor) == 0 &&
@@ -196,6 +207,7 @@ registrar_pending(const char *aor, const char *contact, const char *masq,
 		strlcpy(g->se.aor, aor, sizeof(g->se.aor));
 		strlcpy(g->se.contact, contact, sizeof(g->se.contact));
 	}
+	old = g->se;
 	strlcpy(g->se.masq_contact, masq, sizeof(g->se.masq_contact));
 	g->source = *src;
 	strlcpy(g->se.source, addr_str((struct sockaddr *)src, 1),
@@ -204,6 +216,11 @@ registrar_pending(const char *aor, const char *contact, const char *masq,
 	if ((i = sip_msg_hdr_find(m, SIP_HDR_USER_AGENT, 0)) >= 0 &&
 	    (ua = sip_msg_hdr_value(m, i, NULL)) != NULL)
 		strlcpy(g->se.user_agent, ua, sizeof(g->se.user_agent));
+	/* A live binding that moved must be found there after a crash. */
+	if (g->active && (strcmp(old.masq_contact, g->se.masq_contact) != 0 ||
+	    strcmp(old.source, g->se.source) != 0 ||
+	    strcmp(old.user_agent, g->se.user_agent) != 0))
+		reg_changed(1);
 
 	if (sip_param_get(params, strlen(params), "expires", val,
 	    sizeof(val)) == 1)
@@ -245,10 +262,11 @@ registrar_confirm(struct reg *g, long long expires)
 	if (!g->active)
 		log_info("%s: %s registered from %s", g->se.aor,
 		    g->se.contact, g->se.source);
+	/* A new binding is saved at once, a refresh may wait. */
+	reg_changed(!g->active);
 	g->active = 1;
 	g->expired = 0;
 	g->se.expires_at = time(NULL) + expires;
-	regs_dirty = 1;
 }
 
 /*
@@ -308,10 +326,58 @@ reg_user(const struct reg *g, const char *user)
 }
 
 /*
+ * The table changed. The parent keeps it in the state file, to be found
+ * after a crash: a binding that came, went or moved is sent within
+ * REG_SAVE_DELAY_MS (changes of that moment coalesce into one write),
+ * what may wait (a refresh, an expiry) within REG_SAVE_INTERVAL seconds.
+ */
+static void
+reg_changed(int soon)
+{
+	struct timeval	 tv = { 0, REG_SAVE_DELAY_MS * 1000 };
+
+	regs_dirty = 1;
+	if (!soon)
+		return;
+	if (!regs_save_init) {
+		evtimer_set(&regs_save_ev, reg_save_now, NULL);
+		regs_save_init = 1;
+	}
+	if (!evtimer_pending(&regs_save_ev, NULL))
+		evtimer_add(&regs_save_ev, &tv);
+}
+
+static void
+reg_save_now(int fd, short event, void *arg)
+{
+	reg_save(time(NULL));
+}
+
+/* Send the table to the parent, which writes the state file. */
+static void
+reg_save(time_t now)
+{
+	struct reg	*g;
+
+	if (regs_save_init)
+		evtimer_del(&regs_save_ev);
+	if (!regs_dirty)
+		return;
+	TAILQ_FOREACH(g, &regs, entry)
+		if (g->active)
+			engine_to_parent(IMSG_STATE_ENTRY, 0, &g->se,
+			    sizeof(g->se));
+	engine_to_parent(IMSG_STATE_END, 0, NULL, 0);
+	regs_dirty = 0;
+	regs_saved = now;
+}
+
+/*
  * Called once a second: expired entries become tombstones (a call for
  * them is answered 480) and go an hour later, unanswered REGISTERs are
- * forgotten, and the table is saved when it changed, at most every
- * REG_SAVE_INTERVAL seconds (or now, when forced).
+ * forgotten, and a change that may wait is saved REG_SAVE_INTERVAL
+ * seconds after the last save at the latest (at once when forced, on
+ * the way out).
  */
 void
 registrar_tick(time_t now, int force)
@@ -331,15 +397,8 @@ registrar_tick(time_t now, int force)
 		    now - g->se.expires_at > REG_TOMBSTONE))
 			reg_free(g);
 	}
-	if (!regs_dirty || (!force && now - regs_saved < REG_SAVE_INTERVAL))
-		return;
-	TAILQ_FOREACH(g, &regs, entry)
-		if (g->active)
-			engine_to_parent(IMSG_STATE_ENTRY, 0, &g->se,
-			    sizeof(g->se));
-	engine_to_parent(IMSG_STATE_END, 0, NULL, 0);
-	regs_dirty = 0;
-	regs_saved = now;
+	if (force || now - regs_saved >= REG_SAVE_INTERVAL)
+		reg_save(now);
 }
 
 void

@@ -71,7 +71,9 @@
 /* Bounds of imsg traffic and of the control socket. */
 #define MAX_IMSGSIZE		16384
 #define CTL_MAX_CLIENTS		32
-#define CTL_MAX_QUEUE		1024	/* messages queued to one client */
+#define CTL_MAX_QUEUE		8448	/* messages queued to one client: the
+					   longest answer (show rtp, 1024 calls
+					   of 8 streams) and room to spare */
 
 #define NAME_LEN		64	/* interface name or address text */
 #define CALLID_LEN		256	/* a longer Call-ID is refused */

@@ -20,7 +20,6 @@ write_conf() {
 	cat > "$CONF" <<CONF
 inside = "127.0.0.2"
 listen on \$inside port 15060 udp
-listen on \$inside port 15060 tcp
 $1
 outside 127.0.0.3 port 15061
 rtp ports 17070 to 17079
@@ -57,8 +56,7 @@ check "show: version" sh -c "echo '$out' | grep -q '0.1'"
 check "show: pids of the three processes" sh -c "echo '$out' |
     grep -q $DPID && echo '$out' | grep -q $engine &&
     echo '$out' | grep -q $relay"
-check "show: listeners" sh -c "echo '$out' | grep -q '127.0.0.2:15060.*udp' &&
-    echo '$out' | grep -q '127.0.0.2:15060.*tcp'"
+check "show: listeners" sh -c "echo '$out' | grep -q '127.0.0.2:15060.*udp'"
 check "show: config file" sh -c "echo '$out' | grep -q '$CONF'"
 
 json=$("$SIPCTL" -j -s "$SOCK" show)
@@ -68,7 +66,7 @@ check "show -j: rtp pool" test \
     "$(echo "$json" | jq '.rtp.ports_total,.rtp.port_low')" = "10
 17070"
 check "show -j: listeners and the outside socket" test \
-    "$(echo "$json" | jq '.listeners|length')" = 3
+    "$(echo "$json" | jq '.listeners|length')" = 2
 check "show -j: registration restored" test \
     "$(echo "$json" | jq .registrations)" = 1
 
@@ -112,7 +110,7 @@ check "log brief" sh -c "'$SIPCTL' -s '$SOCK' log brief | grep -q brief"
 write_conf "listen on 127.0.0.2 port 15062 udp"
 check "reload: good config" sh -c "'$SIPCTL' -s '$SOCK' reload"
 check "reload: new listener" test \
-    "$("$SIPCTL" -j -s "$SOCK" show | jq '.listeners|length')" = 4
+    "$("$SIPCTL" -j -s "$SOCK" show | jq '.listeners|length')" = 3
 check "reload: unchanged listener keeps its socket" test \
     -n "$inode_before" -a "$inode_before" = "$(udp_inode)"
 
@@ -124,11 +122,20 @@ rc=$?
 sed 's/^/    /' "$D/reload.out"
 check "reload: bad config fails" test $rc -ne 0
 check "reload: bad config reports file:line" \
-    grep -q "sipproxd.conf:4:" "$D/reload.out"
-check "reload: all errors reported" grep -q "sipproxd.conf:5:" "$D/reload.out"
+    grep -q "sipproxd.conf:3:" "$D/reload.out"
+check "reload: all errors reported" grep -q "sipproxd.conf:4:" "$D/reload.out"
 check "reload: daemon keeps running" kill -0 $DPID
 check "reload: running config kept" test \
-    "$("$SIPCTL" -j -s "$SOCK" show | jq '.listeners|length')" = 4
+    "$("$SIPCTL" -j -s "$SOCK" show | jq '.listeners|length')" = 3
+
+# SIP over TCP is refused until it works, with a reason.
+write_conf "listen on 127.0.0.2 port 15062 tcp"
+"$SIPCTL" -s "$SOCK" reload > "$D/reload.out" 2>&1
+rc=$?
+check "reload: TCP listener refused" sh -c "test $rc -ne 0 &&
+    grep -q 'sipproxd.conf:3: .*SIP over TCP is not supported' '$D/reload.out'"
+check "reload: TCP refused, running config kept" test \
+    "$("$SIPCTL" -j -s "$SOCK" show | jq '.listeners|length')" = 3
 
 # SIGHUP reloads too.
 write_conf ""
@@ -138,7 +145,7 @@ sleep 0.5
 check "SIGHUP reloads" test \
     "$("$SIPCTL" -j -s "$SOCK" show | jq .reloads)" = $((r0 + 1))
 check "SIGHUP: removed listener closed" test \
-    "$("$SIPCTL" -j -s "$SOCK" show | jq '.listeners|length')" = 3
+    "$("$SIPCTL" -j -s "$SOCK" show | jq '.listeners|length')" = 2
 
 # sipctl's own errors: one line each, non-zero exit.
 "$SIPCTL" -s "$SOCK" show bogus > "$D/err" 2>&1

@@ -17,9 +17,11 @@
 # SIP through the real daemon on loopback, played by sipp with the
 # scenarios next to this file: registration (plain, refreshed, challenged,
 # removed, expired), calls both ways, a cancelled call, hold, the requests
-# the proxy refuses, and registrations surviving a crash. Each sipp checks
-# what it received; sipctl's JSON must tell the same story. Prints ok,
-# FAIL or skipped per case; the exit status says whether any failed.
+# the proxy refuses, registrations surviving a crash (one a second old
+# too), full call and registration tables shown, and a control client
+# that does not read dropped. Each sipp checks what it received;
+# sipctl's JSON must tell the same story. Prints ok, FAIL or skipped per
+# case; the exit status says whether any failed.
 #
 # Environment: BUILD (holds sipproxd/sipproxd and sipctl/sipctl), TMPDIR.
 # DIRECT=1 plays each pair of scenarios against each other without the
@@ -41,7 +43,7 @@ CASES="sip_register sip_reregister sip_register_challenge sip_deregister
 sip_expiry sip_incoming_call sip_outgoing_call sip_cancel sip_hold
 sip_refused sip_max_forwards sip_max_vias sip_pool_exhausted sip_restart
 sip_forged_response sip_dialog_tags sip_cancel_transaction sip_spiral
-sip_loop"
+sip_loop sip_restart_prompt sip_full_calls sip_full_registrations"
 CASES="$CASES $EDGE_CASES"
 
 if [ -n "$DIRECT" ]; then
@@ -286,6 +288,23 @@ sip_pool_exhausted() {
 sip_restart() {
 	register 120 3600
 	sleep 2
+	crash_restart
+}
+
+# The state is written promptly, not only every few seconds: a table
+# just saved (alice removed), alice registers, and a second later all
+# three processes are killed; the daemon started again must know her.
+sip_restart_prompt() {
+	register 0 0
+	sleep 1.5
+	register 120 3600
+	sleep 1
+	crash_restart
+}
+
+# crash_restart: kill -9 the parent and its children, start again; alice
+# is registered still, and a call from outside reaches her.
+crash_restart() {
 	kids=$(pgrep -P "$DPID")
 	kill -KILL "$DPID" $kids 2> /dev/null
 	wait "$DPID" 2> /dev/null
@@ -370,6 +389,17 @@ sip_cancel_transaction() {
 	expect calls "$NOCALL"
 }
 
+# A full table, shown: 1024 calls ringing (INVITEs without an offer, so
+# no relay ports), then cancelled.
+sip_full_calls() {
+	sipp_uas "$CASE.callee" ring_callee.xml $PEER -m 1024 -timeout 120s
+	sipp_bg "$CASE.phone" ring_phone.xml $PHONE $(phone_to $PEER) \
+	    -s bob -m 1024 -l 1024 -r 200 -d 15000 -timeout 120s
+	[ -n "$DIRECT" ] || full_show calls 1024
+	sipp_wait
+	expect calls "$NOCALL"
+}
+
 # Two phones of ours call each other through the provider: A's INVITE
 # goes out, comes back from the provider for B's contact (our outside)
 # with our Via in it, a spiral, not a loop. Two calls with one Call-ID;
@@ -437,6 +467,66 @@ ${CC:-cc} -O2 -Wall $(pkg-config --cflags libbsd-overlay) -o "$RTPPROBE" \
     regress/netns/rtpprobe.c $(pkg-config --libs libbsd-overlay) \
     > "$T/cc.log" 2>&1 || RTPPROBE=
 
+# Alice gone, 4096 phones fill the table; it is shown, and a client that
+# asks for it three times and never reads is dropped while others are
+# served; then all go again.
+sip_full_registrations() {
+	register 0 0
+	register_many 600 1
+	if [ -z "$DIRECT" ]; then
+		full_show registrations 4096
+		if [ -z "$CTLSTUCK" ]; then
+			bad "ctlstuck does not build"
+		else
+			"$CTLSTUCK" "$SOCK" 3 3 > "$T/stuck.out" 2>&1 &
+			spid=$!
+			sleep 1
+			expect registrations '.registrations | length == 4096'
+			wait $spid || bad "stuck client: $(cat "$T/stuck.out")"
+			grep -q "client does not read, dropping it" "$LOG" ||
+			    bad "no log line for the dropped client"
+		fi
+	fi
+	register_many 0 64
+	expect registrations "$NOREG"
+}
+
+# register_many expires at-once: users u1 to u4096 register (expires 0:
+# remove their binding), at most at-once of them waiting for an answer.
+# One at a time fills a table with leftovers exactly: room for a new one
+# is made at the cost of an expired one, or else of one still waiting.
+register_many() {
+	sipp_uas "$CASE.registrar$1" many_registrar.xml $REGISTRAR -m 4096 \
+	    -timeout 120s
+	sipp_bg "$CASE.phone$1" many_reg_phone.xml $PHONE \
+	    $(phone_to $REGISTRAR) -key exp "$1" -m 4096 -l "$2" -r 1000 \
+	    -timeout 120s
+	sipp_wait
+}
+
+# full_show what count: within 30 s the table holds count entries; then
+# `show what` and `show -j what` list them all, one line each under a
+# heading (text) or one element each (JSON).
+full_show() {
+	n=0
+	while [ $n -lt 300 ]; do
+		c=$("$SIPCTL" -j -s "$SOCK" show | jq ".$1" 2> /dev/null)
+		[ "$c" = "$2" ] && break
+		sleep 0.1
+		n=$((n + 1))
+	done
+	[ "$c" = "$2" ] || { bad "show: $1 $c, want $2"; return; }
+	"$SIPCTL" -s "$SOCK" show "$1" > "$T/full.txt" 2>&1 ||
+	    bad "show $1: $(tail -n 1 "$T/full.txt")"
+	c=$(wc -l < "$T/full.txt")
+	[ "$c" -eq $(($2 + 1)) ] ||
+	    bad "show $1: $c lines, want $2 and a heading"
+	"$SIPCTL" -j -s "$SOCK" show "$1" > "$T/full.json" 2>&1 ||
+	    bad "show -j $1: $(tail -n 1 "$T/full.json")"
+	c=$(jq ".$1 | length" "$T/full.json" 2> /dev/null)
+	[ "$c" = "$2" ] || bad "show -j $1: $c entries, want $2"
+}
+
 cat > "$CONF" <<EOF
 listen on $INSIDE port 5060 udp
 outside $OUTSIDE
@@ -444,6 +534,12 @@ rtp ports 20000 to 20099
 registration expires 3600
 registration state "$T/state"
 EOF
+
+# The client that never reads (sip_full_registrations).
+CTLSTUCK=$T/ctlstuck
+# shellcheck disable=SC2046
+${CC:-cc} -Wall -Isipproxd -Icompat $(pkg-config --cflags libbsd-overlay \
+    libevent) -o "$CTLSTUCK" $S/ctlstuck.c > "$T/cc.log" 2>&1 || CTLSTUCK=
 
 if [ -z "$DIRECT" ] && ! daemon_start "$CONF" "$SOCK" "$LOG"; then
 	for c in $CASES; do
@@ -458,7 +554,7 @@ for c in $CASES; do
 	sip_refused|sip_max_forwards|sip_max_vias|sip_pool_exhausted|sip_restart|\
 	sip_flood|sip_offer_limit|sip_register_contact|sip_ipv6_register|\
 	sip_forged_response|sip_dialog_tags|sip_cancel_transaction|sip_spiral|\
-	sip_loop)
+	sip_loop|sip_restart_prompt)
 		# what the proxy answers itself needs the proxy
 		if [ -n "$DIRECT" ]; then
 			echo "skipped $c: needs the daemon"
