@@ -41,12 +41,14 @@ sipp_uas() {
 }
 
 # sipp_wait: every sipp ends by its own -timeout; kill what outlives
-# that, and fail the case for each that did not exit 0.
+# SIPP_WAIT tenths of a second (20 s), and fail the case for each that
+# did not exit 0.
 sipp_wait() {
 	for r in $RUN; do
 		tag=${r%%=*} pid=${r#*=}
 		n=0
-		while [ $n -lt 200 ] && kill -0 "$pid" 2> /dev/null; do
+		while [ $n -lt "${SIPP_WAIT:-200}" ] &&
+		    kill -0 "$pid" 2> /dev/null; do
 			sleep 0.1
 			n=$((n + 1))
 		done

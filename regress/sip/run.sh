@@ -501,7 +501,7 @@ register_many() {
 	sipp_bg "$CASE.phone$1" many_reg_phone.xml $PHONE \
 	    $(phone_to $REGISTRAR) -key exp "$1" -m 4096 -l "$2" -r 1000 \
 	    -timeout 120s
-	sipp_wait
+	SIPP_WAIT=1200 sipp_wait
 }
 
 # full_show what count: within 30 s the table holds count entries; then
