@@ -51,7 +51,7 @@ SIPPROXD_SRCS = sipproxd/sipproxd.c sipproxd/proc.c sipproxd/engine.c \
 	sipproxd/config.c sipproxd/printconf.c sipproxd/state.c \
 	sipproxd/registrar.c sipproxd/proxy.c sipproxd/call.c \
 	sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/sdp.c sipproxd/dns.c \
-	sipproxd/log.c $(COMPAT) $(SANDBOX)
+	sipproxd/log.c sipproxd/media.c $(COMPAT) $(SANDBOX)
 SIPCTL_SRCS = sipctl/sipctl.c sipctl/parser.c sipctl/output.c \
 	sipctl/output_json.c sipctl/json.c $(COMPAT)
 
@@ -59,7 +59,8 @@ SIPPROXD_OBJS = $(SIPPROXD_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/sipproxd/parse.o
 SIPCTL_OBJS = $(SIPCTL_SRCS:%.c=$(BUILD)/%.o)
 
 HEADERS	= sipproxd/sipproxd.h sipproxd/log.h sipproxd/rtp.h sipproxd/sip_msg.h \
-	  sipproxd/sdp.h sipproxd/dns.h compat/compat.h compat/imsg.h
+	  sipproxd/sdp.h sipproxd/dns.h compat/compat.h compat/imsg.h \
+	  sipproxd/media.h
 
 MANPAGES = man/sipproxd.8 man/sipctl.8 sipproxd.conf.5
 

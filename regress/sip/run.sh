@@ -38,7 +38,8 @@ PEER=127.0.0.21
 
 CASES="sip_register sip_reregister sip_register_challenge sip_deregister
 sip_expiry sip_incoming_call sip_outgoing_call sip_cancel sip_hold
-sip_refused sip_max_forwards sip_max_vias sip_pool_exhausted sip_restart"
+sip_refused sip_max_forwards sip_max_vias sip_pool_exhausted sip_restart
+sip_media_refused_inside sip_media_refused_outside"
 
 if [ -n "$DIRECT" ]; then
 	MODE="-set mode direct"
@@ -258,6 +259,25 @@ sip_max_vias() {
 	expect calls "$NOCALL"
 }
 
+# SDP naming a multicast or broadcast address, or a port count, gets 488
+# from the proxy, from inside and from outside: no call, no relay stream.
+sip_media_refused_inside() {
+	sipp_bg "$CASE.phone" refuse_media.xml $PHONE $(phone_to $PEER) -s bob
+	sipp_wait
+	expect calls "$NOCALL"
+	expect rtp "$NORTP"
+	grep -q "multicast address, refused" "$LOG" ||
+	    bad "no log line for the multicast 488"
+}
+
+sip_media_refused_outside() {
+	register 120 3600
+	sipp_bg "$CASE.caller" refuse_media.xml $PEER $OUTSIDE:5060 -s alice
+	sipp_wait
+	expect calls "$NOCALL"
+	expect rtp "$NORTP"
+}
+
 # With one port pair left in the relay (a reload shrinks the range), a
 # call holds it and a second INVITE is answered 503 by the proxy.
 sip_pool_exhausted() {
@@ -324,7 +344,8 @@ fi
 
 for c in $CASES; do
 	case $c in
-	sip_refused|sip_max_forwards|sip_max_vias|sip_pool_exhausted|sip_restart)
+	sip_refused|sip_max_forwards|sip_max_vias|sip_pool_exhausted|sip_restart|\
+	sip_media_refused_*)
 		# what the proxy answers itself needs the proxy
 		if [ -n "$DIRECT" ]; then
 			echo "skipped $c: needs the daemon"
