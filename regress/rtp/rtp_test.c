@@ -23,7 +23,8 @@
  * modes: basic (relaying, latching, injection, dscp, pool exhaustion,
  * show rtp), timeout (idle and junk-fed streams), late (media that
  * starts 21 s after the offer or answer), dejitter (PT 0 and PT 6),
- * strict, oneaddr (both legs on one address, IPv4 and IPv6)
+ * strict, refuse (peers the relay must not be aimed at), oneaddr (both
+ * legs on one address, IPv4 and IPv6)
  */
 
 #include <sys/types.h>
@@ -756,6 +757,35 @@ test_strict(void)
 }
 
 /*
+ * The relay does not trust the engine: a stream whose peer is multicast
+ * or broadcast is refused at open, an update that names one is ignored.
+ */
+static void
+test_refuse(void)
+{
+	int	 phone, far, port;
+
+	far_addr = "224.0.0.1";
+	check(stream_open(1, 30000, 30002) == -EACCES,
+	    "open with a multicast peer refused");
+	far_addr = "255.255.255.255";
+	check(stream_open(2, 30000, 30002) == -EACCES,
+	    "open with a broadcast peer refused");
+	far_addr = FAR;
+	phone = udp_bind(PHONE, 0);
+	far = udp_bind(FAR, 0);
+	port = stream_open(3, udp_port(phone), udp_port(far));
+	check(port > 0, "open with unicast peers");
+	far_addr = "239.1.1.1";
+	stream_update(3, udp_port(phone), udp_port(far));
+	far_addr = FAR;
+	send_rtp(phone, INSIDE, port, 1, 160, 172);
+	check(recv_count(far, 300) == 1,
+	    "update to a multicast peer ignored: media goes where it went");
+	check(sipctl_json("", ".rtp.streams == 1"), "one stream open");
+}
+
+/*
  * A proxy on one interface: both legs on one address, each on a port of
  * its own, and what comes to one port leaves from the other; IPv4 with
  * the parties on other addresses, then IPv6 with everyone on ::1.
@@ -821,6 +851,8 @@ main(int argc, char *argv[])
 		test_strict();
 	else if (strcmp(argv[4], "late") == 0)
 		test_late();
+	else if (strcmp(argv[4], "refuse") == 0)
+		test_refuse();
 	else if (strcmp(argv[4], "oneaddr") == 0) {
 		test_oneaddr(1, INSIDE, PHONE, FAR);
 		test_oneaddr(2, "::1", "::1", "::1");
