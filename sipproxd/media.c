@@ -17,8 +17,10 @@
 /*
  * Media facts shared by the SIP engine (to refuse an SDP) and the RTP
  * relay (to refuse a peer the engine sends it, since it does not trust
- * the engine). Each process calls media_nets_init() once, before its
- * sandbox: afterwards it can no longer list the interfaces.
+ * the engine). The engine calls media_nets_init() once, before its
+ * sandbox: afterwards it can no longer list the interfaces. The relay
+ * leaves subnet broadcasts to the kernel (no SO_BROADCAST), and its table
+ * stays empty.
  */
 
 #include <sys/types.h>

@@ -76,9 +76,6 @@ relay_main(int debug, int verbose)
 	}
 
 	event_init();
-	/* Peers on a subnet broadcast are refused: list them while we can. */
-	if (media_nets_init() == -1)
-		log_warnx("interfaces: not all subnets seen");
 	proc_drop_privs(SIPPROXD_USER, SIPPROXD_CHROOT);
 	sandbox_enter(RELAY_PROMISES);
 #ifdef SIPPROXD_REGRESS
@@ -330,11 +327,12 @@ relay_rtp(struct imsg *imsg)
 
 /*
  * The engine refuses SDP that names such peers, but we do not trust it:
- * never aim a relay socket at a multicast, broadcast or unspecified
- * address, nor at loopback for a party whose SIP did not come from this
- * host. (Our sockets do not set SO_BROADCAST either, so the kernel
- * refuses to send to any broadcast address it knows.) NULL when the
- * peers are fine.
+ * never aim a relay socket at a multicast, the limited broadcast or an
+ * unspecified address, nor at loopback for a party whose SIP did not
+ * come from this host. A subnet's broadcast is the kernel's to refuse:
+ * our sockets do not set SO_BROADCAST, so it will not send to any
+ * broadcast address it knows, and knows them better than a list taken
+ * at start. NULL when the peers are fine.
  */
 static const char *
 relay_peers_refused(const struct rtp_peers *rp)
