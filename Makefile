@@ -54,7 +54,7 @@ SIPPROXD_SRCS = sipproxd/sipproxd.c sipproxd/proc.c sipproxd/engine.c \
 	sipproxd/config.c sipproxd/printconf.c sipproxd/state.c \
 	sipproxd/registrar.c sipproxd/proxy.c sipproxd/call.c \
 	sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/sdp.c sipproxd/dns.c \
-	sipproxd/mac.c sipproxd/log.c $(COMPAT) $(SANDBOX)
+	sipproxd/mac.c sipproxd/media.c sipproxd/log.c $(COMPAT) $(SANDBOX)
 SIPCTL_SRCS = sipctl/sipctl.c sipctl/parser.c sipctl/output.c \
 	sipctl/output_json.c sipctl/json.c $(COMPAT)
 
@@ -62,8 +62,8 @@ SIPPROXD_OBJS = $(SIPPROXD_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/sipproxd/parse.o
 SIPCTL_OBJS = $(SIPCTL_SRCS:%.c=$(BUILD)/%.o)
 
 HEADERS	= sipproxd/sipproxd.h sipproxd/log.h sipproxd/rtp.h sipproxd/sip_msg.h \
-	  sipproxd/sdp.h sipproxd/dns.h sipproxd/mac.h compat/compat.h \
-	  compat/imsg.h compat/siphash.h
+	  sipproxd/sdp.h sipproxd/dns.h sipproxd/mac.h sipproxd/media.h \
+	  compat/compat.h compat/imsg.h compat/siphash.h
 
 MANPAGES = man/sipproxd.8 man/sipctl.8 sipproxd.conf.5
 

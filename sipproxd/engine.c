@@ -37,6 +37,7 @@
 #include "sipproxd.h"
 #include "log.h"
 #include "dns.h"
+#include "media.h"
 
 #define ENGINE_PROMISES	"stdio inet dns unix recvfd"
 #define SIP_RECVBUF	65536
@@ -89,6 +90,9 @@ engine_main(int debug, int verbose)
 	if (dns_init(proxy_wakeup) == -1)
 		fatalx("resolver initialisation failed");
 	proxy_init();
+	/* SDP naming a subnet broadcast is refused: list them while we can. */
+	if (media_nets_init() == -1)
+		log_warnx("interfaces: not all subnets seen");
 	proc_drop_privs(SIPPROXD_USER, SIPPROXD_CHROOT);
 	sandbox_enter(ENGINE_PROMISES);
 #ifdef SIPPROXD_REGRESS

@@ -750,9 +750,14 @@ response(struct req *r)
 
 /*
  * The SDP of a message to side `to`: each stream gets relay ports, the
- * body our address and those ports. An SDP that does not parse is
- * answered 488 in a request (ACK aside) and passed on unchanged in a
- * response or ACK, which cannot be refused.
+ * body our address and those ports. A request (ACK aside) whose SDP does
+ * not parse, or names media we do not relay (sdp_check_media(): a
+ * multicast, broadcast, foreign loopback or unspecified address, more
+ * than one port), is answered 488, and a new INVITE's call ends there.
+ * A response or ACK cannot be refused: one that does not parse is passed
+ * on unchanged, and a stream it names a refused address for loses that
+ * address, so the relay sends that party nothing until it latches to
+ * media from where the party's SIP came from.
  */
 static enum verdict
 media(struct req *r, struct call *c, int to, int isreq)
@@ -760,22 +765,39 @@ media(struct req *r, struct call *c, int to, int isreq)
 	struct sdp		 sdp;
 	struct sockaddr_storage	 addr;
 	struct engine_listener	*el;
-	const char		*body, *ctype, *err;
+	const char		*body, *ctype, *err, *why = NULL;
+	char			 bad[ADDRSTR_LEN];
 	uint16_t		 ports[SDP_MAX_MEDIA];
 	size_t			 blen, olen;
-	int			 rv;
+	int			 rv, i, refusable;
 
 	ctype = sip_msg_content_type(&msg);
 	if (ctype == NULL || strncasecmp(ctype, "application/sdp", 15) != 0)
 		return (GO);
+	refusable = isreq && msg.method != SIP_ACK;
 	body = sip_msg_body(&msg, &blen);
 	if (sdp_parse(body, blen, &sdp, &err) == -1) {
 		log_warnx("%s: SDP from %s: %s", c->callid,
 		    addr_str((struct sockaddr *)&r->src, 1), err);
-		if (!isreq || msg.method == SIP_ACK)
+		if (!refusable)
 			return (GO);
 		reply(r, 488, "Not Acceptable Here - Malformed SDP");
-		return (DONE);
+		goto refused;
+	}
+	for (i = 0; i < sdp.nmedia; i++) {
+		if ((why = sdp_check_media(&sdp.media[i], &r->src)) == NULL)
+			continue;
+		strlcpy(bad, addr_str((struct sockaddr *)&sdp.media[i].addr,
+		    0), sizeof(bad));
+		log_warnx("%s: SDP from %s: stream %d (%s): %s, %s",
+		    c->callid, addr_str((struct sockaddr *)&r->src, 1), i, bad,
+		    why, refusable ? "refused" : "address ignored");
+		if (refusable) {
+			reply(r, 488, "Not Acceptable Here - Media refused");
+			goto refused;
+		}
+		sdp.media[i].addr.ss_family = AF_UNSPEC;
+		sdp.media[i].hold_addr = 0;
 	}
 	rv = call_media(c, &sdp, r->side, &r->src, ports);
 	if (rv == CALL_MEDIA_WAIT)
@@ -795,6 +817,11 @@ media(struct req *r, struct call *c, int to, int isreq)
 	    sip_edit_body(&msg, sdpout, olen) == -1)
 		log_warnx("%s: SDP too large to rewrite", c->callid);
 	return (GO);
+ refused:
+	/* A re-INVITE refused leaves the session as it was (RFC 3261 14.1). */
+	if (msg.method == SIP_INVITE && msg.to_tag[0] == '\0')
+		call_end(c, "media refused");
+	return (DONE);
 }
 
 static void

@@ -36,6 +36,7 @@
 #include "sipproxd.h"
 #include "rtp.h"
 #include "log.h"
+#include "media.h"
 
 #define RELAY_PROMISES	"stdio inet recvfd"
 
@@ -48,6 +49,7 @@ static void	relay_timeout(uint32_t);
 static void	relay_rtp(struct imsg *);
 static void	relay_show_stream(const struct ctl_rtp_stream *, void *);
 static void	relay_reconf(void);
+static const char *relay_peers_refused(const struct rtp_peers *);
 
 static struct imsgev		 iev_parent;
 static struct imsgev		 iev_engine;
@@ -274,12 +276,20 @@ relay_rtp(struct imsg *imsg)
 	struct rtp_ports	 ports;
 	struct rtp_stream	*s;
 	uint32_t		 id = imsg_get_id(imsg);
+	const char		*why;
 	int			 error;
 
 	switch (imsg_get_type(imsg)) {
 	case IMSG_RTP_OPEN:
 		if (imsg_get_data(imsg, &ro, sizeof(ro)) == -1)
 			fatalx("bad IMSG_RTP_OPEN");
+		if ((why = relay_peers_refused(&ro.peers)) != NULL) {
+			log_warnx("rtp stream %u: refused: peer %s", id, why);
+			error = EACCES;
+			imsgev_compose(&iev_engine, IMSG_RTP_OPEN_FAIL, id, -1,
+			    &error, sizeof(error));
+			return;
+		}
 		if ((s = rtp_stream_open(id, &ro, &error)) == NULL) {
 			log_warnx("rtp stream %u: %s", id, error == ENOSPC ?
 			    "port pool exhausted" : strerror(error));
@@ -297,6 +307,12 @@ relay_rtp(struct imsg *imsg)
 	case IMSG_RTP_UPDATE:
 		if (imsg_get_data(imsg, &rp, sizeof(rp)) == -1)
 			fatalx("bad IMSG_RTP_UPDATE");
+		if ((why = relay_peers_refused(&rp)) != NULL) {
+			/* The stream goes on where it went before. */
+			log_warnx("rtp stream %u: update refused: peer %s", id,
+			    why);
+			return;
+		}
 		if ((s = rtp_stream_find(id)) != NULL)
 			rtp_stream_update(s, &rp);
 		break;
@@ -307,6 +323,28 @@ relay_rtp(struct imsg *imsg)
 		}
 		break;
 	}
+}
+
+/*
+ * The engine refuses SDP that names such peers, but we do not trust it:
+ * never aim a relay socket at a multicast, the limited broadcast or an
+ * unspecified address, nor at loopback for a party whose SIP did not
+ * come from this host. A subnet's broadcast is the kernel's to refuse:
+ * our sockets do not set SO_BROADCAST, so it will not send to any
+ * broadcast address it knows, and knows them better than a list taken
+ * at start. NULL when the peers are fine.
+ */
+static const char *
+relay_peers_refused(const struct rtp_peers *rp)
+{
+	const char	*why;
+	int		 leg;
+
+	for (leg = 0; leg < 2; leg++)
+		if ((why = media_addr_refused(&rp->leg[leg].rtp,
+		    &rp->leg[leg].sig)) != NULL)
+			return (why);
+	return (NULL);
 }
 
 static void

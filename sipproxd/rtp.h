@@ -26,8 +26,8 @@
 
 #define RTP_BATCH		64	/* packets per recvmmsg/sendmmsg */
 #define RTP_PKTLEN		2048	/* larger datagrams are dropped */
-#define RTP_LEARN_WINDOW	10	/* seconds a leg may latch after an
-					   open or update */
+#define RTP_LEARN_WINDOW	10	/* seconds `rtp latch any' takes any
+					   source after an open or update */
 #define RTP_JB_SLOTS		32	/* dejitter queue, per direction */
 #define RTP_JB_PKTLEN		1500	/* larger packets skip the queue */
 #define RTP_SOCKBUF		(256 * 1024)
@@ -73,7 +73,7 @@ struct rtp_sock {
 struct rtp_leg {
 	struct rtp_sock		 sock[2];	/* RTP, RTCP */
 	struct rtp_rx		 rx;
-	time_t			 learn_until;
+	time_t			 learn_until;	/* `rtp latch any' window */
 	uint16_t		 port;
 	struct rtp_leg_peer	 peer;
 	struct sockaddr_storage	 local;

@@ -36,6 +36,7 @@
 #include "sipproxd.h"
 #include "rtp.h"
 #include "log.h"
+#include "media.h"
 
 #define NSEC		1000000000LL
 #define JB_REBASE_NS	(2 * NSEC)	/* a timestamp jump beyond this
@@ -73,22 +74,10 @@ ts_ns(const struct timespec *ts)
 static uint32_t
 rtp_pt_clock(uint8_t pt, uint32_t hint)
 {
-	switch (pt) {
-	case 10:
-	case 11:
-		return (44100);
-	case 14:
-	case 25:
-	case 26:
-	case 28:
-	case 31:
-	case 32:
-	case 33:
-	case 34:
-		return (90000);
-	}
-	if (pt < 35)
-		return (8000);
+	uint32_t	 clock;
+
+	if ((clock = media_static_clock(pt)) != 0)
+		return (clock);
 	return (hint != 0 ? hint : 8000);
 }
 

@@ -37,6 +37,7 @@
 #include "sipproxd.h"
 #include "rtp.h"
 #include "log.h"
+#include "media.h"
 
 struct rtp_settings	 rtp_settings = { RTP_LATCH_LEARN, RTP_DSCP, 0 };
 struct ctl_rtp_stats	 rtp_totals;
@@ -316,8 +317,8 @@ rtp_stream_find(uint32_t id)
 }
 
 /*
- * A new offer or answer: new SDP destinations, and a new learning window
- * in which each socket may latch again.
+ * A new offer or answer: new SDP destinations, each socket may latch
+ * again, and `rtp latch any' opens its window again.
  */
 void
 rtp_stream_update(struct rtp_stream *s, const struct rtp_peers *peers)
@@ -408,9 +409,21 @@ rtp_stream_dscp(int dscp)
 			}
 }
 
+/* Whether from is the party's own address: its SDP's or its SIP's. */
+static int
+rtp_party(const struct rtp_leg *leg, const struct sockaddr_storage *from)
+{
+	return (sa_addr_eq(from, &leg->peer.rtp) ||
+	    sa_addr_eq(from, &leg->peer.sig));
+}
+
 /*
  * Whether a packet from this source may pass, latching the socket to it
  * when the policy allows: the defence against RTP bleed and injection.
+ * The party itself may latch at any time, however long it kept silent
+ * (voice activity detection, a call answered on hold); only `any' lets
+ * another source latch, and only within the window after an offer or
+ * answer. A latched socket follows no other source until the next one.
  */
 static int
 rtp_accept(struct rtp_sock *rs, struct rtp_leg *leg,
@@ -425,16 +438,17 @@ rtp_accept(struct rtp_sock *rs, struct rtp_leg *leg,
 			return (0);
 		break;
 	case RTP_LATCH_ANY:
-		if (rtp_now > leg->learn_until)
+		if (rtp_now > leg->learn_until && !rtp_party(leg, from))
 			return (0);
 		break;
 	default:
-		if (rtp_now > leg->learn_until ||
-		    (!sa_addr_eq(from, &leg->peer.rtp) &&
-		    !sa_addr_eq(from, &leg->peer.sig)))
+		if (!rtp_party(leg, from))
 			return (0);
 		break;
 	}
+	/* Not even a local process gets us to send where media may not go. */
+	if (media_addr_refused(from, &leg->peer.sig) != NULL)
+		return (0);
 	rs->latched = 1;
 	if (rs->dstlen == 0 || !sa_eq(from, &rs->dst)) {
 		rs->dst = *from;
@@ -536,7 +550,6 @@ rtp_sock_read(int fd, short event, void *arg)
 		/* Arrival in RTP units, once a batch (RFC 3550 A.8). */
 		arrival = (uint32_t)((uint64_t)now.tv_sec * clock +
 		    (uint64_t)now.tv_nsec * clock / 1000000000);
-		s->last = rtp_now;
 
 		ntx = relayed = 0;
 		bytes = 0;
@@ -571,6 +584,9 @@ rtp_sock_read(int fd, short event, void *arg)
 		rtp_totals.packets += relayed - (ntx - sent);
 		rtp_totals.bytes += bytes;
 		rtp_totals.dropped += n - relayed + (ntx - sent);
+		/* Only what the leg takes keeps the stream: no stranger can. */
+		if (relayed > 0)
+			s->last = rtp_now;
 		if (n < RTP_BATCH)
 			return;		/* drained: no extra empty read */
 	}

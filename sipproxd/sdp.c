@@ -40,6 +40,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "media.h"
 #include "sdp.h"
 
 /* struct sdp_edit types */
@@ -82,7 +83,6 @@ static int	sdp_name_is(const char *, size_t, const char *);
 static int	sdp_edit_add(struct sdp *, size_t, size_t, int, int);
 static int	sdp_conn(const char *, size_t, size_t *,
 		    struct sockaddr_storage *, int *, size_t *, size_t *);
-static uint32_t	sdp_static_clock(int);
 static const char *sdp_line_o(struct sdp_state *, const char *, size_t,
 		    size_t);
 static const char *sdp_line_c(struct sdp_state *, const char *, size_t,
@@ -270,30 +270,6 @@ sdp_conn(const char *s, size_t len, size_t *i, struct sockaddr_storage *ss,
 	return (CONN_OK);
 }
 
-/* RFC 3551 table 4 and 5: clock rates of the static payload types. */
-static uint32_t
-sdp_static_clock(int pt)
-{
-	switch (pt) {
-	case 0: case 3: case 4: case 5: case 7: case 8: case 9:
-	case 12: case 13: case 15: case 18:
-		return (8000);
-	case 6:
-		return (16000);
-	case 10: case 11:
-		return (44100);
-	case 16:
-		return (11025);
-	case 17:
-		return (22050);
-	case 14: case 25: case 26: case 28: case 31: case 32: case 33:
-	case 34:
-		return (90000);
-	default:
-		return (0);
-	}
-}
-
 /*
  * o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>:
  * the address names the phone's host, an FQDN is allowed, so it is not
@@ -393,8 +369,11 @@ sdp_line_m(struct sdp_state *st, const char *v, size_t vlen, size_t voff)
 		if (!sdp_visible(v + fo, fl))
 			return ("bad m= line");
 
-	/* A rejected stream (port 0) stays rejected: no edit. */
-	if (port != 0 && sdp_edit_add(sdp, voff + po, slash, EDIT_PORT,
+	/*
+	 * A rejected stream (port 0) stays rejected: no edit. The edit
+	 * takes a port count along: the relay gives one port.
+	 */
+	if (port != 0 && sdp_edit_add(sdp, voff + po, pl, EDIT_PORT,
 	    st->cur) == -1)
 		return ("too many edits");
 	return (NULL);
@@ -556,7 +535,7 @@ sdp_finish(struct sdp_state *st)
 		if (st->rtpmap_clock[i] != 0)
 			m->clock_rate = st->rtpmap_clock[i];
 		else if (m->payload >= 0)
-			m->clock_rate = sdp_static_clock(m->payload);
+			m->clock_rate = media_static_clock(m->payload);
 	}
 }
 
@@ -668,6 +647,36 @@ sdp_parse(const char *body, size_t len, struct sdp *sdp, const char **err)
 		return (-1);
 	}
 	sdp_finish(&st);
+	return (0);
+}
+
+/*
+ * Why one stream of an SDP from a party whose SIP came from src may not
+ * be relayed, or NULL: more than one port (m=audio 4000/2), or an address
+ * media_addr_refused() refuses. A rejected stream (port 0) and a held one
+ * (c= 0.0.0.0 or ::) are sent nothing, so their address does not matter.
+ */
+const char *
+sdp_check_media(const struct sdp_media *m, const struct sockaddr_storage *src)
+{
+	if (m->port_count > 1)
+		return ("more than one port");
+	if (m->port == 0 || m->hold_addr)
+		return (NULL);
+	return (media_addr_refused(&m->addr, src));
+}
+
+/* 0 when every stream may be relayed, else -1 with *why the first reason. */
+int
+sdp_check(const struct sdp *sdp, const struct sockaddr_storage *src,
+    const char **why)
+{
+	int	 i;
+
+	*why = NULL;
+	for (i = 0; i < sdp->nmedia && i < SDP_MAX_MEDIA; i++)
+		if ((*why = sdp_check_media(&sdp->media[i], src)) != NULL)
+			return (-1);
 	return (0);
 }
 

@@ -20,7 +20,8 @@
  * and rewrite the body so that it names the relay instead of the phone.
  * Pure code: no I/O, no allocation. A struct sdp holds no copy of the
  * body, only offsets into it: sdp_rewrite() must be given the same bytes
- * sdp_parse() saw.
+ * sdp_parse() saw. sdp_check() says whether the media it names may be
+ * relayed at all (media.c has the rules the relay applies too).
  *
  * Limits. Everything a packet can make grow is capped here:
  *
@@ -86,6 +87,10 @@ struct sdp {
 };
 
 int	sdp_parse(const char *, size_t, struct sdp *, const char **);
+const char *sdp_check_media(const struct sdp_media *,
+	    const struct sockaddr_storage *);
+int	sdp_check(const struct sdp *, const struct sockaddr_storage *,
+	    const char **);
 int	sdp_rewrite(const char *, size_t, const struct sdp *,
 	    const struct sockaddr_storage *, const uint16_t [SDP_MAX_MEDIA],
 	    char *, size_t, size_t *);

@@ -19,7 +19,8 @@
  * crash" it checks what the engine relies on: a rewritten body parses
  * again, has the same streams, carries the ports and the address we wrote
  * (hold addresses kept), no ICE candidates, and the same codecs and
- * directions; a buffer one byte short is refused, not overrun.
+ * directions, one port a stream; a buffer one byte short is refused, not
+ * overrun. sdp_check() runs on every body that parses.
  */
 
 #include <sys/types.h>
@@ -50,8 +51,7 @@ check_media(const struct sdp_media *m, const struct sdp_media *m2,
 	uint16_t			 want, rtcp;
 
 	if (strcmp(m->type, m2->type) != 0 ||
-	    strcmp(m->proto, m2->proto) != 0 ||
-	    m->port_count != m2->port_count || m->payload != m2->payload ||
+	    strcmp(m->proto, m2->proto) != 0 || m->payload != m2->payload ||
 	    m->clock_rate != m2->clock_rate ||
 	    m->direction != m2->direction || m->rtcp_mux != m2->rtcp_mux)
 		abort();
@@ -59,6 +59,10 @@ check_media(const struct sdp_media *m, const struct sdp_media *m2,
 	/* A rejected stream stays rejected; ports[i] == 0 leaves it. */
 	want = m->port == 0 || newport == 0 ? m->port : newport;
 	if (m2->port != want)
+		abort();
+	/* The relay gives one port: a port rewritten loses its count. */
+	if (m2->port_count != (m->port != 0 && newport != 0 ? 1 :
+	    m->port_count))
 		abort();
 
 	/* a=rtcp: the new RTP port + 1, or the port itself if muxed. */
@@ -93,7 +97,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sockaddr_in	*pub = (struct sockaddr_in *)&ss;
 	const char		*body = (const char *)data, *err;
 	size_t			 outlen, n;
-	int			 i;
+	int			 i, rv;
 
 	if (sdp_parse(body, size, &sdp, &err) == -1) {
 		if (err == NULL)
@@ -102,6 +106,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (err != NULL || sdp.nmedia < 1 || sdp.nmedia > SDP_MAX_MEDIA)
 		abort();
+
+	/* The check: a reason exactly when it refuses, for either party. */
+	memset(&ss, 0, sizeof(ss));
+	pub->sin_family = AF_INET;
+	for (i = 0; i < 2; i++) {
+		pub->sin_addr.s_addr = htonl(i == 0 ? 0x7f00000a : 0xcb007109);
+		rv = sdp_check(&sdp, &ss, &err);
+		if ((rv == -1) != (err != NULL))
+			abort();
+	}
 
 	memset(&ss, 0, sizeof(ss));
 	pub->sin_family = AF_INET;

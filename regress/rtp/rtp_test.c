@@ -21,8 +21,10 @@
  *
  * usage: rtp_test socket sipctl relay-pid mode
  * modes: basic (relaying, latching, injection, dscp, pool exhaustion,
- * show rtp), timeout, dejitter, strict, oneaddr (both legs on one
- * address, IPv4 and IPv6)
+ * show rtp), timeout (idle and junk-fed streams), late (media that
+ * starts 21 s after the offer or answer), dejitter (PT 0 and PT 6),
+ * strict, refuse (peers the relay must not be aimed at), oneaddr (both
+ * legs on one address, IPv4 and IPv6)
  */
 
 #include <sys/types.h>
@@ -132,6 +134,8 @@ udp_port(int fd)
 	return (ss_port(&ss));
 }
 
+static int	 send_pt;		/* payload type of what we send */
+
 static void
 send_rtp(int fd, const char *addr, int port, uint16_t seq, uint32_t ts,
     size_t len)
@@ -141,7 +145,7 @@ send_rtp(int fd, const char *addr, int port, uint16_t seq, uint32_t ts,
 
 	memset(p, 0xd5, sizeof(p));
 	p[0] = 0x80;
-	p[1] = 0;
+	p[1] = send_pt;
 	p[2] = seq >> 8;
 	p[3] = seq;
 	p[4] = ts >> 24;
@@ -558,20 +562,100 @@ test_basic(void)
 	    "closed stream's ports return to the pool");
 }
 
+/*
+ * Three streams in a relay with a 10 s timeout: one idle, one that only
+ * a stranger sends junk to, one with media. The first two time out on
+ * schedule, junk does not keep a stream alive; media does.
+ */
 static void
 test_timeout(void)
 {
-	int	 port, type;
+	struct ctl_rtp_stream	 cs;
+	int64_t			 start, end;
+	int			 phone, far, stranger, junk, live, type = -1;
+	uint16_t		 seq = 0;
 
-	port = stream_open(1, 30000, 30002);
-	check(port > 0, "open for timeout");
-	type = ctl_wait(1, IMSG_RTP_TIMEOUT, IMSG_RTP_TIMEOUT, NULL, 0,
-	    15000);
-	check(type == IMSG_RTP_TIMEOUT, "idle stream times out");
+	phone = udp_bind(PHONE, 0);
+	far = udp_bind(FAR, 0);
+	stranger = udp_bind(STRANGER, 0);
+	start = now_us();
+	check(stream_open(1, 30000, 30002) > 0, "open for timeout");
+	junk = stream_open(2, 30004, 30006);
+	live = stream_open(3, udp_port(phone), udp_port(far));
+	check(junk > 0 && live > 0, "open a stream for junk, one for media");
+
+	/* Junk to both legs of 2, media through 3, 5 times a second. */
+	end = start + 15000000;
+	while (now_us() < end) {
+		send_rtp(stranger, INSIDE, junk, seq, seq * 160, 172);
+		send_rtp(stranger, OUTSIDE, junk, seq, seq * 160, 172);
+		send_rtp(phone, INSIDE, live, seq, seq * 160, 172);
+		seq++;
+		recv_count(far, 0);
+		if ((type = ctl_wait(2, IMSG_RTP_TIMEOUT, IMSG_RTP_TIMEOUT,
+		    NULL, 0, 200)) == IMSG_RTP_TIMEOUT)
+			break;
+	}
+	check(type == IMSG_RTP_TIMEOUT && now_us() - start < 13000000,
+	    "a stream that gets only a stranger's junk times out on "
+	    "schedule");
+	check(stream_show(2, &cs) == 0 && stream_show(1, &cs) == 0,
+	    "idle stream times out");
+	check(stream_show(3, &cs) == 1 && cs.inside.packets > 40,
+	    "a stream with media lives on");
+	stream_close(3);
+	usleep(100000);
 	check(sipctl_json("", ".rtp.streams == 0 and .rtp.ports_free == 10"),
 	    "timed out stream's ports back in the pool");
-	check(sipctl_json("stats", ".rtp.streams_timedout == 1"),
-	    "show stats counts the timeout");
+	check(sipctl_json("stats", ".rtp.streams_timedout == 2"),
+	    "show stats counts the timeouts");
+	close(phone);
+	close(far);
+	close(stranger);
+}
+
+/*
+ * Parties that stay silent at first (voice activity detection, a call
+ * answered on hold): media that starts 21 s after the offer, or after
+ * the answer, still latches and flows both ways, while a stranger is
+ * still refused.
+ */
+static void
+test_late(void)
+{
+	struct ctl_rtp_stream	 cs;
+	char			 name[80];
+	int			 phone[2], far[2], stranger, port[2], i;
+
+	stranger = udp_bind(STRANGER, 0);
+	for (i = 0; i < 2; i++) {
+		phone[i] = udp_bind(PHONE, 0);
+		far[i] = udp_bind(FAR, 0);
+		port[i] = stream_open(i + 1, udp_port(phone[i]),
+		    i == 0 ? udp_port(far[i]) : 0);
+	}
+	check(port[0] > 0 && port[1] > 0, "late: open two streams");
+	/* The second one gets its answer now. */
+	stream_update(2, udp_port(phone[1]), udp_port(far[1]));
+	sleep(21);
+	for (i = 0; i < 2; i++) {
+		send_rtp(stranger, OUTSIDE, port[i], 1, 160, 172);
+		snprintf(name, sizeof(name), "late after the %s: a stranger "
+		    "still cannot latch", i == 0 ? "offer" : "answer");
+		check(recv_count(phone[i], 300) == 0, name);
+		send_rtp(phone[i], INSIDE, port[i], 1, 160, 172);
+		snprintf(name, sizeof(name), "late after the %s: media flows "
+		    "inside to outside", i == 0 ? "offer" : "answer");
+		check(recv_count(far[i], 500) == 1, name);
+		send_rtp(far[i], OUTSIDE, port[i], 1, 160, 172);
+		snprintf(name, sizeof(name), "late after the %s: media flows "
+		    "outside to inside", i == 0 ? "offer" : "answer");
+		check(recv_count(phone[i], 500) == 1, name);
+		snprintf(name, sizeof(name), "late after the %s: both legs "
+		    "latched", i == 0 ? "offer" : "answer");
+		check(stream_show(i + 1, &cs) && cs.inside.latched &&
+		    cs.outside.latched, name);
+	}
 }
 
 /*
@@ -579,18 +663,20 @@ test_timeout(void)
  * with dejitter the output spacing follows the timestamps again.
  */
 static void
-test_dejitter(int delay_ms)
+test_dejitter(uint32_t id, int delay_ms, int pt, uint32_t clock)
 {
 	uint8_t		 buf[2048];
 	int64_t		 sent[50], got[50], start, dev, mindev, maxdev;
 	int64_t		 inmin, inmax;
+	char		 name[80];
 	int		 phone, far, port, i, n = 0, seq;
 	ssize_t		 len;
 
 	phone = udp_bind(PHONE, 0);
 	far = udp_bind(FAR, 0);
-	port = stream_open(1, udp_port(phone), udp_port(far));
+	port = stream_open(id, udp_port(phone), udp_port(far));
 	check(port > 0, "open for dejitter");
+	send_pt = pt;
 
 	srandom(42);
 	start = now_us();
@@ -608,7 +694,7 @@ test_dejitter(int delay_ms)
 			}
 		}
 		sent[i] = now_us();
-		send_rtp(phone, INSIDE, port, i, i * 160, 172);
+		send_rtp(phone, INSIDE, port, i, i * clock / 50, 172);
 	}
 	while (n < 50 && (len = recv_wait(far, buf, sizeof(buf), 500,
 	    NULL)) >= 12) {
@@ -616,6 +702,7 @@ test_dejitter(int delay_ms)
 		if (seq < 50)
 			got[seq] = now_us(), n++;
 	}
+	send_pt = 0;
 	check(n == 50, "dejitter: every packet arrives");
 
 	/*
@@ -637,15 +724,20 @@ test_dejitter(int delay_ms)
 		if (dev > maxdev)
 			maxdev = dev;
 	}
-	printf("    dejitter %d ms: input spread %lld us, output spread "
-	    "%lld us, added delay %lld to %lld us\n", delay_ms,
+	printf("    dejitter %d ms, PT %d: input spread %lld us, output spread "
+	    "%lld us, added delay %lld to %lld us\n", delay_ms, pt,
 	    (long long)(inmax - inmin), (long long)(maxdev - mindev),
 	    (long long)mindev, (long long)maxdev);
 	/* Tolerance: timer and scheduling granularity on a loaded box. */
+	snprintf(name, sizeof(name), "dejitter, PT %d at %u Hz: output "
+	    "follows the timestamps within 8 ms", pt, clock);
 	check(maxdev - mindev < 8000 && maxdev - mindev < (inmax - inmin) / 3,
-	    "dejitter: output follows the timestamps within 8 ms");
+	    name);
 	check(maxdev < (delay_ms + 30) * 1000LL,
 	    "dejitter: delayed by at most the configured time");
+	stream_close(id);
+	close(phone);
+	close(far);
 }
 
 static void
@@ -662,6 +754,35 @@ test_strict(void)
 	    "strict: SDP address, other port dropped");
 	send_rtp(phone, INSIDE, port, 2, 320, 172);
 	check(recv_count(far, 300) == 1, "strict: exact SDP source relayed");
+}
+
+/*
+ * The relay does not trust the engine: a stream whose peer is multicast
+ * or broadcast is refused at open, an update that names one is ignored.
+ */
+static void
+test_refuse(void)
+{
+	int	 phone, far, port;
+
+	far_addr = "224.0.0.1";
+	check(stream_open(1, 30000, 30002) == -EACCES,
+	    "open with a multicast peer refused");
+	far_addr = "255.255.255.255";
+	check(stream_open(2, 30000, 30002) == -EACCES,
+	    "open with a broadcast peer refused");
+	far_addr = FAR;
+	phone = udp_bind(PHONE, 0);
+	far = udp_bind(FAR, 0);
+	port = stream_open(3, udp_port(phone), udp_port(far));
+	check(port > 0, "open with unicast peers");
+	far_addr = "239.1.1.1";
+	stream_update(3, udp_port(phone), udp_port(far));
+	far_addr = FAR;
+	send_rtp(phone, INSIDE, port, 1, 160, 172);
+	check(recv_count(far, 300) == 1,
+	    "update to a multicast peer ignored: media goes where it went");
+	check(sipctl_json("", ".rtp.streams == 1"), "one stream open");
 }
 
 /*
@@ -722,10 +843,16 @@ main(int argc, char *argv[])
 		test_basic();
 	else if (strcmp(argv[4], "timeout") == 0)
 		test_timeout();
-	else if (strcmp(argv[4], "dejitter") == 0)
-		test_dejitter(60);
-	else if (strcmp(argv[4], "strict") == 0)
+	else if (strcmp(argv[4], "dejitter") == 0) {
+		/* RFC 3551: PCMU at 8 kHz, DVI4 at 16 kHz (PT 6). */
+		test_dejitter(1, 60, 0, 8000);
+		test_dejitter(2, 60, 6, 16000);
+	} else if (strcmp(argv[4], "strict") == 0)
 		test_strict();
+	else if (strcmp(argv[4], "late") == 0)
+		test_late();
+	else if (strcmp(argv[4], "refuse") == 0)
+		test_refuse();
 	else if (strcmp(argv[4], "oneaddr") == 0) {
 		test_oneaddr(1, INSIDE, PHONE, FAR);
 		test_oneaddr(2, "::1", "::1", "::1");

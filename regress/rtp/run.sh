@@ -49,3 +49,5 @@ run_mode strict "rtp latch strict"
 run_mode oneaddr
 run_mode dejitter "rtp dejitter 60"
 run_mode timeout "rtp timeout 10"
+run_mode late
+run_mode refuse

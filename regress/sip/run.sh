@@ -43,7 +43,8 @@ CASES="sip_register sip_reregister sip_register_challenge sip_deregister
 sip_expiry sip_incoming_call sip_outgoing_call sip_cancel sip_hold
 sip_refused sip_max_forwards sip_max_vias sip_pool_exhausted sip_restart
 sip_forged_response sip_dialog_tags sip_cancel_transaction sip_spiral
-sip_loop sip_restart_prompt sip_full_calls sip_full_registrations"
+sip_loop sip_restart_prompt sip_full_calls sip_full_registrations
+sip_media_refused_inside sip_media_refused_outside"
 CASES="$CASES $EDGE_CASES"
 
 if [ -n "$DIRECT" ]; then
@@ -262,6 +263,25 @@ sip_max_vias() {
 	sipp_bg "$CASE.phone" refuse_vias.xml $PHONE $(phone_to $PEER) -s bob
 	sipp_wait
 	expect calls "$NOCALL"
+}
+
+# SDP naming a multicast or broadcast address, or a port count, gets 488
+# from the proxy, from inside and from outside: no call, no relay stream.
+sip_media_refused_inside() {
+	sipp_bg "$CASE.phone" refuse_media.xml $PHONE $(phone_to $PEER) -s bob
+	sipp_wait
+	expect calls "$NOCALL"
+	expect rtp "$NORTP"
+	grep -q "multicast address, refused" "$LOG" ||
+	    bad "no log line for the multicast 488"
+}
+
+sip_media_refused_outside() {
+	register 120 3600
+	sipp_bg "$CASE.caller" refuse_media.xml $PEER $OUTSIDE:5060 -s alice
+	sipp_wait
+	expect calls "$NOCALL"
+	expect rtp "$NORTP"
 }
 
 # With one port pair left in the relay (a reload shrinks the range), a
@@ -554,7 +574,7 @@ for c in $CASES; do
 	sip_refused|sip_max_forwards|sip_max_vias|sip_pool_exhausted|sip_restart|\
 	sip_flood|sip_offer_limit|sip_register_contact|sip_ipv6_register|\
 	sip_forged_response|sip_dialog_tags|sip_cancel_transaction|sip_spiral|\
-	sip_loop|sip_restart_prompt)
+	sip_loop|sip_restart_prompt|sip_media_refused_*)
 		# what the proxy answers itself needs the proxy
 		if [ -n "$DIRECT" ]; then
 			echo "skipped $c: needs the daemon"

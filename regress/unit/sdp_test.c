@@ -17,7 +17,8 @@
 /*
  * The SDP parser and rewriter: offers and answers as phones send them
  * (in the spirit of RFC 4317, offer/answer examples), written for this
- * test, and every way parsing can fail.
+ * test, and every way parsing can fail; which media sdp_check() refuses;
+ * the RFC 3551 clock rates the engine and the relay share.
  */
 
 #include <sys/types.h>
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "media.h"
 #include "sdp.h"
 #include "check.h"
 
@@ -61,6 +63,8 @@ static void	test_lf(void);
 static void	test_ipv6(void);
 static void	test_multicast(void);
 static void	test_clock(void);
+static void	test_static_clocks(void);
+static void	test_check(void);
 static void	test_lenient(void);
 static void	test_errors(void);
 static void	test_limits(void);
@@ -633,6 +637,172 @@ test_clock(void)
 	}
 }
 
+/*
+ * RFC 3551 tables 4 and 5, every static payload type, written out here
+ * from the RFC: the table the SDP parser and the relay's dejitter share.
+ * 0 is unassigned, reserved or dynamic.
+ */
+static void
+test_static_clocks(void)
+{
+	static const uint32_t	 rfc3551[35] = {
+		8000, 0, 0, 8000, 8000, 8000, 16000, 8000,	/* 0-7 */
+		8000, 8000, 44100, 44100, 8000, 8000, 90000,	/* 8-14 */
+		8000, 11025, 22050, 8000, 0,			/* 15-19 */
+		0, 0, 0, 0, 0, 90000, 90000, 0, 90000, 0, 0,	/* 20-30 */
+		90000, 90000, 90000, 90000,			/* 31-34 */
+	};
+	static const int	 dvi4[] = { 6, 16, 17 };
+	char			 body[128], name[64];
+	const char		*err;
+	uint32_t		 want;
+	size_t			 i;
+	int			 pt, bad = 0, rv;
+
+	for (pt = -1; pt <= 128; pt++) {
+		want = pt >= 0 && pt < 35 ? rfc3551[pt] : 0;
+		if (media_static_clock(pt) != want) {
+			snprintf(name, sizeof(name), "rfc3551_clock_pt%d", pt);
+			check(name, 0, "%u, want %u", media_static_clock(pt),
+			    want);
+			bad++;
+		}
+	}
+	check("rfc3551_clock_every_static_pt", bad == 0, "%d wrong", bad);
+
+	/* And the parser uses it: the three that once disagreed. */
+	for (i = 0; i < sizeof(dvi4) / sizeof(dvi4[0]); i++) {
+		pt = dvi4[i];
+		snprintf(body, sizeof(body), "v=0\r\nc=IN IP4 10.0.0.1\r\n"
+		    "m=audio 4000 RTP/AVP %d\r\n", pt);
+		snprintf(name, sizeof(name), "sdp_clock_dvi4_pt%d", pt);
+		rv = parse(body, &err);
+		check(name, rv == 0 && sdp.media[0].clock_rate == rfc3551[pt],
+		    "rv %d clock %u", rv, sdp.media[0].clock_rate);
+	}
+}
+
+/* One body from a party at src: refused for why, or accepted (NULL). */
+static void
+check_is(const char *name, const char *body, const char *src,
+    const char *why)
+{
+	struct sockaddr_storage	 ss;
+	const char		*err, *got = NULL;
+	int			 rv;
+
+	set_addr(&ss, src);
+	if ((rv = parse(body, &err)) == 0)
+		rv = sdp_check(&sdp, &ss, &got);
+	if (why == NULL)
+		check(name, rv == 0 && got == NULL, "rv %d: %s", rv,
+		    got ? got : err ? err : "");
+	else
+		check(name, rv == -1 && got != NULL && strcmp(got, why) == 0,
+		    "rv %d: %s", rv, got ? got : err ? err : "");
+}
+
+#define CHK_BODY(c, m) "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\n" c \
+	"t=0 0\r\n" m
+
+static void
+test_check(void)
+{
+	static const struct {
+		const char	*name;
+		const char	*body;
+		const char	*src;
+		const char	*why;
+	} t[] = {
+		{ "sdp_check_unicast", CHK_BODY("c=IN IP4 10.0.0.1\r\n",
+		    "m=audio 4000 RTP/AVP 0\r\n"), "10.0.0.1", NULL },
+		{ "sdp_check_multicast4", CHK_BODY("c=IN IP4 224.2.17.12/127\r\n",
+		    "m=audio 4000 RTP/AVP 0\r\n"), "10.0.0.1",
+		    "multicast address" },
+		{ "sdp_check_multicast4_inside", CHK_BODY(
+		    "c=IN IP4 239.255.255.250\r\n", "m=audio 4000 RTP/AVP 0\r\n"),
+		    "127.0.0.10", "multicast address" },
+		{ "sdp_check_multicast6", CHK_BODY("c=IN IP6 ff15::101\r\n",
+		    "m=audio 4000 RTP/AVP 0\r\n"), "2001:db8::5",
+		    "multicast address" },
+		{ "sdp_check_multicast6_mapped", CHK_BODY(
+		    "c=IN IP6 ::ffff:224.0.0.1\r\n", "m=audio 4000 RTP/AVP 0\r\n"),
+		    "2001:db8::5", "multicast address" },
+		{ "sdp_check_multicast_media_level", CHK_BODY(
+		    "c=IN IP4 10.0.0.1\r\n", "m=audio 4000 RTP/AVP 0\r\n"
+		    "m=video 4002 RTP/AVP 31\r\nc=IN IP4 224.0.1.1/1\r\n"),
+		    "10.0.0.1", "multicast address" },
+		{ "sdp_check_broadcast_limited", CHK_BODY(
+		    "c=IN IP4 255.255.255.255\r\n", "m=audio 4000 RTP/AVP 0\r\n"),
+		    "10.0.0.1", "broadcast address" },
+		{ "sdp_check_broadcast_subnet", CHK_BODY(
+		    "c=IN IP4 192.0.2.255\r\n", "m=audio 4000 RTP/AVP 0\r\n"),
+		    "192.0.2.7", "broadcast address" },
+		{ "sdp_check_broadcast_subnet_zero", CHK_BODY(
+		    "c=IN IP4 192.0.2.0\r\n", "m=audio 4000 RTP/AVP 0\r\n"),
+		    "192.0.2.7", "broadcast address" },
+		{ "sdp_check_subnet_host", CHK_BODY("c=IN IP4 192.0.2.7\r\n",
+		    "m=audio 4000 RTP/AVP 0\r\n"), "192.0.2.7", NULL },
+		{ "sdp_check_broadcast_mapped", CHK_BODY(
+		    "c=IN IP6 ::ffff:192.0.2.255\r\n",
+		    "m=audio 4000 RTP/AVP 0\r\n"), "192.0.2.7",
+		    "broadcast address" },
+		{ "sdp_check_hold4", CHK_BODY("c=IN IP4 0.0.0.0\r\n",
+		    "m=audio 4000 RTP/AVP 0\r\n"), "10.0.0.1", NULL },
+		{ "sdp_check_hold6", CHK_BODY("c=IN IP6 ::\r\n",
+		    "m=audio 4000 RTP/AVP 0\r\n"), "2001:db8::5", NULL },
+		{ "sdp_check_this_network", CHK_BODY("c=IN IP4 0.1.2.3\r\n",
+		    "m=audio 4000 RTP/AVP 0\r\n"), "10.0.0.1",
+		    "unspecified address" },
+		{ "sdp_check_mapped_unspecified", CHK_BODY(
+		    "c=IN IP6 ::ffff:0.0.0.0\r\n", "m=audio 4000 RTP/AVP 0\r\n"),
+		    "10.0.0.1", "unspecified address" },
+		{ "sdp_check_loopback_foreign", CHK_BODY(
+		    "c=IN IP4 127.0.0.1\r\n", "m=audio 4000 RTP/AVP 0\r\n"),
+		    "203.0.113.9", "loopback address" },
+		{ "sdp_check_loopback6_foreign", CHK_BODY("c=IN IP6 ::1\r\n",
+		    "m=audio 4000 RTP/AVP 0\r\n"), "2001:db8::5",
+		    "loopback address" },
+		{ "sdp_check_loopback_mapped_foreign", CHK_BODY(
+		    "c=IN IP6 ::ffff:127.0.0.1\r\n",
+		    "m=audio 4000 RTP/AVP 0\r\n"), "2001:db8::5",
+		    "loopback address" },
+		{ "sdp_check_loopback_local", CHK_BODY(
+		    "c=IN IP4 127.0.0.10\r\n", "m=audio 4000 RTP/AVP 0\r\n"),
+		    "127.0.0.10", NULL },
+		{ "sdp_check_loopback6_local", CHK_BODY("c=IN IP6 ::1\r\n",
+		    "m=audio 4000 RTP/AVP 0\r\n"), "::1", NULL },
+		{ "sdp_check_loopback_broadcast", CHK_BODY(
+		    "c=IN IP4 127.255.255.255\r\n",
+		    "m=audio 4000 RTP/AVP 0\r\n"), "127.0.0.10",
+		    "broadcast address" },
+		{ "sdp_check_port_count", CHK_BODY("c=IN IP4 10.0.0.1\r\n",
+		    "m=audio 4000/2 RTP/AVP 0\r\n"), "10.0.0.1",
+		    "more than one port" },
+		{ "sdp_check_port_count_one", CHK_BODY("c=IN IP4 10.0.0.1\r\n",
+		    "m=audio 4000/1 RTP/AVP 0\r\n"), "10.0.0.1", NULL },
+		{ "sdp_check_rejected_stream", CHK_BODY(
+		    "c=IN IP4 224.0.0.1\r\n", "m=audio 0 RTP/AVP 0\r\n"),
+		    "10.0.0.1", NULL },
+		{ "sdp_check_no_c", "v=0\r\nm=audio 4000 RTP/AVP 0\r\n",
+		    "10.0.0.1", NULL },
+	};
+	size_t	 i;
+
+	/* The subnets a box on 192.0.2.7/24 and lo (127/8) sees. */
+	check("media_net_add", media_net_add(inet_addr("192.0.2.7"),
+	    inet_addr("255.255.255.0")) == 0 &&
+	    media_net_add(inet_addr("127.0.0.1"), inet_addr("255.0.0.0")) ==
+	    0 && media_net_add(inet_addr("198.51.100.1"),
+	    inet_addr("255.255.255.255")) == 0, "table full");
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		check_is(t[i].name, t[i].body, t[i].src, t[i].why);
+	/* A /32 has no broadcast. */
+	check_is("sdp_check_host_route", CHK_BODY(
+	    "c=IN IP4 198.51.100.1\r\n", "m=audio 4000 RTP/AVP 0\r\n"),
+	    "198.51.100.1", NULL);
+}
+
 static void
 test_lenient(void)
 {
@@ -652,7 +822,7 @@ test_lenient(void)
 	    "s=-\r\n"
 	    "c=IN IP4 203.0.113.5\t\r\n"
 	    "t=0 0\r\n"
-	    "m=audio  30000/2 RTP/AVP 0 \r\n"
+	    "m=audio  30000 RTP/AVP 0 \r\n"
 	    "a=SendOnly\r\n"
 	    "\r\n"
 	    "\r\n";
@@ -877,6 +1047,8 @@ main(void)
 	test_ipv6();
 	test_multicast();
 	test_clock();
+	test_static_clocks();
+	test_check();
 	test_lenient();
 	test_errors();
 	test_limits();
