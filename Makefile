@@ -52,6 +52,8 @@ SIPPROXD_SRCS = sipproxd/sipproxd.c sipproxd/proc.c sipproxd/engine.c \
 	sipproxd/registrar.c sipproxd/proxy.c sipproxd/call.c \
 	sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/sdp.c sipproxd/dns.c \
 	sipproxd/log.c $(COMPAT) $(SANDBOX)
+# the checks of what a less trusted process sends
+SIPPROXD_SRCS += sipproxd/imsg_check.c
 SIPCTL_SRCS = sipctl/sipctl.c sipctl/parser.c sipctl/output.c \
 	sipctl/output_json.c sipctl/json.c $(COMPAT)
 

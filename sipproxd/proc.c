@@ -164,6 +164,47 @@ imsgev_clear(struct imsgev *iev)
 
 #ifdef SIPPROXD_REGRESS
 /*
+ * Regress builds only: SIPPROXD_REGRESS_IMSG=ROLE-WHAT makes that child
+ * send the parent what a compromised one might, straight onto fd 3: a
+ * "state" entry without a NUL, a "verbose" level out of range, or a
+ * message "type" it never sends.
+ */
+static void
+regress_imsg_trigger(const char *role)
+{
+	struct imsgbuf		 ibuf;
+	struct state_entry	 se;
+	const char		*env, *what;
+	size_t			 len;
+	int			 verbose = 1000;
+
+	if ((env = getenv("SIPPROXD_REGRESS_IMSG")) == NULL)
+		return;
+	len = strlen(role);
+	if (strncmp(env, role, len) != 0 || env[len] != '-')
+		return;
+	what = env + len + 1;
+	if (imsgbuf_init(&ibuf, 3) == -1)
+		fatal("imsgbuf_init");
+	if (strcmp(what, "state") == 0) {
+		memset(&se, 'A', sizeof(se));
+		se.expires_at = INT64_MAX;
+		imsg_compose(&ibuf, IMSG_STATE_ENTRY, 0, 0, -1, &se,
+		    sizeof(se));
+	} else if (strcmp(what, "verbose") == 0)
+		imsg_compose(&ibuf, IMSG_CTL_LOG_VERBOSE, 0, 0, -1, &verbose,
+		    sizeof(verbose));
+	else if (strcmp(what, "type") == 0)
+		imsg_compose(&ibuf, IMSG_SOCKET_CTL, 0, 0, -1, NULL, 0);
+	else
+		fatalx("regress: unknown SIPPROXD_REGRESS_IMSG %s", env);
+	log_warnx("regress: sending a bad imsg (%s)", env);
+	if (imsgbuf_flush(&ibuf) == -1)
+		fatal("regress: imsgbuf_flush");
+	imsgbuf_clear(&ibuf);
+}
+
+/*
  * Regress builds only: make the named child issue a system call its
  * sandbox forbids, to prove that the sandbox kills it and the parent
  * reports it.
@@ -173,6 +214,7 @@ regress_sandbox_trigger(const char *role)
 {
 	const char	*who;
 
+	regress_imsg_trigger(role);
 	if ((who = getenv("SIPPROXD_REGRESS_SYSCALL")) == NULL ||
 	    strcmp(who, role) != 0)
 		return;

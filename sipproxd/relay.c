@@ -211,6 +211,7 @@ relay_dispatch_engine(int fd, short event, void *arg)
 	struct imsgev		*iev = arg;
 	struct imsg		 imsg;
 	struct ctl_stats	 st;
+	const char		*why;
 	ssize_t			 n;
 	uint32_t		 peer;
 	int			 verbose;
@@ -227,6 +228,9 @@ relay_dispatch_engine(int fd, short event, void *arg)
 		if (n == 0)
 			break;
 
+		/* A compromised engine: we go, the parent notices. */
+		if ((why = imsg_check(ROLE_ENGINE, ROLE_RELAY, &imsg)) != NULL)
+			fatalx("sip engine compromised: %s", why);
 		peer = imsg_get_id(&imsg);
 		switch (imsg_get_type(&imsg)) {
 		case IMSG_CTL_SHOW_SUMMARY:

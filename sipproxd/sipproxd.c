@@ -64,6 +64,7 @@ static void		 parent_dispatch(int, short, void *);
 static void		 parent_sig(int, short, void *);
 static void		 parent_reap(int);
 __dead static void	 parent_shutdown(int);
+__dead static void	 parent_compromised(struct child *, const char *);
 static void		 parent_unveil(void);
 
 static struct sipproxd_config	*conf;
@@ -79,6 +80,7 @@ static const char	*sockpath = SIPPROXD_SOCKET;
 static int		 reload_acks;		/* children yet to ack */
 static uint32_t		 reload_peer;		/* sipctl waiting, 0: none */
 static int		 shutting_down;
+static int		 engine_compromised;	/* its last words unread */
 
 __dead static void
 usage(void)
@@ -458,6 +460,7 @@ parent_dispatch(int fd, short event, void *arg)
 	struct child		*c = iev->data;
 	struct imsg		 imsg;
 	struct state_entry	 se;
+	const char		*why;
 	ssize_t			 n;
 	int			 verbose;
 
@@ -475,6 +478,9 @@ parent_dispatch(int fd, short event, void *arg)
 			fatal("%s: imsg_get", c->name);
 		if (n == 0)
 			break;
+		if ((why = imsg_check(c == ENGINE ? ROLE_ENGINE : ROLE_RELAY,
+		    ROLE_PARENT, &imsg)) != NULL)
+			parent_compromised(c, why);
 
 		switch (imsg_get_type(&imsg)) {
 		case IMSG_RECONF_DONE:
@@ -602,14 +608,24 @@ parent_shutdown(int code)
 		}
 	}
 
-	/* The engine's last state message may still wait in the socket. */
-	if (iev->ibuf.fd != -1) {
+	/*
+	 * The engine's last state message may still wait in the socket,
+	 * unless the engine is known to be compromised.
+	 */
+	if (iev->ibuf.fd != -1 && !engine_compromised) {
 		event_del(&iev->ev);
 		for (i = 0; i < 1000 && imsgbuf_read(&iev->ibuf) == 1; i++) {
 			struct imsg		 imsg;
 			struct state_entry	 se;
 
 			while (imsg_get(&iev->ibuf, &imsg) > 0) {
+				if (imsg_check(ROLE_ENGINE, ROLE_PARENT,
+				    &imsg) != NULL) {
+					log_warnx("sip engine: bad imsg at "
+					    "exit, state not saved");
+					imsg_free(&imsg);
+					goto done;
+				}
 				if (imsg_get_type(&imsg) == IMSG_STATE_ENTRY &&
 				    imsg_get_data(&imsg, &se, sizeof(se)) == 0)
 					state_add(&se);
@@ -621,8 +637,23 @@ parent_shutdown(int code)
 		}
 	}
 
+ done:
 	if (unlink(sockpath) == -1 && errno != ENOENT)
 		log_warn("unlink %s", sockpath);
 	log_info("terminating");
 	exit(code);
+}
+
+/*
+ * A child sent what our code never sends: it runs someone else's code.
+ * Trust nothing more from it and take the daemon down.
+ */
+__dead static void
+parent_compromised(struct child *c, const char *why)
+{
+	log_warnx("%s (pid %d) compromised: %s; stopping", c->name,
+	    (int)c->pid, why);
+	if (c == ENGINE)
+		engine_compromised = 1;
+	parent_shutdown(1);
 }

@@ -118,6 +118,19 @@ enum imsg_type {
 	IMSG_MAX
 };
 
+/* The highest log level a process may be told to use (sipctl log). */
+#define LOG_VERBOSE_MAX		2
+
+/*
+ * imsg_check.c: the payload checks of every message a less trusted
+ * process sends (engine -> parent, relay -> parent, engine -> relay), one
+ * per payload type in a table indexed by enum imsg_type. NULL: it passes.
+ */
+struct imsg;
+const char	*imsg_check(enum sipproxd_role, enum sipproxd_role,
+		    struct imsg *);
+const char	*imsg_check_payload(uint32_t, const void *, size_t);
+
 /*
  * Configuration, as parsed in the parent.
  */

@@ -18,7 +18,8 @@
 # as _sipproxd in /var/empty with NoNewPrivs and a seccomp filter, the
 # parent is filtered too, and a child making a forbidden system call
 # (SIPPROXD_REGRESS_SYSCALL, regress build only) is killed by SIGSYS and
-# takes the daemon down with nothing left behind.
+# takes the daemon down with nothing left behind; so does a child that
+# sends the parent a message our code never sends (SIPPROXD_REGRESS_IMSG).
 #
 # Environment: BUILD (holds sipproxd/sipproxd, a -DSIPPROXD_REGRESS build),
 # OBJ (scratch directory).
@@ -41,7 +42,12 @@ sandbox_relay_seccomp sandbox_relay_root sandbox_relay_rlimits
 sandbox_parent_nonewprivs sandbox_parent_seccomp sandbox_stop
 sandbox_stop_clean sandbox_engine_syscall_killed sandbox_engine_syscall_log
 sandbox_engine_syscall_clean sandbox_relay_syscall_killed
-sandbox_relay_syscall_log sandbox_relay_syscall_clean"
+sandbox_relay_syscall_log sandbox_relay_syscall_clean
+sandbox_engine_imsg_state_stop sandbox_engine_imsg_state_log
+sandbox_engine_imsg_state_clean sandbox_engine_imsg_verbose_stop
+sandbox_engine_imsg_verbose_log sandbox_engine_imsg_verbose_clean
+sandbox_relay_imsg_type_stop sandbox_relay_imsg_type_log
+sandbox_relay_imsg_type_clean"
 
 FAILED=0
 
@@ -160,6 +166,25 @@ wait_exit() {
 	wait "$DPID"
 	DSTATUS=$?
 	return 0
+}
+
+# went_down NAME: the daemon stopped by itself (bounded), non-zero; then
+# the writers are gone and cat has drained the fifo into $OBJ/stderr.
+went_down() {
+	if ! wait_exit; then
+		fail "$1" "daemon still running after 5 s (regress build?)"
+		kill -TERM "$DPID"
+		wait_exit
+	elif [ "$DSTATUS" -eq 0 ]; then
+		fail "$1" "daemon exited 0"
+	else
+		ok "$1"
+	fi
+	i=0
+	while alive "$CATPID" && [ $i -lt $TIMEOUT ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 }
 
 # Whatever is still running of ours, by PID.
@@ -316,22 +341,7 @@ cleanup
 for r in engine relay; do
 	if [ $r = engine ]; then title="sip engine"; else title="rtp relay"; fi
 	start "SIPPROXD_REGRESS_SYSCALL=$r"
-	if ! wait_exit; then
-		fail "sandbox_${r}_syscall_killed" \
-		    "daemon still running after 5 s (regress build?)"
-		kill -TERM "$DPID"
-		wait_exit
-	elif [ "$DSTATUS" -eq 0 ]; then
-		fail "sandbox_${r}_syscall_killed" "daemon exited 0"
-	else
-		ok "sandbox_${r}_syscall_killed"
-	fi
-	# The writers are gone: let cat drain the fifo.
-	i=0
-	while alive "$CATPID" && [ $i -lt $TIMEOUT ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	went_down "sandbox_${r}_syscall_killed"
 	if grep -q "$title.*signal 31" "$OBJ/stderr"; then
 		ok "sandbox_${r}_syscall_log"
 	else
@@ -340,6 +350,29 @@ for r in engine relay; do
 		sed 's/^/# /' "$OBJ/stderr"
 	fi
 	clean "sandbox_${r}_syscall_clean"
+	cleanup
+done
+
+# --- 3. a child that sends what our code never sends ----------------------
+#
+# SIPPROXD_REGRESS_IMSG (regress build only) makes a child write a bad
+# message to the parent, as a compromised one could: the parent must say
+# which child and why, and take the daemon down with nothing left.
+
+for t in engine-state engine-verbose relay-type; do
+	r=${t%%-*}
+	name=sandbox_${r}_imsg_${t#*-}
+	if [ $r = engine ]; then title="sip engine"; else title="rtp relay"; fi
+	start "SIPPROXD_REGRESS_IMSG=$t"
+	went_down "${name}_stop"
+	if grep -q "parent.*$title (pid [0-9]*) compromised: bad imsg" \
+	    "$OBJ/stderr"; then
+		ok "${name}_log"
+	else
+		fail "${name}_log" "no \"$title ... compromised\" line"
+		sed 's/^/# /' "$OBJ/stderr"
+	fi
+	clean "${name}_clean"
 	cleanup
 done
 
