@@ -119,6 +119,8 @@ run: all
 	@[ "`id -u`" = 0 ] || { echo "make run: needs root"; exit 1; }
 	@getent passwd _sipproxd >/dev/null || \
 	    useradd -r -d /var/empty -s /usr/sbin/nologin _sipproxd
+	@getent passwd _sipproxd_rtp >/dev/null || \
+	    useradd -r -d /var/empty -s /usr/sbin/nologin _sipproxd_rtp
 	@mkdir -p /var/empty
 	$(BUILD)/sipproxd/sipproxd -d -v -f etc/sipproxd-demo.conf \
 	    -s $(CURDIR)/$(BUILD)/sipproxd.sock
@@ -138,6 +140,12 @@ install: all
 		echo "creating user _sipproxd"; \
 		useradd -r -d /var/empty -s /usr/sbin/nologin \
 		    -c "sipproxd unprivileged user" _sipproxd; \
+	fi
+	@if [ -z "$(DESTDIR)" ] && [ "$(OS)" = Linux ] && \
+	    ! getent passwd _sipproxd_rtp >/dev/null; then \
+		echo "creating user _sipproxd_rtp"; \
+		useradd -r -d /var/empty -s /usr/sbin/nologin \
+		    -c "sipproxd rtp relay" _sipproxd_rtp; \
 	fi
 
 clean:

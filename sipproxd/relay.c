@@ -74,7 +74,7 @@ relay_main(int debug, int verbose)
 	}
 
 	event_init();
-	proc_drop_privs(SIPPROXD_USER, SIPPROXD_CHROOT);
+	proc_drop_privs(SIPPROXD_RTP_USER, SIPPROXD_CHROOT);
 	sandbox_enter(RELAY_PROMISES);
 #ifdef SIPPROXD_REGRESS
 	regress_sandbox_trigger("relay");

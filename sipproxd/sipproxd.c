@@ -97,6 +97,8 @@ main(int argc, char *argv[])
 {
 	struct event	 ev_sigint, ev_sigterm, ev_sighup, ev_sigchld;
 	struct sock_conn sc;
+	struct passwd	*pw;
+	uid_t		 engine_uid;
 	char		 errbuf[CTL_MSG_LEN];
 	const char	*role = NULL, *argv0;
 	char		*path;
@@ -158,8 +160,14 @@ main(int argc, char *argv[])
 
 	if (geteuid() != 0)
 		errx(1, "need root privileges");
-	if (getpwnam(SIPPROXD_USER) == NULL)
+	if ((pw = getpwnam(SIPPROXD_USER)) == NULL)
 		errx(1, "unknown user %s", SIPPROXD_USER);
+	engine_uid = pw->pw_uid;
+	/* A relay the engine's uid could reach would protect nothing. */
+	if ((pw = getpwnam(SIPPROXD_RTP_USER)) == NULL)
+		errx(1, "unknown user %s", SIPPROXD_RTP_USER);
+	if (pw->pw_uid == engine_uid || pw->pw_uid == 0)
+		errx(1, "user %s needs a uid of its own", SIPPROXD_RTP_USER);
 
 	/* Children are re-executed by absolute path, or found in $PATH. */
 	argv0 = argv[0];

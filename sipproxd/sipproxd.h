@@ -33,6 +33,7 @@
 
 #define SIPPROXD_VERSION	"0.1"
 #define SIPPROXD_USER		"_sipproxd"
+#define SIPPROXD_RTP_USER	"_sipproxd_rtp"	/* the relay's own user */
 #define SIPPROXD_CHROOT		"/var/empty"
 #define SIPPROXD_CONFIG		"/etc/sipproxd.conf"
 #define SIPPROXD_SOCKET		"/var/run/sipproxd.sock"

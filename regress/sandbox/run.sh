@@ -14,9 +14,10 @@
 # ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
 # OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
 #
-# The real daemon's sandbox seen from /proc (Linux, root): each child runs
-# as _sipproxd in /var/empty with NoNewPrivs and a seccomp filter, the
-# parent is filtered too, and a child making a forbidden system call
+# The real daemon's sandbox seen from /proc (Linux, root): the engine runs
+# as _sipproxd, the relay as _sipproxd_rtp (so the engine's uid cannot
+# bind a live relay port), both in /var/empty with NoNewPrivs and a
+# seccomp filter, the parent is filtered too, and a child making a forbidden system call
 # (SIPPROXD_REGRESS_SYSCALL, regress build only) is killed by SIGSYS and
 # takes the daemon down with nothing left behind; so does a child that
 # sends the parent a message our code never sends (SIPPROXD_REGRESS_IMSG).
@@ -28,6 +29,7 @@ BUILD=${BUILD:-build-regress}
 OBJ=${OBJ:-regress/obj}/sandbox
 DAEMON=$BUILD/sipproxd/sipproxd
 RUSER=_sipproxd
+RTPUSER=_sipproxd_rtp
 ADDR=127.0.0.2
 PORT=15060
 # 127.0.0.2:15060 as /proc/net/{udp,tcp} write it
@@ -39,7 +41,8 @@ sandbox_engine_uid sandbox_engine_gid sandbox_engine_nonewprivs
 sandbox_engine_seccomp sandbox_engine_root sandbox_engine_rlimits
 sandbox_relay_uid sandbox_relay_gid sandbox_relay_nonewprivs
 sandbox_relay_seccomp sandbox_relay_root sandbox_relay_rlimits
-sandbox_parent_nonewprivs sandbox_parent_seccomp sandbox_stop
+sandbox_parent_nonewprivs sandbox_parent_seccomp
+sandbox_engine_reuseport_refused sandbox_relay_reuseport_own_uid sandbox_stop
 sandbox_stop_clean sandbox_engine_syscall_killed sandbox_engine_syscall_log
 sandbox_engine_syscall_clean sandbox_relay_syscall_killed
 sandbox_relay_syscall_log sandbox_relay_syscall_clean
@@ -80,13 +83,12 @@ if [ ! -x "$DAEMON" ]; then
 fi
 
 # What make install sets up.
-if ! getent passwd "$RUSER" >/dev/null; then
-	useradd -r -d /var/empty -s /usr/sbin/nologin "$RUSER" ||
-	    { all FAIL "cannot create user $RUSER"; exit 1; }
-fi
+for u in "$RUSER" "$RTPUSER"; do
+	getent passwd "$u" >/dev/null && continue
+	useradd -r -d /var/empty -s /usr/sbin/nologin "$u" ||
+	    { all FAIL "cannot create user $u"; exit 1; }
+done
 mkdir -p /var/empty
-UID_=$(id -u "$RUSER")
-GID_=$(id -g "$RUSER")
 
 mkdir -p "$OBJ" || exit 1
 OBJ=$(cd "$OBJ" && pwd)
@@ -95,7 +97,18 @@ SOCK=$OBJ/sandbox.sock
 cat >"$CONF" <<EOF
 listen on $ADDR port $PORT
 outside 127.0.0.3 port 15063
+rtp ports 17070 to 17079
 EOF
+
+# A process of some user binding a live relay port (SO_REUSEPORT).
+REUSEPORT=$OBJ/reuseport
+if ! ${CC:-cc} $UNIT_CFLAGS -Wall -D_GNU_SOURCE -Icompat -Isipproxd \
+    $(pkg-config --cflags libbsd-overlay) -o "$REUSEPORT" \
+    regress/sandbox/reuseport.c compat/imsg.c compat/imsg-buffer.c \
+    $(pkg-config --libs libbsd-overlay) >"$OBJ/cc.log" 2>&1; then
+	sed 's/^/# /' "$OBJ/cc.log"
+	REUSEPORT=
+fi
 
 DPID=
 CATPID=
@@ -228,14 +241,16 @@ clean() {
 	fi
 }
 
-# check_child NAME PID
+# check_child NAME PID USER
 check_child() {
 	s=/proc/$2/status
+	UID_=$(id -u "$3")
+	GID_=$(id -g "$3")
 	uids=$(awk '$1 == "Uid:" { print $2, $3, $4, $5 }' "$s")
 	if [ "$uids" = "$UID_ $UID_ $UID_ $UID_" ]; then
 		ok "sandbox_$1_uid"
 	else
-		fail "sandbox_$1_uid" "Uid $uids, want $UID_ ($RUSER)"
+		fail "sandbox_$1_uid" "Uid $uids, want $UID_ ($3)"
 	fi
 	gids=$(awk '$1 == "Gid:" { print $2, $3, $4, $5 }' "$s")
 	groups=$(awk '$1 == "Groups:" { $1 = ""; print }' "$s" |
@@ -310,8 +325,41 @@ for r in engine relay; do
 		continue
 	fi
 	ok "sandbox_${r}_found"
-	check_child "$r" "$pid"
+	if [ $r = engine ]; then
+		check_child "$r" "$pid" "$RUSER"
+	else
+		check_child "$r" "$pid" "$RTPUSER"
+	fi
 done
+
+# The engine's uid must not reach a live relay port; the relay's own uid
+# can (SO_REUSEPORT): that shows the helper would see a theft.
+if [ -z "$REUSEPORT" ]; then
+	fail sandbox_engine_reuseport_refused "reuseport.c does not build"
+	fail sandbox_relay_reuseport_own_uid "reuseport.c does not build"
+elif [ -z "$RELAY" ] || ! alive "$RELAY"; then
+	fail sandbox_engine_reuseport_refused "no relay"
+	fail sandbox_relay_reuseport_own_uid "no relay"
+else
+	"$REUSEPORT" "$SOCK" $ADDR 127.0.0.3 "$RUSER" >"$OBJ/reuse.out" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		ok sandbox_engine_reuseport_refused
+	else
+		fail sandbox_engine_reuseport_refused \
+		    "status $rc: $(tr '\n' ' ' <"$OBJ/reuse.out")"
+	fi
+	ruid=$(awk '$1 == "Uid:" { print $2 }' "/proc/$RELAY/status")
+	ruser=$(getent passwd "$ruid" | cut -d: -f1)
+	"$REUSEPORT" "$SOCK" $ADDR 127.0.0.3 "$ruser" >"$OBJ/reuse.out" 2>&1
+	rc=$?
+	if [ $rc -eq 1 ]; then
+		ok sandbox_relay_reuseport_own_uid
+	else
+		fail sandbox_relay_reuseport_own_uid \
+		    "status $rc: $(tr '\n' ' ' <"$OBJ/reuse.out")"
+	fi
+fi
 
 if alive "$DPID"; then
 	v=$(field "/proc/$DPID/status" NoNewPrivs)
