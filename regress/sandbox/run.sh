@@ -241,6 +241,18 @@ clean() {
 	fi
 }
 
+# reuse NAME USER STATUS: the reuseport helper as USER ends with STATUS
+# (0: every bind refused, 1: a bind worked).
+reuse() {
+	"$REUSEPORT" "$SOCK" $ADDR 127.0.0.3 "$2" >"$OBJ/reuse.out" 2>&1
+	rc=$?
+	if [ $rc -eq "$3" ]; then
+		ok "$1"
+	else
+		fail "$1" "status $rc: $(tr '\n' ' ' <"$OBJ/reuse.out")"
+	fi
+}
+
 # check_child NAME PID USER
 check_child() {
 	s=/proc/$2/status
@@ -341,24 +353,10 @@ elif [ -z "$RELAY" ] || ! alive "$RELAY"; then
 	fail sandbox_engine_reuseport_refused "no relay"
 	fail sandbox_relay_reuseport_own_uid "no relay"
 else
-	"$REUSEPORT" "$SOCK" $ADDR 127.0.0.3 "$RUSER" >"$OBJ/reuse.out" 2>&1
-	rc=$?
-	if [ $rc -eq 0 ]; then
-		ok sandbox_engine_reuseport_refused
-	else
-		fail sandbox_engine_reuseport_refused \
-		    "status $rc: $(tr '\n' ' ' <"$OBJ/reuse.out")"
-	fi
+	reuse sandbox_engine_reuseport_refused "$RUSER" 0
 	ruid=$(awk '$1 == "Uid:" { print $2 }' "/proc/$RELAY/status")
-	ruser=$(getent passwd "$ruid" | cut -d: -f1)
-	"$REUSEPORT" "$SOCK" $ADDR 127.0.0.3 "$ruser" >"$OBJ/reuse.out" 2>&1
-	rc=$?
-	if [ $rc -eq 1 ]; then
-		ok sandbox_relay_reuseport_own_uid
-	else
-		fail sandbox_relay_reuseport_own_uid \
-		    "status $rc: $(tr '\n' ' ' <"$OBJ/reuse.out")"
-	fi
+	reuse sandbox_relay_reuseport_own_uid \
+	    "$(getent passwd "$ruid" | cut -d: -f1)" 1
 fi
 
 if alive "$DPID"; then
