@@ -32,7 +32,6 @@
 #include <errno.h>
 #include <event.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -242,33 +241,39 @@ main(int argc, char *argv[])
 		state_load(conf->reg_state, &ENGINE->iev);
 
 	parent_unveil();
+	sandbox_kill_pid(ENGINE->pid);
+	sandbox_kill_pid(RELAY->pid);
 	sandbox_enter("stdio rpath wpath cpath inet route sendfd proc");
+#ifdef SIPPROXD_REGRESS
+	regress_parent_trigger();
+#endif
 
 	event_dispatch();
 	parent_shutdown(1);
 }
 
 /*
- * What the parent keeps touching after start-up: the configuration (read
- * again on reload), the state file (rewritten by rename, so its directory)
- * and the control socket (removed at exit).
+ * What the parent keeps touching after start-up, file by file: the
+ * configuration and its includes (read again on reload: a file that was
+ * not read at start-up stays out of reach), the state file and its
+ * temporary (written, renamed over it) and the control socket (removed
+ * at exit).
  */
 static void
 parent_unveil(void)
 {
-	char	 dir[PATH_MAX];
+	struct conf_file	*f;
+	char			 tmp[PATH_MAX];
 
-	if (strlcpy(dir, conffile, sizeof(dir)) >= sizeof(dir))
-		fatalx("config path too long");
-	sandbox_unveil(dirname(dir), "r");
+	TAILQ_FOREACH(f, &conf->files, entry)
+		sandbox_unveil(f->path, "r");
 	if (conf->reg_state[0] != '\0') {
-		if (strlcpy(dir, conf->reg_state, sizeof(dir)) >= sizeof(dir))
+		if (state_tmpname(conf->reg_state, tmp, sizeof(tmp)) == -1)
 			fatalx("state path too long");
-		sandbox_unveil(dirname(dir), "rwc");
+		sandbox_unveil(conf->reg_state, "wc");
+		sandbox_unveil(tmp, "wc");
 	}
-	if (strlcpy(dir, sockpath, sizeof(dir)) >= sizeof(dir))
-		fatalx("socket path too long");
-	sandbox_unveil(dirname(dir), "c");
+	sandbox_unveil(sockpath, "c");
 }
 
 static int

@@ -145,8 +145,16 @@ struct listener {
 };
 TAILQ_HEAD(listeners, listener);
 
+/* A file the configuration was read from: the parent may read it again. */
+struct conf_file {
+	TAILQ_ENTRY(conf_file)	 entry;
+	char			*path;
+};
+TAILQ_HEAD(conf_files, conf_file);
+
 struct sipproxd_config {
 	struct listeners	 listeners;
+	struct conf_files	 files;		/* the file and its includes */
 	char			 outside_name[NAME_LEN];
 	struct sockaddr_storage	 outside_addr;	/* port 0 */
 	struct sockaddr_storage	 external_addr;	/* AF_UNSPEC when unset */
@@ -365,6 +373,8 @@ void			 config_conf_global(struct sipproxd_config *,
 			    struct conf_global *, const char *);
 struct listener		*listener_find(struct listeners *,
 			    const struct listener *);
+void			 config_add_file(struct sipproxd_config *,
+			    const char *);
 const char		*addr_str(const struct sockaddr *, int);
 int			 addr_parse(const char *, struct sockaddr_storage *);
 int			 sa_cmp(const struct sockaddr_storage *,
@@ -398,6 +408,7 @@ struct state_entry {
 int	 state_load(const char *, struct imsgev *);
 void	 state_add(const struct state_entry *);
 int	 state_commit(const char *);
+int	 state_tmpname(const char *, char *, size_t);
 
 /* A SIP socket of the engine: a listener, or the outside's. */
 struct engine_listener {
@@ -533,6 +544,7 @@ __dead void	 relay_main(int, int);
 /* sandbox trigger of the regress build, never in an installed binary */
 #ifdef SIPPROXD_REGRESS
 void	 regress_sandbox_trigger(const char *);
+void	 regress_parent_trigger(void);
 
 /* rtptest.c: relay streams opened by a control client (tests, bench) */
 void	 rtptest_request(uint32_t, struct imsg *);

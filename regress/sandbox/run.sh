@@ -41,7 +41,8 @@ sandbox_engine_uid sandbox_engine_gid sandbox_engine_nonewprivs
 sandbox_engine_seccomp sandbox_engine_root sandbox_engine_rlimits
 sandbox_relay_uid sandbox_relay_gid sandbox_relay_nonewprivs
 sandbox_relay_seccomp sandbox_relay_root sandbox_relay_rlimits
-sandbox_parent_nonewprivs sandbox_parent_seccomp
+sandbox_engine_fds sandbox_relay_fds
+sandbox_parent_nonewprivs sandbox_parent_seccomp sandbox_parent_caps
 sandbox_engine_reuseport_refused sandbox_relay_reuseport_own_uid sandbox_stop
 sandbox_stop_clean sandbox_engine_syscall_killed sandbox_engine_syscall_log
 sandbox_engine_syscall_clean sandbox_relay_syscall_killed
@@ -50,7 +51,10 @@ sandbox_engine_imsg_state_stop sandbox_engine_imsg_state_log
 sandbox_engine_imsg_state_clean sandbox_engine_imsg_verbose_stop
 sandbox_engine_imsg_verbose_log sandbox_engine_imsg_verbose_clean
 sandbox_relay_imsg_type_stop sandbox_relay_imsg_type_log
-sandbox_relay_imsg_type_clean"
+sandbox_relay_imsg_type_clean sandbox_parent_no_shadow
+sandbox_parent_no_shadow_clean sandbox_parent_no_route
+sandbox_parent_no_route_clean sandbox_parent_no_kill
+sandbox_parent_no_kill_killed"
 
 FAILED=0
 
@@ -82,6 +86,9 @@ if [ ! -x "$DAEMON" ]; then
 	exit 1
 fi
 
+MARKER=
+WRAP=
+
 # What make install sets up.
 for u in "$RUSER" "$RTPUSER"; do
 	getent passwd "$u" >/dev/null && continue
@@ -98,6 +105,12 @@ cat >"$CONF" <<EOF
 listen on $ADDR port $PORT
 outside 127.0.0.3 port 15063
 rtp ports 17070 to 17079
+EOF
+MARKER=$OBJ/stray-fd-marker
+: >"$MARKER"
+# Runs its arguments in a network namespace of their own, same pid.
+cat >"$OBJ/netns.sh" <<'EOF'
+ip link set lo up && exec "$@"
 EOF
 
 # A process of some user binding a live relay port (SO_REUSEPORT).
@@ -147,19 +160,16 @@ remember_kids() {
 }
 
 # start [VAR=value]: the daemon in the foreground, stderr through a fifo
-# (a file would be exempt from the children's RLIMIT_FSIZE of 0).
+# (a file would be exempt from the children's RLIMIT_FSIZE of 0), with
+# $MARKER open on fd 9 as a stray descriptor of its caller, through $WRAP
+# (a command that execs its arguments) when set.
 start() {
 	rm -f "$SOCK" "$OBJ/stderr" "$OBJ/stderr.fifo"
 	mkfifo "$OBJ/stderr.fifo" || exit 1
 	cat "$OBJ/stderr.fifo" >"$OBJ/stderr" &
 	CATPID=$!
-	if [ -n "$1" ]; then
-		env "$1" "$DAEMON" -d -f "$CONF" -s "$SOCK" \
-		    >"$OBJ/stdout" 2>"$OBJ/stderr.fifo" &
-	else
-		"$DAEMON" -d -f "$CONF" -s "$SOCK" \
-		    >"$OBJ/stdout" 2>"$OBJ/stderr.fifo" &
-	fi
+	$WRAP env ${1:+"$1"} "$DAEMON" -d -f "$CONF" -s "$SOCK" \
+	    >"$OBJ/stdout" 2>"$OBJ/stderr.fifo" 9<"$MARKER" &
 	DPID=$!
 	KIDS=
 }
@@ -193,6 +203,11 @@ went_down() {
 	else
 		ok "$1"
 	fi
+	drain
+}
+
+# drain: the writers are gone, let cat empty the fifo (bounded).
+drain() {
 	i=0
 	while alive "$CATPID" && [ $i -lt $TIMEOUT ]; do
 		sleep 0.1
@@ -282,6 +297,12 @@ check_child() {
 	v=$(readlink "/proc/$2/root")
 	[ "$v" = /var/empty ] && ok "sandbox_$1_root" ||
 	    fail "sandbox_$1_root" "root is $v"
+	stray=$(ls -l "/proc/$2/fd" 2>/dev/null | grep -F "$MARKER")
+	if [ -z "$stray" ]; then
+		ok "sandbox_$1_fds"
+	else
+		fail "sandbox_$1_fds" "inherited the caller's fd: $stray"
+	fi
 	np=$(awk '/^Max processes/ { print $3, $4 }' "/proc/$2/limits")
 	fs=$(awk '/^Max file size/ { print $4, $5 }' "/proc/$2/limits")
 	if [ "$np" = "0 0" ] && [ "$fs" = "0 0" ]; then
@@ -331,7 +352,7 @@ for r in engine relay; do
 	if [ $r = engine ]; then pid=$ENGINE; else pid=$RELAY; fi
 	if [ -z "$pid" ] || ! alive "$pid"; then
 		fail "sandbox_${r}_found" "no $r child (children:$KIDS)"
-		for c in uid gid nonewprivs seccomp root rlimits; do
+		for c in uid gid nonewprivs seccomp root fds rlimits; do
 			fail "sandbox_${r}_$c" "no $r process"
 		done
 		continue
@@ -366,6 +387,14 @@ if alive "$DPID"; then
 	v=$(field "/proc/$DPID/status" Seccomp)
 	[ "$v" = 2 ] && ok sandbox_parent_seccomp ||
 	    fail sandbox_parent_seccomp "Seccomp: $v"
+	# CAP_KILL (5) for its children, CAP_NET_BIND_SERVICE (10) for a
+	# low port at reload: 0x420, and nothing it could pass on.
+	caps=$(awk '/^Cap(Inh|Prm|Eff|Bnd|Amb):/ { printf "%s ", $2 }' \
+	    "/proc/$DPID/status")
+	want="0000000000000000 0000000000000420 0000000000000420"
+	want="$want 0000000000000420 0000000000000000 "
+	[ "$caps" = "$want" ] && ok sandbox_parent_caps ||
+	    fail sandbox_parent_caps "Inh Prm Eff Bnd Amb: $caps"
 	kill -TERM "$DPID"
 	if wait_exit; then
 		ok sandbox_stop
@@ -376,6 +405,7 @@ else
 	wait "$DPID"
 	fail sandbox_parent_nonewprivs "daemon exited early, status $?"
 	fail sandbox_parent_seccomp "daemon exited early"
+	fail sandbox_parent_caps "daemon exited early"
 	fail sandbox_stop "daemon exited early"
 	sed 's/^/# /' "$OBJ/stderr"
 fi
@@ -422,5 +452,65 @@ for t in engine-state engine-verbose relay-type; do
 	cleanup
 done
 
-rm -f "$CONF" "$OBJ/stdout" "$OBJ/stderr"
+# --- 4. what the parent itself cannot do ---------------------------------
+#
+# SIPPROXD_REGRESS_PARENT (regress build only) makes the sandboxed parent
+# try it and log the result.
+
+# parent_try NAME WHAT EXPECT: start with the trigger, look for the line,
+# stop, nothing left.
+parent_try() {
+	start "SIPPROXD_REGRESS_PARENT=$2"
+	i=0
+	while [ ! -S "$SOCK" ] && alive "$DPID" && [ $i -lt $TIMEOUT ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	alive "$DPID" && kill -TERM "$DPID"
+	wait_exit
+	drain
+	if grep -q "parent.*regress: $3" "$OBJ/stderr"; then
+		ok "$1"
+	else
+		fail "$1" "no \"regress: $3\" line"
+		sed 's/^/# /' "$OBJ/stderr"
+	fi
+	clean "${1}_clean"
+	cleanup
+}
+
+# The configuration where it is installed, beside /etc/shadow: the parent
+# reads its files only, not their directory.
+ETCCONF=/etc/sipproxd-regress.$$.conf
+trap 'rm -f "$ETCCONF"; cleanup; exit 1' INT TERM HUP
+cp "$CONF" "$ETCCONF"
+OCONF=$CONF
+CONF=$ETCCONF
+parent_try sandbox_parent_no_shadow open:/etc/shadow \
+    "open /etc/shadow: Permission denied"
+CONF=$OCONF
+rm -f "$ETCCONF"
+
+# A route, in a network namespace of the test's own.
+WRAP="unshare -n sh $OBJ/netns.sh"
+parent_try sandbox_parent_no_route route \
+    "route add: Operation not permitted"
+WRAP=
+
+# A process of someone else: the filter kills the parent that tries.
+sleep 30 &
+VICTIM=$!
+start "SIPPROXD_REGRESS_PARENT=kill:$VICTIM"
+went_down sandbox_parent_no_kill_killed
+if alive "$VICTIM"; then
+	ok sandbox_parent_no_kill
+	kill "$VICTIM"
+else
+	fail sandbox_parent_no_kill "the parent killed pid $VICTIM"
+	sed 's/^/# /' "$OBJ/stderr"
+fi
+wait "$VICTIM" 2>/dev/null
+cleanup
+
+rm -f "$CONF" "$MARKER" "$OBJ/netns.sh" "$OBJ/stdout" "$OBJ/stderr"
 exit $FAILED
