@@ -54,7 +54,8 @@ SIPPROXD_SRCS = sipproxd/sipproxd.c sipproxd/proc.c sipproxd/engine.c \
 	sipproxd/config.c sipproxd/printconf.c sipproxd/state.c \
 	sipproxd/registrar.c sipproxd/proxy.c sipproxd/call.c \
 	sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/sdp.c sipproxd/dns.c \
-	sipproxd/mac.c sipproxd/media.c sipproxd/log.c $(COMPAT) $(SANDBOX)
+	sipproxd/mac.c sipproxd/media.c sipproxd/imsg_check.c sipproxd/log.c \
+	$(COMPAT) $(SANDBOX)
 SIPCTL_SRCS = sipctl/sipctl.c sipctl/parser.c sipctl/output.c \
 	sipctl/output_json.c sipctl/json.c $(COMPAT)
 
@@ -121,6 +122,8 @@ run: all
 	@[ "`id -u`" = 0 ] || { echo "make run: needs root"; exit 1; }
 	@getent passwd _sipproxd >/dev/null || \
 	    useradd -r -d /var/empty -s /usr/sbin/nologin _sipproxd
+	@getent passwd _sipproxd_rtp >/dev/null || \
+	    useradd -r -d /var/empty -s /usr/sbin/nologin _sipproxd_rtp
 	@mkdir -p /var/empty
 	$(BUILD)/sipproxd/sipproxd -d -v -f etc/sipproxd-demo.conf \
 	    -s $(CURDIR)/$(BUILD)/sipproxd.sock
@@ -140,6 +143,12 @@ install: all
 		echo "creating user _sipproxd"; \
 		useradd -r -d /var/empty -s /usr/sbin/nologin \
 		    -c "sipproxd unprivileged user" _sipproxd; \
+	fi
+	@if [ -z "$(DESTDIR)" ] && [ "$(OS)" = Linux ] && \
+	    ! getent passwd _sipproxd_rtp >/dev/null; then \
+		echo "creating user _sipproxd_rtp"; \
+		useradd -r -d /var/empty -s /usr/sbin/nologin \
+		    -c "sipproxd rtp relay" _sipproxd_rtp; \
 	fi
 
 clean:

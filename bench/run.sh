@@ -268,6 +268,8 @@ sipproxd_start()
 	}
 	getent passwd _sipproxd >/dev/null ||
 	    useradd -r -d /var/empty -s /usr/sbin/nologin _sipproxd
+	getent passwd _sipproxd_rtp >/dev/null ||
+	    useradd -r -d /var/empty -s /usr/sbin/nologin _sipproxd_rtp
 	mkdir -p /var/empty
 	printf 'listen on 127.0.0.2 port 15090\noutside 127.0.0.3 port 15091\n%s\n' \
 	    'rtp ports 40000 to 44999' >"$OBJ/sipproxd.conf"

@@ -51,6 +51,13 @@ sandbox_unveil(const char *path, const char *perms)
 	/* Nothing to record: FreeBSD has no path allowlist. */
 }
 
+/* Nothing here narrows kill(2) to given processes. */
+void
+sandbox_kill_pid(pid_t pid)
+{
+	(void)pid;
+}
+
 void
 sandbox_enter(const char *promises)
 {

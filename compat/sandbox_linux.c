@@ -39,7 +39,8 @@
  *   route   socket(AF_NETLINK, raw/dgram, NETLINK_ROUTE), bind
  *	     (getifaddrs(3))
  *   recvfd, sendfd  nothing more: seccomp cannot see SCM_RIGHTS
- *   proc    kill, wait4, waitid
+ *   proc    kill of the own process and of those sandbox_kill_pid()
+ *	     named, wait4, waitid
  *   exec    execve
  *
  * Harmless library probes fail with an error instead of killing:
@@ -51,10 +52,22 @@
  * openat) fail, so that a report is written instead of a SIGSYS.
  *
  * Landlock handles every file system right the kernel's ABI knows, and
- * each sandbox_unveil() path gets one path-beneath rule: "r" read file
- * and directory, "w" write and truncate, "c" create and remove files,
- * directories and sockets (on a directory only), "x" execute. No path, no
- * file system. ABI 6 adds the abstract unix socket scope.
+ * each sandbox_unveil() directory gets one path-beneath rule: "r" read
+ * file and directory, "w" write and truncate, "c" create and remove
+ * files, directories and sockets, "x" execute. A file (or a path not
+ * there yet) gets "r", "w" and "x" on itself where it exists; but
+ * Landlock cannot name a file that does not exist yet, and creating and
+ * removing are rights of the directory: "c" on a file becomes a rule on
+ * its directory to create regular files and remove files there, with
+ * "w" to write them. No path, no file system. ABI 6 adds the abstract
+ * unix socket scope.
+ *
+ * Capabilities: all but those the promises need are dropped from the
+ * effective, permitted, inheritable, ambient and (given CAP_SETPCAP)
+ * bounding sets: "inet" keeps CAP_NET_BIND_SERVICE (a new listener on a
+ * low port at reload), "proc" CAP_KILL (children of another uid). So a
+ * root parent cannot write routes (CAP_NET_ADMIN), read what root alone
+ * may not (CAP_DAC_*) or undo its sandbox.
  *
  * A process that does not promise "proc" is a child: it gets
  * RLIMIT_NPROC 0, RLIMIT_FSIZE 0 (unless stderr is a regular file, as
@@ -73,12 +86,14 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include <linux/capability.h>
 #include <linux/landlock.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -138,7 +153,7 @@ struct sandbox_ll_attr {
 			    (v))
 #define ARG_EQ(n, v)	SCMP_CMP((n), SCMP_CMP_EQ, (v), 0)
 
-#define SANDBOX_MAXPATHS	16
+#define SANDBOX_MAXPATHS	64
 
 #define UNVEIL_R	0x01
 #define UNVEIL_W	0x02
@@ -150,8 +165,12 @@ struct sandbox_path {
 	unsigned int	 perms;
 };
 
+#define SANDBOX_MAXPIDS		4
+
 static struct sandbox_path	 sandbox_paths[SANDBOX_MAXPATHS];
 static size_t			 sandbox_npaths;
+static pid_t			 sandbox_pids[SANDBOX_MAXPIDS];
+static size_t			 sandbox_npids;
 static int			 sandbox_entered;
 
 #define P_STDIO		0x0001
@@ -242,7 +261,7 @@ static const char *const sc_route[] = {
 	NULL
 };
 static const char *const sc_proc[] = {
-	"kill", "wait4", "waitid",
+	"wait4", "waitid",
 	NULL
 };
 static const char *const sc_exec[] = {
@@ -286,8 +305,10 @@ static const struct {
 };
 
 static unsigned int	sandbox_parse(const char *);
+static void		sandbox_caps(unsigned int);
 static void		sandbox_rlimits(void);
 static void		sandbox_landlock(unsigned int);
+static void		sandbox_ll_rule(int, const char *, uint64_t, uint64_t);
 static void		sandbox_seccomp(unsigned int);
 static void		sandbox_rule(scmp_filter_ctx, uint32_t, const char *,
 			    unsigned int, const struct scmp_arg_cmp *);
@@ -334,6 +355,16 @@ sandbox_unveil(const char *path, const char *perms)
 }
 
 void
+sandbox_kill_pid(pid_t pid)
+{
+	if (sandbox_entered)
+		fatalx("sandbox: kill pid %d after entering", (int)pid);
+	if (sandbox_npids >= SANDBOX_MAXPIDS)
+		fatalx("sandbox: too many pids to signal");
+	sandbox_pids[sandbox_npids++] = pid;
+}
+
+void
 sandbox_enter(const char *promises)
 {
 	unsigned int	 set;
@@ -348,6 +379,7 @@ sandbox_enter(const char *promises)
 		fatal("sandbox: PR_SET_NO_NEW_PRIVS");
 	if ((set & P_PROC) == 0)
 		sandbox_rlimits();
+	sandbox_caps(set);
 	sandbox_landlock(set);
 	sandbox_seccomp(set);
 }
@@ -376,6 +408,52 @@ sandbox_parse(const char *promises)
 	return (set);
 }
 
+/*
+ * Keep only the capabilities the promises need. The bounding set goes
+ * first, while CAP_SETPCAP is still effective; a process without it (a
+ * child after setresuid) has nothing left to drop there.
+ */
+static void
+sandbox_caps(unsigned int set)
+{
+	struct __user_cap_header_struct	 hdr;
+	struct __user_cap_data_struct	 data[2];
+	uint64_t			 keep = 0, have;
+	int				 cap;
+
+	if (set & P_INET)
+		keep |= 1ULL << CAP_NET_BIND_SERVICE;
+	if (set & P_PROC)
+		keep |= 1ULL << CAP_KILL;
+
+	memset(&hdr, 0, sizeof(hdr));
+	memset(data, 0, sizeof(data));
+	hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	if (syscall(SYS_capget, &hdr, data) == -1)
+		fatal("sandbox: capget");
+	have = data[0].permitted | (uint64_t)data[1].permitted << 32;
+	if (have & (1ULL << CAP_SETPCAP)) {
+		for (cap = 0; cap < 64; cap++) {
+			if (keep & (1ULL << cap))
+				continue;
+			if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1) {
+				if (errno == EINVAL)
+					break;	/* past the last one */
+				fatal("sandbox: PR_CAPBSET_DROP %d", cap);
+			}
+		}
+	}
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
+	    errno != EINVAL)
+		fatal("sandbox: PR_CAP_AMBIENT_CLEAR_ALL");
+	keep &= have;
+	data[0].effective = data[0].permitted = keep & 0xffffffff;
+	data[1].effective = data[1].permitted = keep >> 32;
+	data[0].inheritable = data[1].inheritable = 0;
+	if (syscall(SYS_capset, &hdr, data) == -1)
+		fatal("sandbox: capset");
+}
+
 /* A child forks nothing and writes no file. */
 static void
 sandbox_rlimits(void)
@@ -399,12 +477,13 @@ static void
 sandbox_landlock(unsigned int set)
 {
 	struct sandbox_ll_attr			 attr;
-	struct landlock_path_beneath_attr	 pb;
 	struct sandbox_path			*sp;
 	struct stat				 sb;
+	char					 dir[PATH_MAX];
+	uint64_t				 access;
 	size_t					 i;
 	long					 abi;
-	int					 rfd, fd;
+	int					 rfd;
 
 	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 	    LANDLOCK_CREATE_RULESET_VERSION);
@@ -440,36 +519,33 @@ sandbox_landlock(unsigned int set)
 
 	for (i = 0; i < sandbox_npaths; i++) {
 		sp = &sandbox_paths[i];
-		if ((fd = open(sp->path, O_PATH | O_CLOEXEC)) == -1) {
-			if (errno == ENOENT) {
-				log_debug("sandbox: %s does not exist, "
-				    "skipped", sp->path);
-				continue;
-			}
-			fatal("sandbox: open %s", sp->path);
-		}
-		if (fstat(fd, &sb) == -1)
-			fatal("sandbox: fstat %s", sp->path);
-
-		memset(&pb, 0, sizeof(pb));
-		pb.parent_fd = fd;
+		access = 0;
 		if (sp->perms & UNVEIL_R)
-			pb.allowed_access |= LL_FS_READ;
+			access |= LL_FS_READ;
 		if (sp->perms & UNVEIL_W)
-			pb.allowed_access |= LL_FS_WRITE;
+			access |= LL_FS_WRITE;
 		if (sp->perms & UNVEIL_C)
-			pb.allowed_access |= LL_FS_CREATE;
+			access |= LL_FS_CREATE;
 		if (sp->perms & UNVEIL_X)
-			pb.allowed_access |= LANDLOCK_ACCESS_FS_EXECUTE;
-		/* Creating and removing are rights on the directory. */
-		if (!S_ISDIR(sb.st_mode))
-			pb.allowed_access &= LL_FS_FILE;
-		pb.allowed_access &= attr.handled_access_fs;
-		if (pb.allowed_access != 0 &&
-		    syscall(SYS_landlock_add_rule, rfd,
-		    LANDLOCK_RULE_PATH_BENEATH, &pb, 0) == -1)
-			fatal("sandbox: landlock_add_rule %s", sp->path);
-		close(fd);
+			access |= LANDLOCK_ACCESS_FS_EXECUTE;
+		if (stat(sp->path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			sandbox_ll_rule(rfd, sp->path, access,
+			    attr.handled_access_fs);
+			continue;
+		}
+		sandbox_ll_rule(rfd, sp->path, access & LL_FS_FILE,
+		    attr.handled_access_fs);
+		if ((sp->perms & UNVEIL_C) == 0)
+			continue;
+		/* The file's own name cannot be told apart from others. */
+		access = LANDLOCK_ACCESS_FS_MAKE_REG |
+		    LANDLOCK_ACCESS_FS_REMOVE_FILE;
+		if (sp->perms & UNVEIL_W)
+			access |= LL_FS_WRITE;
+		if (strlcpy(dir, sp->path, sizeof(dir)) >= sizeof(dir))
+			fatalx("sandbox: path too long: %s", sp->path);
+		sandbox_ll_rule(rfd, dirname(dir), access,
+		    attr.handled_access_fs);
 	}
 
 	if (syscall(SYS_landlock_restrict_self, rfd, 0) == -1)
@@ -477,6 +553,31 @@ sandbox_landlock(unsigned int set)
 	close(rfd);
 	log_debug("sandbox: landlock ABI %ld, %zu paths", abi,
 	    sandbox_npaths);
+}
+
+/* One path-beneath rule; a path that does not exist gets none. */
+static void
+sandbox_ll_rule(int rfd, const char *path, uint64_t access, uint64_t handled)
+{
+	struct landlock_path_beneath_attr	 pb;
+	int					 fd;
+
+	if ((access &= handled) == 0)
+		return;
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT) {
+			log_debug("sandbox: %s does not exist, skipped", path);
+			return;
+		}
+		fatal("sandbox: open %s", path);
+	}
+	memset(&pb, 0, sizeof(pb));
+	pb.parent_fd = fd;
+	pb.allowed_access = access;
+	if (syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH,
+	    &pb, 0) == -1)
+		fatal("sandbox: landlock_add_rule %s", path);
+	close(fd);
 }
 
 static void
@@ -666,6 +767,7 @@ sandbox_rules_misc(scmp_filter_ctx ctx, unsigned int set)
 {
 	const char *const	*c;
 	struct scmp_arg_cmp	 a;
+	size_t			 i;
 
 	for (c = sc_soft; *c != NULL; c++)
 		sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES), *c, 0, NULL);
@@ -680,6 +782,17 @@ sandbox_rules_misc(scmp_filter_ctx ctx, unsigned int set)
 		/* abort(3) and raise(3) signal the own process only. */
 		a = ARG_INT(0, (uint64_t)getpid());
 		sandbox_rule(ctx, SCMP_ACT_ALLOW, "tgkill", 1, &a);
+	}
+	if (set & P_PROC) {
+		/* Our children and ourselves, nobody else. */
+		a = ARG_INT(0, (uint64_t)getpid());
+		sandbox_rule(ctx, SCMP_ACT_ALLOW, "kill", 1, &a);
+		for (i = 0; i < sandbox_npids; i++) {
+			a = ARG_INT(0, (uint64_t)sandbox_pids[i]);
+			sandbox_rule(ctx, SCMP_ACT_ALLOW, "kill", 1, &a);
+		}
+	}
+	if (set & P_STDIO) {
 		/* fstat(3) is fstatat(fd, "", AT_EMPTY_PATH). */
 		if ((set & P_RPATH) == 0) {
 			a = SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH,

@@ -66,6 +66,13 @@ sandbox_unveil(const char *path, const char *perms)
 	sandbox_npaths++;
 }
 
+/* pledge(2) cannot name the processes "proc" may signal. */
+void
+sandbox_kill_pid(pid_t pid)
+{
+	(void)pid;
+}
+
 void
 sandbox_enter(const char *promises)
 {

@@ -41,6 +41,7 @@ config_new(void)
 	if ((conf = calloc(1, sizeof(*conf))) == NULL)
 		return (NULL);
 	TAILQ_INIT(&conf->listeners);
+	TAILQ_INIT(&conf->files);
 	conf->external_addr.ss_family = AF_UNSPEC;
 	conf->rtp_port_lo = RTP_PORT_LO;
 	conf->rtp_port_hi = RTP_PORT_HI;
@@ -57,10 +58,16 @@ config_new(void)
 void
 config_free(struct sipproxd_config *conf)
 {
-	struct listener	*l;
+	struct listener		*l;
+	struct conf_file	*f;
 
 	if (conf == NULL)
 		return;
+	while ((f = TAILQ_FIRST(&conf->files)) != NULL) {
+		TAILQ_REMOVE(&conf->files, f, entry);
+		free(f->path);
+		free(f);
+	}
 	while ((l = TAILQ_FIRST(&conf->listeners)) != NULL) {
 		TAILQ_REMOVE(&conf->listeners, l, entry);
 		if (l->fd != -1)
@@ -68,6 +75,18 @@ config_free(struct sipproxd_config *conf)
 		free(l);
 	}
 	free(conf);
+}
+
+/* Remember a file read, for the sandbox of the parent. */
+void
+config_add_file(struct sipproxd_config *conf, const char *path)
+{
+	struct conf_file	*f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	    (f->path = strdup(path)) == NULL)
+		fatal(NULL);
+	TAILQ_INSERT_TAIL(&conf->files, f, entry);
 }
 
 void

@@ -709,6 +709,7 @@ pushfile(const char *name)
 		free(nfile);
 		return (NULL);
 	}
+	config_add_file(conf, nfile->name);
 	/* An include starts with the line break lungetc() put back. */
 	nfile->lineno = TAILQ_EMPTY(&files) ? 1 : 0;
 	TAILQ_INSERT_TAIL(&files, nfile, entry);

@@ -23,6 +23,17 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#ifdef SIPPROXD_REGRESS
+#ifdef __linux__
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#endif
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <limits.h>
+#include <signal.h>
+#endif
+
 #include <errno.h>
 #include <event.h>
 #include <fcntl.h>
@@ -63,6 +74,8 @@ proc_start(enum sipproxd_role role, const char *argv0, int fd, int debug,
 			fatal("cannot setup imsg fd");
 	} else if (fcntl(fd, F_SETFD, 0) == -1)
 		fatal("cannot setup imsg fd");
+	/* Whatever else is open, ours or inherited, stays behind. */
+	closefrom(4);
 
 	argv[argc++] = (char *)argv0;
 	argv[argc++] = "-P";
@@ -164,6 +177,132 @@ imsgev_clear(struct imsgev *iev)
 
 #ifdef SIPPROXD_REGRESS
 /*
+ * Regress builds only: SIPPROXD_REGRESS_IMSG=ROLE-WHAT makes that child
+ * send the parent what a compromised one might, straight onto fd 3: a
+ * "state" entry without a NUL, a "verbose" level out of range, or a
+ * message "type" it never sends.
+ */
+static void
+regress_imsg_trigger(const char *role)
+{
+	struct imsgbuf		 ibuf;
+	struct state_entry	 se;
+	const char		*env, *what;
+	size_t			 len;
+	int			 verbose = 1000;
+
+	if ((env = getenv("SIPPROXD_REGRESS_IMSG")) == NULL)
+		return;
+	len = strlen(role);
+	if (strncmp(env, role, len) != 0 || env[len] != '-')
+		return;
+	what = env + len + 1;
+	if (imsgbuf_init(&ibuf, 3) == -1)
+		fatal("imsgbuf_init");
+	if (strcmp(what, "state") == 0) {
+		memset(&se, 'A', sizeof(se));
+		se.expires_at = INT64_MAX;
+		imsg_compose(&ibuf, IMSG_STATE_ENTRY, 0, 0, -1, &se,
+		    sizeof(se));
+	} else if (strcmp(what, "verbose") == 0)
+		imsg_compose(&ibuf, IMSG_CTL_LOG_VERBOSE, 0, 0, -1, &verbose,
+		    sizeof(verbose));
+	else if (strcmp(what, "type") == 0)
+		imsg_compose(&ibuf, IMSG_SOCKET_CTL, 0, 0, -1, NULL, 0);
+	else
+		fatalx("regress: unknown SIPPROXD_REGRESS_IMSG %s", env);
+	log_warnx("regress: sending a bad imsg (%s)", env);
+	if (imsgbuf_flush(&ibuf) == -1)
+		fatal("regress: imsgbuf_flush");
+	imsgbuf_clear(&ibuf);
+}
+
+#ifdef __linux__
+/* Ask the kernel for an unreachable route to 192.0.2.77/32. */
+static int
+regress_route_add(void)
+{
+	struct {
+		struct nlmsghdr	 nh;
+		struct rtmsg	 rt;
+		struct rtattr	 rta;
+		struct in_addr	 dst;
+	} req;
+	struct {
+		struct nlmsghdr	 nh;
+		struct nlmsgerr	 err;
+	} ack;
+	int	 s;
+
+	if ((s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+	    NETLINK_ROUTE)) == -1)
+		return (errno);
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = sizeof(req);
+	req.nh.nlmsg_type = RTM_NEWROUTE;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_ACK;
+	req.rt.rtm_family = AF_INET;
+	req.rt.rtm_dst_len = 32;
+	req.rt.rtm_table = RT_TABLE_MAIN;
+	req.rt.rtm_protocol = RTPROT_STATIC;
+	req.rt.rtm_scope = RT_SCOPE_UNIVERSE;
+	req.rt.rtm_type = RTN_UNREACHABLE;
+	req.rta.rta_type = RTA_DST;
+	req.rta.rta_len = RTA_LENGTH(sizeof(req.dst));
+	req.dst.s_addr = htonl(0xc000024d);
+	if (send(s, &req, sizeof(req), 0) == -1 ||
+	    recv(s, &ack, sizeof(ack), 0) < (ssize_t)sizeof(ack)) {
+		close(s);
+		return (errno);
+	}
+	close(s);
+	return (ack.nh.nlmsg_type == NLMSG_ERROR ? -ack.err.error : EPROTO);
+}
+#endif
+
+/*
+ * Regress builds only: SIPPROXD_REGRESS_PARENT makes the sandboxed parent
+ * try what it must not be able to: "open:PATH" reads a file, "route" adds
+ * a route (run it in a network namespace of its own), "kill:PID" signals
+ * a process. Each result is logged, if the parent lives to log it.
+ */
+void
+regress_parent_trigger(void)
+{
+	const char	*env, *errstr;
+	pid_t		 pid;
+	int		 fd, error;
+
+	if ((env = getenv("SIPPROXD_REGRESS_PARENT")) == NULL)
+		return;
+	if (strncmp(env, "open:", 5) == 0) {
+		if ((fd = open(env + 5, O_RDONLY | O_CLOEXEC)) == -1)
+			log_warn("regress: open %s", env + 5);
+		else {
+			log_warnx("regress: open %s: opened", env + 5);
+			close(fd);
+		}
+	} else if (strcmp(env, "route") == 0) {
+#ifdef __linux__
+		if ((error = regress_route_add()) != 0)
+			log_warnx("regress: route add: %s", strerror(error));
+		else
+			log_warnx("regress: route add: added");
+#endif
+	} else if (strncmp(env, "kill:", 5) == 0) {
+		pid = strtonum(env + 5, 2, INT_MAX, &errstr);
+		if (errstr != NULL)
+			fatalx("regress: kill pid %s", errstr);
+		if (kill(pid, SIGTERM) == -1)
+			log_warn("regress: kill %d", (int)pid);
+		else
+			log_warnx("regress: kill %d: signalled", (int)pid);
+	} else
+		fatalx("regress: unknown SIPPROXD_REGRESS_PARENT %s", env);
+	(void)error;
+}
+
+/*
  * Regress builds only: make the named child issue a system call its
  * sandbox forbids, to prove that the sandbox kills it and the parent
  * reports it.
@@ -173,6 +312,7 @@ regress_sandbox_trigger(const char *role)
 {
 	const char	*who;
 
+	regress_imsg_trigger(role);
 	if ((who = getenv("SIPPROXD_REGRESS_SYSCALL")) == NULL ||
 	    strcmp(who, role) != 0)
 		return;

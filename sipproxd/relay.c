@@ -76,7 +76,7 @@ relay_main(int debug, int verbose)
 	}
 
 	event_init();
-	proc_drop_privs(SIPPROXD_USER, SIPPROXD_CHROOT);
+	proc_drop_privs(SIPPROXD_RTP_USER, SIPPROXD_CHROOT);
 	sandbox_enter(RELAY_PROMISES);
 #ifdef SIPPROXD_REGRESS
 	regress_sandbox_trigger("relay");
@@ -213,6 +213,7 @@ relay_dispatch_engine(int fd, short event, void *arg)
 	struct imsgev		*iev = arg;
 	struct imsg		 imsg;
 	struct ctl_stats	 st;
+	const char		*why;
 	ssize_t			 n;
 	uint32_t		 peer;
 	int			 verbose;
@@ -229,6 +230,9 @@ relay_dispatch_engine(int fd, short event, void *arg)
 		if (n == 0)
 			break;
 
+		/* A compromised engine: we go, the parent notices. */
+		if ((why = imsg_check(ROLE_ENGINE, ROLE_RELAY, &imsg)) != NULL)
+			fatalx("sip engine compromised: %s", why);
 		peer = imsg_get_id(&imsg);
 		switch (imsg_get_type(&imsg)) {
 		case IMSG_CTL_SHOW_SUMMARY:

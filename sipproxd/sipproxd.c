@@ -32,7 +32,6 @@
 #include <errno.h>
 #include <event.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -64,6 +63,7 @@ static void		 parent_dispatch(int, short, void *);
 static void		 parent_sig(int, short, void *);
 static void		 parent_reap(int);
 __dead static void	 parent_shutdown(int);
+__dead static void	 parent_compromised(struct child *, const char *);
 static void		 parent_unveil(void);
 
 static struct sipproxd_config	*conf;
@@ -79,6 +79,7 @@ static const char	*sockpath = SIPPROXD_SOCKET;
 static int		 reload_acks;		/* children yet to ack */
 static uint32_t		 reload_peer;		/* sipctl waiting, 0: none */
 static int		 shutting_down;
+static int		 engine_compromised;	/* its last words unread */
 
 __dead static void
 usage(void)
@@ -95,6 +96,8 @@ main(int argc, char *argv[])
 {
 	struct event	 ev_sigint, ev_sigterm, ev_sighup, ev_sigchld;
 	struct sock_conn sc;
+	struct passwd	*pw;
+	uid_t		 engine_uid;
 	char		 errbuf[CTL_MSG_LEN];
 	const char	*role = NULL, *argv0;
 	char		*path;
@@ -156,8 +159,14 @@ main(int argc, char *argv[])
 
 	if (geteuid() != 0)
 		errx(1, "need root privileges");
-	if (getpwnam(SIPPROXD_USER) == NULL)
+	if ((pw = getpwnam(SIPPROXD_USER)) == NULL)
 		errx(1, "unknown user %s", SIPPROXD_USER);
+	engine_uid = pw->pw_uid;
+	/* A relay the engine's uid could reach would protect nothing. */
+	if ((pw = getpwnam(SIPPROXD_RTP_USER)) == NULL)
+		errx(1, "unknown user %s", SIPPROXD_RTP_USER);
+	if (pw->pw_uid == engine_uid || pw->pw_uid == 0)
+		errx(1, "user %s needs a uid of its own", SIPPROXD_RTP_USER);
 
 	/* Children are re-executed by absolute path, or found in $PATH. */
 	argv0 = argv[0];
@@ -232,33 +241,39 @@ main(int argc, char *argv[])
 		state_load(conf->reg_state, &ENGINE->iev);
 
 	parent_unveil();
+	sandbox_kill_pid(ENGINE->pid);
+	sandbox_kill_pid(RELAY->pid);
 	sandbox_enter("stdio rpath wpath cpath inet route sendfd proc");
+#ifdef SIPPROXD_REGRESS
+	regress_parent_trigger();
+#endif
 
 	event_dispatch();
 	parent_shutdown(1);
 }
 
 /*
- * What the parent keeps touching after start-up: the configuration (read
- * again on reload), the state file (rewritten by rename, so its directory)
- * and the control socket (removed at exit).
+ * What the parent keeps touching after start-up, file by file: the
+ * configuration and its includes (read again on reload: a file that was
+ * not read at start-up stays out of reach), the state file and its
+ * temporary (written, renamed over it) and the control socket (removed
+ * at exit).
  */
 static void
 parent_unveil(void)
 {
-	char	 dir[PATH_MAX];
+	struct conf_file	*f;
+	char			 tmp[PATH_MAX];
 
-	if (strlcpy(dir, conffile, sizeof(dir)) >= sizeof(dir))
-		fatalx("config path too long");
-	sandbox_unveil(dirname(dir), "r");
+	TAILQ_FOREACH(f, &conf->files, entry)
+		sandbox_unveil(f->path, "r");
 	if (conf->reg_state[0] != '\0') {
-		if (strlcpy(dir, conf->reg_state, sizeof(dir)) >= sizeof(dir))
+		if (state_tmpname(conf->reg_state, tmp, sizeof(tmp)) == -1)
 			fatalx("state path too long");
-		sandbox_unveil(dirname(dir), "rwc");
+		sandbox_unveil(conf->reg_state, "wc");
+		sandbox_unveil(tmp, "wc");
 	}
-	if (strlcpy(dir, sockpath, sizeof(dir)) >= sizeof(dir))
-		fatalx("socket path too long");
-	sandbox_unveil(dirname(dir), "c");
+	sandbox_unveil(sockpath, "c");
 }
 
 static int
@@ -458,6 +473,7 @@ parent_dispatch(int fd, short event, void *arg)
 	struct child		*c = iev->data;
 	struct imsg		 imsg;
 	struct state_entry	 se;
+	const char		*why;
 	ssize_t			 n;
 	int			 verbose;
 
@@ -475,6 +491,9 @@ parent_dispatch(int fd, short event, void *arg)
 			fatal("%s: imsg_get", c->name);
 		if (n == 0)
 			break;
+		if ((why = imsg_check(c == ENGINE ? ROLE_ENGINE : ROLE_RELAY,
+		    ROLE_PARENT, &imsg)) != NULL)
+			parent_compromised(c, why);
 
 		switch (imsg_get_type(&imsg)) {
 		case IMSG_RECONF_DONE:
@@ -602,14 +621,24 @@ parent_shutdown(int code)
 		}
 	}
 
-	/* The engine's last state message may still wait in the socket. */
-	if (iev->ibuf.fd != -1) {
+	/*
+	 * The engine's last state message may still wait in the socket,
+	 * unless the engine is known to be compromised.
+	 */
+	if (iev->ibuf.fd != -1 && !engine_compromised) {
 		event_del(&iev->ev);
 		for (i = 0; i < 1000 && imsgbuf_read(&iev->ibuf) == 1; i++) {
 			struct imsg		 imsg;
 			struct state_entry	 se;
 
 			while (imsg_get(&iev->ibuf, &imsg) > 0) {
+				if (imsg_check(ROLE_ENGINE, ROLE_PARENT,
+				    &imsg) != NULL) {
+					log_warnx("sip engine: bad imsg at "
+					    "exit, state not saved");
+					imsg_free(&imsg);
+					goto done;
+				}
 				if (imsg_get_type(&imsg) == IMSG_STATE_ENTRY &&
 				    imsg_get_data(&imsg, &se, sizeof(se)) == 0)
 					state_add(&se);
@@ -621,8 +650,23 @@ parent_shutdown(int code)
 		}
 	}
 
+ done:
 	if (unlink(sockpath) == -1 && errno != ENOENT)
 		log_warn("unlink %s", sockpath);
 	log_info("terminating");
 	exit(code);
+}
+
+/*
+ * A child sent what our code never sends: it runs someone else's code.
+ * Trust nothing more from it and take the daemon down.
+ */
+__dead static void
+parent_compromised(struct child *c, const char *why)
+{
+	log_warnx("%s (pid %d) compromised: %s; stopping", c->name,
+	    (int)c->pid, why);
+	if (c == ENGINE)
+		engine_compromised = 1;
+	parent_shutdown(1);
 }

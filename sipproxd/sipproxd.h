@@ -33,6 +33,7 @@
 
 #define SIPPROXD_VERSION	"0.1"
 #define SIPPROXD_USER		"_sipproxd"
+#define SIPPROXD_RTP_USER	"_sipproxd_rtp"	/* the relay's own user */
 #define SIPPROXD_CHROOT		"/var/empty"
 #define SIPPROXD_CONFIG		"/etc/sipproxd.conf"
 #define SIPPROXD_SOCKET		"/var/run/sipproxd.sock"
@@ -131,6 +132,19 @@ enum imsg_type {
 	IMSG_MAX
 };
 
+/* The highest log level a process may be told to use (sipctl log). */
+#define LOG_VERBOSE_MAX		2
+
+/*
+ * imsg_check.c: the payload checks of every message a less trusted
+ * process sends (engine -> parent, relay -> parent, engine -> relay), one
+ * per payload type in a table indexed by enum imsg_type. NULL: it passes.
+ */
+struct imsg;
+const char	*imsg_check(enum sipproxd_role, enum sipproxd_role,
+		    struct imsg *);
+const char	*imsg_check_payload(uint32_t, const void *, size_t);
+
 /*
  * Configuration, as parsed in the parent.
  */
@@ -144,8 +158,16 @@ struct listener {
 };
 TAILQ_HEAD(listeners, listener);
 
+/* A file the configuration was read from: the parent may read it again. */
+struct conf_file {
+	TAILQ_ENTRY(conf_file)	 entry;
+	char			*path;
+};
+TAILQ_HEAD(conf_files, conf_file);
+
 struct sipproxd_config {
 	struct listeners	 listeners;
+	struct conf_files	 files;		/* the file and its includes */
 	char			 outside_name[NAME_LEN];
 	struct sockaddr_storage	 outside_addr;	/* port 0 */
 	struct sockaddr_storage	 external_addr;	/* AF_UNSPEC when unset */
@@ -375,6 +397,8 @@ void			 config_conf_global(struct sipproxd_config *,
 			    struct conf_global *, const char *);
 struct listener		*listener_find(struct listeners *,
 			    const struct listener *);
+void			 config_add_file(struct sipproxd_config *,
+			    const char *);
 const char		*addr_str(const struct sockaddr *, int);
 int			 addr_parse(const char *, struct sockaddr_storage *);
 int			 sa_cmp(const struct sockaddr_storage *,
@@ -410,6 +434,7 @@ struct state_entry {
 int	 state_load(const char *, struct imsgev *);
 void	 state_add(const struct state_entry *);
 int	 state_commit(const char *);
+int	 state_tmpname(const char *, char *, size_t);
 
 /* A SIP socket of the engine: a listener, or the outside's. */
 struct engine_listener {
@@ -559,6 +584,7 @@ __dead void	 relay_main(int, int);
 /* sandbox trigger of the regress build, never in an installed binary */
 #ifdef SIPPROXD_REGRESS
 void	 regress_sandbox_trigger(const char *);
+void	 regress_parent_trigger(void);
 
 /* rtptest.c: relay streams opened by a control client (tests, bench) */
 void	 rtptest_request(uint32_t, struct imsg *);

@@ -217,6 +217,20 @@ state_write_field(FILE *fp, const char *sep, const char *s)
 }
 
 /*
+ * The temporary file beside the state file: a fixed name, so that the
+ * parent's sandbox can name it (only the parent writes there).
+ */
+int
+state_tmpname(const char *file, char *tmp, size_t len)
+{
+	if ((size_t)snprintf(tmp, len, "%s.tmp", file) >= len) {
+		log_warnx("registration state %s: path too long", file);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
  * Write the collected table: a temporary file in the same directory,
  * fsync, rename over the old one, so a crash leaves the old or the new.
  */
@@ -228,12 +242,10 @@ state_commit(const char *file)
 	size_t	 i;
 	int	 fd;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXXXXXX", file) >=
-	    (int)sizeof(tmp)) {
-		log_warnx("registration state %s: path too long", file);
+	if (state_tmpname(file, tmp, sizeof(tmp)) == -1)
 		goto fail;
-	}
-	if ((fd = mkstemp(tmp)) == -1) {
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1) {
 		log_warn("registration state %s", tmp);
 		goto fail;
 	}

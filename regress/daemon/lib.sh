@@ -19,6 +19,8 @@ needs_root() {
 	fi
 	getent passwd _sipproxd > /dev/null ||
 	    useradd -r -d /var/empty -s /usr/sbin/nologin _sipproxd
+	getent passwd _sipproxd_rtp > /dev/null ||
+	    useradd -r -d /var/empty -s /usr/sbin/nologin _sipproxd_rtp
 	mkdir -p /var/empty
 }
 

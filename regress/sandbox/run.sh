@@ -14,11 +14,13 @@
 # ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
 # OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
 #
-# The real daemon's sandbox seen from /proc (Linux, root): each child runs
-# as _sipproxd in /var/empty with NoNewPrivs and a seccomp filter, the
-# parent is filtered too, and a child making a forbidden system call
+# The real daemon's sandbox seen from /proc (Linux, root): the engine runs
+# as _sipproxd, the relay as _sipproxd_rtp (so the engine's uid cannot
+# bind a live relay port), both in /var/empty with NoNewPrivs and a
+# seccomp filter, the parent is filtered too, and a child making a forbidden system call
 # (SIPPROXD_REGRESS_SYSCALL, regress build only) is killed by SIGSYS and
-# takes the daemon down with nothing left behind.
+# takes the daemon down with nothing left behind; so does a child that
+# sends the parent a message our code never sends (SIPPROXD_REGRESS_IMSG).
 #
 # Environment: BUILD (holds sipproxd/sipproxd, a -DSIPPROXD_REGRESS build),
 # OBJ (scratch directory).
@@ -27,6 +29,7 @@ BUILD=${BUILD:-build-regress}
 OBJ=${OBJ:-regress/obj}/sandbox
 DAEMON=$BUILD/sipproxd/sipproxd
 RUSER=_sipproxd
+RTPUSER=_sipproxd_rtp
 ADDR=127.0.0.2
 PORT=15060
 # 127.0.0.2:15060 as /proc/net/{udp,tcp} write it
@@ -38,10 +41,20 @@ sandbox_engine_uid sandbox_engine_gid sandbox_engine_nonewprivs
 sandbox_engine_seccomp sandbox_engine_root sandbox_engine_rlimits
 sandbox_relay_uid sandbox_relay_gid sandbox_relay_nonewprivs
 sandbox_relay_seccomp sandbox_relay_root sandbox_relay_rlimits
-sandbox_parent_nonewprivs sandbox_parent_seccomp sandbox_stop
+sandbox_engine_fds sandbox_relay_fds
+sandbox_parent_nonewprivs sandbox_parent_seccomp sandbox_parent_caps
+sandbox_engine_reuseport_refused sandbox_relay_reuseport_own_uid sandbox_stop
 sandbox_stop_clean sandbox_engine_syscall_killed sandbox_engine_syscall_log
 sandbox_engine_syscall_clean sandbox_relay_syscall_killed
-sandbox_relay_syscall_log sandbox_relay_syscall_clean"
+sandbox_relay_syscall_log sandbox_relay_syscall_clean
+sandbox_engine_imsg_state_stop sandbox_engine_imsg_state_log
+sandbox_engine_imsg_state_clean sandbox_engine_imsg_verbose_stop
+sandbox_engine_imsg_verbose_log sandbox_engine_imsg_verbose_clean
+sandbox_relay_imsg_type_stop sandbox_relay_imsg_type_log
+sandbox_relay_imsg_type_clean sandbox_parent_no_shadow
+sandbox_parent_no_shadow_clean sandbox_parent_no_route
+sandbox_parent_no_route_clean sandbox_parent_no_kill
+sandbox_parent_no_kill_killed"
 
 FAILED=0
 
@@ -73,14 +86,16 @@ if [ ! -x "$DAEMON" ]; then
 	exit 1
 fi
 
+MARKER=
+WRAP=
+
 # What make install sets up.
-if ! getent passwd "$RUSER" >/dev/null; then
-	useradd -r -d /var/empty -s /usr/sbin/nologin "$RUSER" ||
-	    { all FAIL "cannot create user $RUSER"; exit 1; }
-fi
+for u in "$RUSER" "$RTPUSER"; do
+	getent passwd "$u" >/dev/null && continue
+	useradd -r -d /var/empty -s /usr/sbin/nologin "$u" ||
+	    { all FAIL "cannot create user $u"; exit 1; }
+done
 mkdir -p /var/empty
-UID_=$(id -u "$RUSER")
-GID_=$(id -g "$RUSER")
 
 mkdir -p "$OBJ" || exit 1
 OBJ=$(cd "$OBJ" && pwd)
@@ -89,7 +104,24 @@ SOCK=$OBJ/sandbox.sock
 cat >"$CONF" <<EOF
 listen on $ADDR port $PORT
 outside 127.0.0.3 port 15063
+rtp ports 17070 to 17079
 EOF
+MARKER=$OBJ/stray-fd-marker
+: >"$MARKER"
+# Runs its arguments in a network namespace of their own, same pid.
+cat >"$OBJ/netns.sh" <<'EOF'
+ip link set lo up && exec "$@"
+EOF
+
+# A process of some user binding a live relay port (SO_REUSEPORT).
+REUSEPORT=$OBJ/reuseport
+if ! ${CC:-cc} $UNIT_CFLAGS -Wall -D_GNU_SOURCE -Icompat -Isipproxd \
+    $(pkg-config --cflags libbsd-overlay) -o "$REUSEPORT" \
+    regress/sandbox/reuseport.c compat/imsg.c compat/imsg-buffer.c \
+    $(pkg-config --libs libbsd-overlay) >"$OBJ/cc.log" 2>&1; then
+	sed 's/^/# /' "$OBJ/cc.log"
+	REUSEPORT=
+fi
 
 DPID=
 CATPID=
@@ -128,19 +160,16 @@ remember_kids() {
 }
 
 # start [VAR=value]: the daemon in the foreground, stderr through a fifo
-# (a file would be exempt from the children's RLIMIT_FSIZE of 0).
+# (a file would be exempt from the children's RLIMIT_FSIZE of 0), with
+# $MARKER open on fd 9 as a stray descriptor of its caller, through $WRAP
+# (a command that execs its arguments) when set.
 start() {
 	rm -f "$SOCK" "$OBJ/stderr" "$OBJ/stderr.fifo"
 	mkfifo "$OBJ/stderr.fifo" || exit 1
 	cat "$OBJ/stderr.fifo" >"$OBJ/stderr" &
 	CATPID=$!
-	if [ -n "$1" ]; then
-		env "$1" "$DAEMON" -d -f "$CONF" -s "$SOCK" \
-		    >"$OBJ/stdout" 2>"$OBJ/stderr.fifo" &
-	else
-		"$DAEMON" -d -f "$CONF" -s "$SOCK" \
-		    >"$OBJ/stdout" 2>"$OBJ/stderr.fifo" &
-	fi
+	$WRAP env ${1:+"$1"} "$DAEMON" -d -f "$CONF" -s "$SOCK" \
+	    >"$OBJ/stdout" 2>"$OBJ/stderr.fifo" 9<"$MARKER" &
 	DPID=$!
 	KIDS=
 }
@@ -160,6 +189,30 @@ wait_exit() {
 	wait "$DPID"
 	DSTATUS=$?
 	return 0
+}
+
+# went_down NAME: the daemon stopped by itself (bounded), non-zero; then
+# the writers are gone and cat has drained the fifo into $OBJ/stderr.
+went_down() {
+	if ! wait_exit; then
+		fail "$1" "daemon still running after 5 s (regress build?)"
+		kill -TERM "$DPID"
+		wait_exit
+	elif [ "$DSTATUS" -eq 0 ]; then
+		fail "$1" "daemon exited 0"
+	else
+		ok "$1"
+	fi
+	drain
+}
+
+# drain: the writers are gone, let cat empty the fifo (bounded).
+drain() {
+	i=0
+	while alive "$CATPID" && [ $i -lt $TIMEOUT ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 }
 
 # Whatever is still running of ours, by PID.
@@ -203,14 +256,28 @@ clean() {
 	fi
 }
 
-# check_child NAME PID
+# reuse NAME USER STATUS: the reuseport helper as USER ends with STATUS
+# (0: every bind refused, 1: a bind worked).
+reuse() {
+	"$REUSEPORT" "$SOCK" $ADDR 127.0.0.3 "$2" >"$OBJ/reuse.out" 2>&1
+	rc=$?
+	if [ $rc -eq "$3" ]; then
+		ok "$1"
+	else
+		fail "$1" "status $rc: $(tr '\n' ' ' <"$OBJ/reuse.out")"
+	fi
+}
+
+# check_child NAME PID USER
 check_child() {
 	s=/proc/$2/status
+	UID_=$(id -u "$3")
+	GID_=$(id -g "$3")
 	uids=$(awk '$1 == "Uid:" { print $2, $3, $4, $5 }' "$s")
 	if [ "$uids" = "$UID_ $UID_ $UID_ $UID_" ]; then
 		ok "sandbox_$1_uid"
 	else
-		fail "sandbox_$1_uid" "Uid $uids, want $UID_ ($RUSER)"
+		fail "sandbox_$1_uid" "Uid $uids, want $UID_ ($3)"
 	fi
 	gids=$(awk '$1 == "Gid:" { print $2, $3, $4, $5 }' "$s")
 	groups=$(awk '$1 == "Groups:" { $1 = ""; print }' "$s" |
@@ -230,6 +297,12 @@ check_child() {
 	v=$(readlink "/proc/$2/root")
 	[ "$v" = /var/empty ] && ok "sandbox_$1_root" ||
 	    fail "sandbox_$1_root" "root is $v"
+	stray=$(ls -l "/proc/$2/fd" 2>/dev/null | grep -F "$MARKER")
+	if [ -z "$stray" ]; then
+		ok "sandbox_$1_fds"
+	else
+		fail "sandbox_$1_fds" "inherited the caller's fd: $stray"
+	fi
 	np=$(awk '/^Max processes/ { print $3, $4 }' "/proc/$2/limits")
 	fs=$(awk '/^Max file size/ { print $4, $5 }' "/proc/$2/limits")
 	if [ "$np" = "0 0" ] && [ "$fs" = "0 0" ]; then
@@ -279,14 +352,33 @@ for r in engine relay; do
 	if [ $r = engine ]; then pid=$ENGINE; else pid=$RELAY; fi
 	if [ -z "$pid" ] || ! alive "$pid"; then
 		fail "sandbox_${r}_found" "no $r child (children:$KIDS)"
-		for c in uid gid nonewprivs seccomp root rlimits; do
+		for c in uid gid nonewprivs seccomp root fds rlimits; do
 			fail "sandbox_${r}_$c" "no $r process"
 		done
 		continue
 	fi
 	ok "sandbox_${r}_found"
-	check_child "$r" "$pid"
+	if [ $r = engine ]; then
+		check_child "$r" "$pid" "$RUSER"
+	else
+		check_child "$r" "$pid" "$RTPUSER"
+	fi
 done
+
+# The engine's uid must not reach a live relay port; the relay's own uid
+# can (SO_REUSEPORT): that shows the helper would see a theft.
+if [ -z "$REUSEPORT" ]; then
+	fail sandbox_engine_reuseport_refused "reuseport.c does not build"
+	fail sandbox_relay_reuseport_own_uid "reuseport.c does not build"
+elif [ -z "$RELAY" ] || ! alive "$RELAY"; then
+	fail sandbox_engine_reuseport_refused "no relay"
+	fail sandbox_relay_reuseport_own_uid "no relay"
+else
+	reuse sandbox_engine_reuseport_refused "$RUSER" 0
+	ruid=$(awk '$1 == "Uid:" { print $2 }' "/proc/$RELAY/status")
+	reuse sandbox_relay_reuseport_own_uid \
+	    "$(getent passwd "$ruid" | cut -d: -f1)" 1
+fi
 
 if alive "$DPID"; then
 	v=$(field "/proc/$DPID/status" NoNewPrivs)
@@ -295,6 +387,14 @@ if alive "$DPID"; then
 	v=$(field "/proc/$DPID/status" Seccomp)
 	[ "$v" = 2 ] && ok sandbox_parent_seccomp ||
 	    fail sandbox_parent_seccomp "Seccomp: $v"
+	# CAP_KILL (5) for its children, CAP_NET_BIND_SERVICE (10) for a
+	# low port at reload: 0x420, and nothing it could pass on.
+	caps=$(awk '/^Cap(Inh|Prm|Eff|Bnd|Amb):/ { printf "%s ", $2 }' \
+	    "/proc/$DPID/status")
+	want="0000000000000000 0000000000000420 0000000000000420"
+	want="$want 0000000000000420 0000000000000000 "
+	[ "$caps" = "$want" ] && ok sandbox_parent_caps ||
+	    fail sandbox_parent_caps "Inh Prm Eff Bnd Amb: $caps"
 	kill -TERM "$DPID"
 	if wait_exit; then
 		ok sandbox_stop
@@ -305,6 +405,7 @@ else
 	wait "$DPID"
 	fail sandbox_parent_nonewprivs "daemon exited early, status $?"
 	fail sandbox_parent_seccomp "daemon exited early"
+	fail sandbox_parent_caps "daemon exited early"
 	fail sandbox_stop "daemon exited early"
 	sed 's/^/# /' "$OBJ/stderr"
 fi
@@ -316,22 +417,7 @@ cleanup
 for r in engine relay; do
 	if [ $r = engine ]; then title="sip engine"; else title="rtp relay"; fi
 	start "SIPPROXD_REGRESS_SYSCALL=$r"
-	if ! wait_exit; then
-		fail "sandbox_${r}_syscall_killed" \
-		    "daemon still running after 5 s (regress build?)"
-		kill -TERM "$DPID"
-		wait_exit
-	elif [ "$DSTATUS" -eq 0 ]; then
-		fail "sandbox_${r}_syscall_killed" "daemon exited 0"
-	else
-		ok "sandbox_${r}_syscall_killed"
-	fi
-	# The writers are gone: let cat drain the fifo.
-	i=0
-	while alive "$CATPID" && [ $i -lt $TIMEOUT ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	went_down "sandbox_${r}_syscall_killed"
 	if grep -q "$title.*signal 31" "$OBJ/stderr"; then
 		ok "sandbox_${r}_syscall_log"
 	else
@@ -343,5 +429,88 @@ for r in engine relay; do
 	cleanup
 done
 
-rm -f "$CONF" "$OBJ/stdout" "$OBJ/stderr"
+# --- 3. a child that sends what our code never sends ----------------------
+#
+# SIPPROXD_REGRESS_IMSG (regress build only) makes a child write a bad
+# message to the parent, as a compromised one could: the parent must say
+# which child and why, and take the daemon down with nothing left.
+
+for t in engine-state engine-verbose relay-type; do
+	r=${t%%-*}
+	name=sandbox_${r}_imsg_${t#*-}
+	if [ $r = engine ]; then title="sip engine"; else title="rtp relay"; fi
+	start "SIPPROXD_REGRESS_IMSG=$t"
+	went_down "${name}_stop"
+	if grep -q "parent.*$title (pid [0-9]*) compromised: bad imsg" \
+	    "$OBJ/stderr"; then
+		ok "${name}_log"
+	else
+		fail "${name}_log" "no \"$title ... compromised\" line"
+		sed 's/^/# /' "$OBJ/stderr"
+	fi
+	clean "${name}_clean"
+	cleanup
+done
+
+# --- 4. what the parent itself cannot do ---------------------------------
+#
+# SIPPROXD_REGRESS_PARENT (regress build only) makes the sandboxed parent
+# try it and log the result.
+
+# parent_try NAME WHAT EXPECT: start with the trigger, look for the line,
+# stop, nothing left.
+parent_try() {
+	start "SIPPROXD_REGRESS_PARENT=$2"
+	i=0
+	while [ ! -S "$SOCK" ] && alive "$DPID" && [ $i -lt $TIMEOUT ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	alive "$DPID" && kill -TERM "$DPID"
+	wait_exit
+	drain
+	if grep -q "parent.*regress: $3" "$OBJ/stderr"; then
+		ok "$1"
+	else
+		fail "$1" "no \"regress: $3\" line"
+		sed 's/^/# /' "$OBJ/stderr"
+	fi
+	clean "${1}_clean"
+	cleanup
+}
+
+# The configuration where it is installed, beside /etc/shadow: the parent
+# reads its files only, not their directory.
+ETCCONF=/etc/sipproxd-regress.$$.conf
+trap 'rm -f "$ETCCONF"; cleanup; exit 1' INT TERM HUP
+cp "$CONF" "$ETCCONF"
+OCONF=$CONF
+CONF=$ETCCONF
+parent_try sandbox_parent_no_shadow open:/etc/shadow \
+    "open /etc/shadow: Permission denied"
+CONF=$OCONF
+rm -f "$ETCCONF"
+
+# A route, in a network namespace of the test's own.
+WRAP="unshare -n sh $OBJ/netns.sh"
+parent_try sandbox_parent_no_route route \
+    "route add: Operation not permitted"
+WRAP=
+
+# A process of someone else: the filter kills the parent that tries.
+sleep 30 &
+VICTIM=$!
+start "SIPPROXD_REGRESS_PARENT=kill:$VICTIM"
+went_down sandbox_parent_no_kill_killed
+if alive "$VICTIM"; then
+	ok sandbox_parent_no_kill
+	kill "$VICTIM"
+else
+	fail sandbox_parent_no_kill "the parent killed pid $VICTIM"
+	sed 's/^/# /' "$OBJ/stderr"
+fi
+wait "$VICTIM" 2>/dev/null
+cleanup
+
+rm -f "$CONF" "$MARKER" "$OBJ/netns.sh" "$OBJ/stdout" "$OBJ/stderr"
 exit $FAILED

@@ -14,6 +14,7 @@ IMSG="compat/imsg.c compat/imsg-buffer.c"
 # name: sources
 TESTS="
 imsg_test: $IMSG
+imsg_check_test: sipproxd/imsg_check.c $IMSG
 sandbox_test: compat/sandbox_linux.c sipproxd/log.c
 parse_test: $OBJ/parse.c sipproxd/config.c sipproxd/printconf.c sipproxd/log.c
 state_test: sipproxd/state.c sipproxd/proc.c sipproxd/log.c $IMSG

@@ -290,6 +290,36 @@ t_landlock_parent(void)
 	return (0);
 }
 
+/*
+ * "wc" on a file, as the parent has its state file: write a temporary
+ * beside it and rename it over; but read nothing there, make no
+ * directory.
+ */
+static int
+t_landlock_file(void)
+{
+	char	 path[PATH_MAX], tmp[PATH_MAX];
+	int	 fd;
+
+	snprintf(path, sizeof(path), "%s/state", tmpdir);
+	snprintf(tmp, sizeof(tmp), "%s/state.tmp", tmpdir);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
+		return (1);
+	if (write(fd, "state\n", 6) != 6 || fsync(fd) == -1)
+		return (2);
+	close(fd);
+	if (rename(tmp, path) == -1)
+		return (3);
+	if (open(path, O_RDONLY) != -1 || errno != EACCES)
+		return (4);
+	snprintf(tmp, sizeof(tmp), "%s/dir", tmpdir);
+	if (mkdir(tmp, 0700) != -1 || errno != EACCES)
+		return (5);
+	if (unlink(path) == -1)
+		return (6);
+	return (0);
+}
+
 static int
 t_route(void)
 {
@@ -369,6 +399,8 @@ static const struct sbtest tests[] = {
 	    EXPECT_EXIT0, t_landlock_none },
 	{ "sandbox_landlock_parent", "stdio rpath wpath cpath proc", "TMP",
 	    "rwc", 1, EXPECT_EXIT0, t_landlock_parent },
+	{ "sandbox_landlock_file_wc", "stdio rpath wpath cpath proc",
+	    "TMP/state", "wc", 1, EXPECT_EXIT0, t_landlock_file },
 	{ "sandbox_route_getifaddrs", "stdio route", NULL, NULL, 0,
 	    EXPECT_EXIT0, t_route },
 	{ "sandbox_proc_kill", "stdio proc", NULL, NULL, 0, EXPECT_EXIT0,
@@ -434,7 +466,7 @@ describe(int status, char *buf, size_t len)
 static void
 run(const struct sbtest *t)
 {
-	char	 how[64];
+	char	 how[64], path[PATH_MAX];
 	pid_t	 pid;
 	int	 status, ok = 0, devnull;
 
@@ -448,9 +480,12 @@ run(const struct sbtest *t)
 		if (t->expect == EXPECT_EXIT1 &&
 		    (devnull = open("/dev/null", O_WRONLY)) != -1)
 			dup2(devnull, STDERR_FILENO);
-		if (t->unveil != NULL)
-			sandbox_unveil(strcmp(t->unveil, "TMP") == 0 ?
-			    tmpdir : t->unveil, t->perms);
+		if (t->unveil != NULL && strncmp(t->unveil, "TMP", 3) == 0) {
+			snprintf(path, sizeof(path), "%s%s", tmpdir,
+			    t->unveil + 3);
+			sandbox_unveil(path, t->perms);
+		} else if (t->unveil != NULL)
+			sandbox_unveil(t->unveil, t->perms);
 		sandbox_enter(t->promises);
 		_exit(t->fn());
 	}

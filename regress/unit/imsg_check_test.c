@@ -1,0 +1,351 @@
+/*
+ * Copyright (c) 2026 The sipproxd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The checks of what a less trusted process sends: each payload type
+ * accepted when it is what our code sends, refused when its size is
+ * wrong, a string lacks its NUL, a level or an enum value is out of
+ * range; and whole messages refused on a way they never take or with a
+ * descriptor attached.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <err.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sipproxd.h"
+#include "check.h"
+
+static int	 sp[2];
+static struct imsgbuf	 wbuf, rbuf;
+
+static void
+good_entry(struct state_entry *se)
+{
+	memset(se, 0, sizeof(*se));
+	strlcpy(se->aor, "sip:alice@example.org", sizeof(se->aor));
+	strlcpy(se->contact, "sip:alice@192.168.1.10:5060",
+	    sizeof(se->contact));
+	strlcpy(se->masq_contact, "sip:alice@203.0.113.5:5060",
+	    sizeof(se->masq_contact));
+	strlcpy(se->source, "192.168.1.10:5060", sizeof(se->source));
+	strlcpy(se->user_agent, "phone/1.0", sizeof(se->user_agent));
+	se->expires_at = 1800000000;
+}
+
+static void
+sa4(struct sockaddr_storage *ss, const char *addr, int port)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(port);
+	inet_pton(AF_INET, addr, &sin->sin_addr);
+}
+
+static void
+good_open(struct rtp_open *ro)
+{
+	memset(ro, 0, sizeof(*ro));
+	strlcpy(ro->callid, "abc@192.168.1.10", sizeof(ro->callid));
+	ro->media = 1;
+	sa4(&ro->local[LEG_INSIDE], "192.168.1.1", 0);
+	sa4(&ro->local[LEG_OUTSIDE], "203.0.113.5", 0);
+	sa4(&ro->peers.leg[LEG_INSIDE].rtp, "192.168.1.10", 4000);
+	sa4(&ro->peers.leg[LEG_INSIDE].sig, "192.168.1.10", 5060);
+	/* The outside leg is not known before the answer. */
+}
+
+/* The payload check: 1 when it passes. */
+static int
+passes(uint32_t type, const void *p, size_t len)
+{
+	return (imsg_check_payload(type, p, len) == NULL);
+}
+
+static void
+test_state_entry(void)
+{
+	struct {
+		struct state_entry	 se;
+		char			 more;
+	} big;
+	struct state_entry	 se;
+	char			 name[64];
+	size_t			 i;
+	static const struct {
+		const char	*name;
+		size_t		 off, len;
+	} fields[] = {
+		{ "aor", offsetof(struct state_entry, aor),
+		    sizeof(se.aor) },
+		{ "contact", offsetof(struct state_entry, contact),
+		    sizeof(se.contact) },
+		{ "masq_contact", offsetof(struct state_entry, masq_contact),
+		    sizeof(se.masq_contact) },
+		{ "source", offsetof(struct state_entry, source),
+		    sizeof(se.source) },
+		{ "user_agent", offsetof(struct state_entry, user_agent),
+		    sizeof(se.user_agent) },
+	};
+
+	good_entry(&se);
+	check("state_entry_good", passes(IMSG_STATE_ENTRY, &se, sizeof(se)),
+	    "a good entry refused");
+	/* Strings filled to the last byte but one are still fine. */
+	for (i = 0; i < nitems(fields); i++) {
+		good_entry(&se);
+		memset((char *)&se + fields[i].off, 'x', fields[i].len - 1);
+		((char *)&se)[fields[i].off + fields[i].len - 1] = '\0';
+		snprintf(name, sizeof(name), "state_entry_%s_full",
+		    fields[i].name);
+		check(name, passes(IMSG_STATE_ENTRY, &se, sizeof(se)),
+		    "a full but terminated %s refused", fields[i].name);
+	}
+	for (i = 0; i < nitems(fields); i++) {
+		good_entry(&se);
+		memset((char *)&se + fields[i].off, 'x', fields[i].len);
+		snprintf(name, sizeof(name), "state_entry_%s_nonul",
+		    fields[i].name);
+		check(name, !passes(IMSG_STATE_ENTRY, &se, sizeof(se)),
+		    "%s without a NUL accepted", fields[i].name);
+	}
+	good_entry(&se);
+	check("state_entry_short",
+	    !passes(IMSG_STATE_ENTRY, &se, sizeof(se) - 1),
+	    "a short entry accepted");
+	memset(&big, 0, sizeof(big));
+	good_entry(&big.se);
+	check("state_entry_long",
+	    !passes(IMSG_STATE_ENTRY, &big, sizeof(big)),
+	    "a long entry accepted");
+	check("state_entry_empty", !passes(IMSG_STATE_ENTRY, NULL, 0),
+	    "an empty entry accepted");
+	good_entry(&se);
+	se.aor[0] = '\0';
+	check("state_entry_no_aor",
+	    !passes(IMSG_STATE_ENTRY, &se, sizeof(se)),
+	    "an entry without aor accepted");
+	good_entry(&se);
+	se.expires_at = -1;
+	check("state_entry_negative_expiry",
+	    !passes(IMSG_STATE_ENTRY, &se, sizeof(se)),
+	    "a negative expiry accepted");
+}
+
+static void
+test_verbose(void)
+{
+	int	 v, bad[] = { -1, LOG_VERBOSE_MAX + 1, INT_MAX, INT_MIN };
+	char	 name[64];
+	size_t	 i;
+
+	for (v = 0; v <= LOG_VERBOSE_MAX; v++) {
+		snprintf(name, sizeof(name), "verbose_%d", v);
+		check(name, passes(IMSG_CTL_LOG_VERBOSE, &v, sizeof(v)),
+		    "level %d refused", v);
+	}
+	for (i = 0; i < nitems(bad); i++) {
+		snprintf(name, sizeof(name), "verbose_bad_%zu", i);
+		check(name, !passes(IMSG_CTL_LOG_VERBOSE, &bad[i],
+		    sizeof(bad[i])), "level %d accepted", bad[i]);
+	}
+	v = 1;
+	check("verbose_short", !passes(IMSG_CTL_LOG_VERBOSE, &v, 2),
+	    "2 bytes accepted");
+	check("verbose_empty", !passes(IMSG_CTL_LOG_VERBOSE, NULL, 0),
+	    "no level accepted");
+}
+
+static void
+test_rtp(void)
+{
+	struct rtp_open		 ro;
+	struct rtp_peers	 rp;
+
+	good_open(&ro);
+	check("rtp_open_good", passes(IMSG_RTP_OPEN, &ro, sizeof(ro)),
+	    "a good open refused");
+	check("rtp_open_short", !passes(IMSG_RTP_OPEN, &ro, sizeof(ro) - 1),
+	    "a short open accepted");
+	memset(ro.callid, 'c', sizeof(ro.callid));
+	check("rtp_open_callid_nonul",
+	    !passes(IMSG_RTP_OPEN, &ro, sizeof(ro)),
+	    "a callid without NUL accepted");
+	good_open(&ro);
+	ro.media = CALL_MEDIA_MAX;
+	check("rtp_open_media_range",
+	    !passes(IMSG_RTP_OPEN, &ro, sizeof(ro)),
+	    "media index %u accepted", ro.media);
+	good_open(&ro);
+	ro.local[LEG_OUTSIDE].ss_family = AF_UNSPEC;
+	check("rtp_open_local_unspec",
+	    !passes(IMSG_RTP_OPEN, &ro, sizeof(ro)),
+	    "an open without local address accepted");
+	good_open(&ro);
+	ro.local[LEG_INSIDE].ss_family = AF_UNIX;
+	check("rtp_open_local_family",
+	    !passes(IMSG_RTP_OPEN, &ro, sizeof(ro)),
+	    "AF_UNIX local address accepted");
+	good_open(&ro);
+	ro.peers.leg[LEG_OUTSIDE].rtp.ss_family = 255;
+	check("rtp_open_peer_family",
+	    !passes(IMSG_RTP_OPEN, &ro, sizeof(ro)),
+	    "peer family 255 accepted");
+
+	good_open(&ro);
+	rp = ro.peers;
+	check("rtp_update_good", passes(IMSG_RTP_UPDATE, &rp, sizeof(rp)),
+	    "a good update refused");
+	check("rtp_update_short",
+	    !passes(IMSG_RTP_UPDATE, &rp, sizeof(rp) - 1),
+	    "a short update accepted");
+	rp.leg[LEG_INSIDE].sig.ss_family = AF_UNIX;
+	check("rtp_update_sig_family",
+	    !passes(IMSG_RTP_UPDATE, &rp, sizeof(rp)),
+	    "AF_UNIX signalling address accepted");
+}
+
+static void
+test_types(void)
+{
+	char	 c = 0;
+
+	check("empty_good", passes(IMSG_STATE_END, NULL, 0),
+	    "IMSG_STATE_END refused");
+	check("empty_with_payload", !passes(IMSG_STATE_END, &c, 1),
+	    "IMSG_STATE_END with a byte accepted");
+	check("empty_close_payload", !passes(IMSG_RTP_CLOSE, &c, 1),
+	    "IMSG_RTP_CLOSE with a byte accepted");
+	check("type_none", !passes(IMSG_NONE, NULL, 0),
+	    "IMSG_NONE accepted");
+	check("type_max", !passes(IMSG_MAX, NULL, 0), "IMSG_MAX accepted");
+	check("type_huge", !passes(UINT32_MAX, NULL, 0),
+	    "type 0xffffffff accepted");
+	/* Types only the parent sends are never accepted from a child. */
+	check("type_socket_ctl", !passes(IMSG_SOCKET_CTL, NULL, 0),
+	    "IMSG_SOCKET_CTL accepted");
+	check("type_reconf_conf", !passes(IMSG_RECONF_CONF, NULL, 0),
+	    "IMSG_RECONF_CONF accepted");
+}
+
+/* Send one message through the socketpair, check it as it arrives. */
+static const char *
+through(enum sipproxd_role from, enum sipproxd_role to, uint32_t type,
+    int fd, const void *data, size_t len)
+{
+	static char	 why[256];
+	struct imsg	 imsg;
+	const char	*r;
+
+	if (imsg_compose(&wbuf, type, 0, 0, fd, data, len) == -1 ||
+	    imsgbuf_flush(&wbuf) == -1)
+		err(1, "imsg_compose");
+	if (imsgbuf_read(&rbuf) != 1 || imsg_get(&rbuf, &imsg) <= 0)
+		errx(1, "imsg lost");
+	r = imsg_check(from, to, &imsg);
+	if (r != NULL)
+		strlcpy(why, r, sizeof(why));
+	imsg_free(&imsg);
+	return (r == NULL ? NULL : why);
+}
+
+static void
+test_ways(void)
+{
+	struct state_entry	 se;
+	struct rtp_open		 ro;
+	const char		*r;
+	int			 v = 1, fd;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == -1)
+		err(1, "socketpair");
+	if (imsgbuf_init(&wbuf, sp[0]) == -1 ||
+	    imsgbuf_init(&rbuf, sp[1]) == -1)
+		err(1, "imsgbuf_init");
+	imsgbuf_allow_fdpass(&wbuf);
+	imsgbuf_allow_fdpass(&rbuf);
+
+	good_entry(&se);
+	good_open(&ro);
+	r = through(ROLE_ENGINE, ROLE_PARENT, IMSG_STATE_ENTRY, -1, &se,
+	    sizeof(se));
+	check("way_engine_parent_state", r == NULL, "refused: %s", r);
+	r = through(ROLE_RELAY, ROLE_PARENT, IMSG_STATE_ENTRY, -1, &se,
+	    sizeof(se));
+	check("way_relay_parent_state", r != NULL,
+	    "a state entry from the relay accepted");
+	r = through(ROLE_RELAY, ROLE_PARENT, IMSG_RECONF_DONE, -1, NULL, 0);
+	check("way_relay_parent_done", r == NULL, "refused: %s", r);
+	r = through(ROLE_RELAY, ROLE_PARENT, IMSG_CTL_LOG_VERBOSE, -1, &v,
+	    sizeof(v));
+	check("way_relay_parent_verbose", r != NULL,
+	    "a log level from the relay accepted");
+	r = through(ROLE_ENGINE, ROLE_RELAY, IMSG_RTP_OPEN, -1, &ro,
+	    sizeof(ro));
+	check("way_engine_relay_open", r == NULL, "refused: %s", r);
+	r = through(ROLE_ENGINE, ROLE_PARENT, IMSG_RTP_OPEN, -1, &ro,
+	    sizeof(ro));
+	check("way_engine_parent_open", r != NULL,
+	    "an RTP open to the parent accepted");
+	r = through(ROLE_ENGINE, ROLE_RELAY, IMSG_STATE_END, -1, NULL, 0);
+	check("way_engine_relay_state", r != NULL,
+	    "a state end to the relay accepted");
+	r = through(ROLE_ENGINE, ROLE_PARENT, IMSG_CTL_LOG_VERBOSE, -1, &v,
+	    sizeof(v));
+	check("way_engine_parent_verbose", r == NULL, "refused: %s", r);
+	v = 7;
+	r = through(ROLE_ENGINE, ROLE_RELAY, IMSG_CTL_LOG_VERBOSE, -1, &v,
+	    sizeof(v));
+	check("way_engine_relay_verbose_range", r != NULL &&
+	    strstr(r, "IMSG_CTL_LOG_VERBOSE") != NULL,
+	    "level 7 accepted or not named: %s", r ? r : "accepted");
+	if ((fd = open("/dev/null", O_RDONLY)) == -1)
+		err(1, "/dev/null");
+	r = through(ROLE_ENGINE, ROLE_PARENT, IMSG_STATE_END, fd, NULL, 0);
+	check("way_engine_parent_fd", r != NULL,
+	    "a descriptor from the engine accepted");
+	r = through(ROLE_ENGINE, ROLE_PARENT, 9999, -1, NULL, 0);
+	check("way_engine_parent_unknown", r != NULL,
+	    "type 9999 accepted");
+	imsgbuf_clear(&wbuf);
+	imsgbuf_clear(&rbuf);
+	close(sp[0]);
+	close(sp[1]);
+}
+
+int
+main(void)
+{
+	test_state_entry();
+	test_verbose();
+	test_rtp();
+	test_types();
+	test_ways();
+	return (failures != 0);
+}

@@ -1,0 +1,239 @@
+/*
+ * Copyright (c) 2026 The sipproxd developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Every message a less trusted process sends up the chain of trust (the
+ * engine or the relay to the parent, the engine to the relay) passes
+ * here before anyone reads it. The table, indexed by enum imsg_type, says
+ * which way a type may travel and which check its payload must pass: one
+ * check per payload type, so a new type without an entry is refused.
+ * A message that fails means its sender no longer runs our code: the
+ * receiver logs it and takes the daemon down.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sipproxd.h"
+
+/* The ways up the chain of trust. */
+#define WAY_ENGINE_PARENT	0x01
+#define WAY_RELAY_PARENT	0x02
+#define WAY_ENGINE_RELAY	0x04
+
+typedef const char	*(*imsg_checker)(const void *, size_t);
+
+static const char	*check_empty(const void *, size_t);
+static const char	*check_verbose(const void *, size_t);
+static const char	*check_state_entry(const void *, size_t);
+static const char	*check_rtp_open(const void *, size_t);
+static const char	*check_rtp_peers(const void *, size_t);
+static const char	*check_peers(const struct rtp_peers *);
+static int		 check_family(const struct sockaddr_storage *, int);
+
+static const struct {
+	const char	*name;
+	int		 ways;
+	imsg_checker	 check;
+} imsg_rules[IMSG_MAX] = {
+	[IMSG_CTL_SHOW_SUMMARY] = { "IMSG_CTL_SHOW_SUMMARY",
+	    WAY_ENGINE_RELAY, check_empty },
+	[IMSG_CTL_SHOW_RTP] = { "IMSG_CTL_SHOW_RTP",
+	    WAY_ENGINE_RELAY, check_empty },
+	[IMSG_CTL_SHOW_STATS] = { "IMSG_CTL_SHOW_STATS",
+	    WAY_ENGINE_RELAY, check_empty },
+	[IMSG_CTL_RELOAD] = { "IMSG_CTL_RELOAD",
+	    WAY_ENGINE_PARENT, check_empty },
+	[IMSG_CTL_LOG_VERBOSE] = { "IMSG_CTL_LOG_VERBOSE",
+	    WAY_ENGINE_PARENT | WAY_ENGINE_RELAY, check_verbose },
+	[IMSG_RECONF_DONE] = { "IMSG_RECONF_DONE",
+	    WAY_ENGINE_PARENT | WAY_RELAY_PARENT, check_empty },
+	[IMSG_RTP_OPEN] = { "IMSG_RTP_OPEN",
+	    WAY_ENGINE_RELAY, check_rtp_open },
+	[IMSG_RTP_UPDATE] = { "IMSG_RTP_UPDATE",
+	    WAY_ENGINE_RELAY, check_rtp_peers },
+	[IMSG_RTP_CLOSE] = { "IMSG_RTP_CLOSE",
+	    WAY_ENGINE_RELAY, check_empty },
+	[IMSG_STATE_ENTRY] = { "IMSG_STATE_ENTRY",
+	    WAY_ENGINE_PARENT, check_state_entry },
+	[IMSG_STATE_END] = { "IMSG_STATE_END",
+	    WAY_ENGINE_PARENT, check_empty },
+};
+
+/* A string must end within its array. */
+#define NUL_IN(a)	(memchr((a), '\0', sizeof(a)) != NULL)
+
+static const char *
+check_empty(const void *data, size_t len)
+{
+	(void)data;
+	return (len == 0 ? NULL : "payload where none belongs");
+}
+
+static const char *
+check_verbose(const void *data, size_t len)
+{
+	int	 v;
+
+	if (len != sizeof(v))
+		return ("wrong size");
+	memcpy(&v, data, sizeof(v));
+	if (v < 0 || v > LOG_VERBOSE_MAX)
+		return ("log level out of range");
+	return (NULL);
+}
+
+static const char *
+check_state_entry(const void *data, size_t len)
+{
+	struct state_entry	 se;
+
+	if (len != sizeof(se))
+		return ("wrong size");
+	memcpy(&se, data, sizeof(se));
+	if (!NUL_IN(se.aor))
+		return ("aor not NUL-terminated");
+	if (!NUL_IN(se.contact))
+		return ("contact not NUL-terminated");
+	if (!NUL_IN(se.masq_contact))
+		return ("masq_contact not NUL-terminated");
+	if (!NUL_IN(se.source))
+		return ("source not NUL-terminated");
+	if (!NUL_IN(se.user_agent))
+		return ("user_agent not NUL-terminated");
+	/* What state_load() would refuse must not be written. */
+	if (se.aor[0] == '\0' || se.contact[0] == '\0')
+		return ("empty aor or contact");
+	if (se.expires_at < 0)
+		return ("negative expiry");
+	return (NULL);
+}
+
+/* An address family we use, or none where none is allowed. */
+static int
+check_family(const struct sockaddr_storage *ss, int unspec_ok)
+{
+	switch (ss->ss_family) {
+	case AF_INET:
+	case AF_INET6:
+		return (1);
+	case AF_UNSPEC:
+		return (unspec_ok);
+	default:
+		return (0);
+	}
+}
+
+static const char *
+check_peers(const struct rtp_peers *rp)
+{
+	int	 leg;
+
+	for (leg = 0; leg < 2; leg++) {
+		if (!check_family(&rp->leg[leg].rtp, 1) ||
+		    !check_family(&rp->leg[leg].sig, 1))
+			return ("peer address family out of range");
+	}
+	return (NULL);
+}
+
+static const char *
+check_rtp_open(const void *data, size_t len)
+{
+	struct rtp_open	 ro;
+
+	if (len != sizeof(ro))
+		return ("wrong size");
+	memcpy(&ro, data, sizeof(ro));
+	if (!NUL_IN(ro.callid))
+		return ("callid not NUL-terminated");
+	if (ro.media >= CALL_MEDIA_MAX)
+		return ("media index out of range");
+	if (!check_family(&ro.local[LEG_INSIDE], 0) ||
+	    !check_family(&ro.local[LEG_OUTSIDE], 0))
+		return ("local address family out of range");
+	return (check_peers(&ro.peers));
+}
+
+static const char *
+check_rtp_peers(const void *data, size_t len)
+{
+	struct rtp_peers	 rp;
+
+	if (len != sizeof(rp))
+		return ("wrong size");
+	memcpy(&rp, data, sizeof(rp));
+	return (check_peers(&rp));
+}
+
+/*
+ * The payload check of one message type, whoever sent it: NULL when it
+ * passes, else why not.
+ */
+const char *
+imsg_check_payload(uint32_t type, const void *data, size_t len)
+{
+	if (type >= IMSG_MAX || imsg_rules[type].check == NULL)
+		return ("unexpected message type");
+	return (imsg_rules[type].check(data, len));
+}
+
+/*
+ * Check a message that came from a less trusted process: NULL when it
+ * may be read, else a line for the log that names the message.
+ */
+const char *
+imsg_check(enum sipproxd_role from, enum sipproxd_role to, struct imsg *imsg)
+{
+	static char	 why[128];
+	const char	*name = "unknown", *bad;
+	const void	*data = NULL;
+	uint32_t	 type = imsg_get_type(imsg);
+	size_t		 len = 0;
+	int		 way;
+
+	if (from == ROLE_ENGINE && to == ROLE_PARENT)
+		way = WAY_ENGINE_PARENT;
+	else if (from == ROLE_RELAY && to == ROLE_PARENT)
+		way = WAY_RELAY_PARENT;
+	else if (from == ROLE_ENGINE && to == ROLE_RELAY)
+		way = WAY_ENGINE_RELAY;
+	else
+		way = 0;
+
+	if (type < IMSG_MAX && imsg_rules[type].name != NULL)
+		name = imsg_rules[type].name;
+	if (imsg->buf != NULL) {
+		data = ibuf_data(imsg->buf);
+		len = ibuf_size(imsg->buf);
+	}
+	if (type >= IMSG_MAX || (imsg_rules[type].ways & way) == 0)
+		bad = "unexpected message type";
+	else if (imsg->buf != NULL && ibuf_fd_avail(imsg->buf))
+		bad = "unexpected file descriptor";
+	else
+		bad = imsg_check_payload(type, data, len);
+	if (bad == NULL)
+		return (NULL);
+	snprintf(why, sizeof(why), "bad imsg %u (%s), %zu bytes: %s",
+	    type, name, len, bad);
+	return (why);
+}
