@@ -21,7 +21,8 @@
  *
  * Promise words and what they allow (anything else kills the process):
  *   stdio   memory without PROT_EXEC, time, I/O and sendmsg/recvmsg on
- *	     fds already open, epoll/poll/select, signal handling, close,
+ *	     fds already open, epoll/poll/select, setting a timerfd already
+ *	     open (libevent's precise timer), signal handling, close,
  *	     fcntl, dup, fstat, lseek, get*id, getrandom, exit, futex,
  *	     shutdown, getsockname/getpeername/getsockopt, pipe2,
  *	     socketpair(AF_UNIX), uname, sched_yield, ioctl FIONREAD/FIONBIO,
@@ -212,7 +213,7 @@ static const struct {
 static const char *const sc_stdio[] = {
 	"brk", "munmap", "mremap", "madvise",
 	"clock_gettime", "clock_getres", "gettimeofday", "nanosleep",
-	"clock_nanosleep",
+	"clock_nanosleep", "timerfd_settime",
 	"read", "write", "readv", "writev", "pread64", "pwrite64",
 	"preadv", "pwritev",
 	"recvfrom", "recvmsg", "sendmsg", "sendto",
