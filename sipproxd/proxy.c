@@ -594,9 +594,7 @@ dialog_outside(struct req *r)
 			return (GO);
 		break;
 	}
-	log_info("%s: %s from %s matches no call, answered 481",
-	    sip_msg_callid(&msg), sip_method_name(msg.method),
-	    addr_str((struct sockaddr *)&r->src, 1));
+	log_refusal(r, "an in-dialog request of no call (481)");
 	reply(r, 481, "Call/Transaction Does Not Exist");
 	return (DONE);
 }
@@ -707,10 +705,8 @@ response(struct req *r)
 	    (i = via_ours(&v, &next, &hop.side)) != 1) {
 		sip_stats.dropped++;
 		if (i == -1)
-			log_info("%s: response from %s with a branch of ours "
-			    "that does not check out, dropped",
-			    sip_msg_callid(&msg),
-			    addr_str((struct sockaddr *)&r->src, 1));
+			log_refusal(r, "a response whose branch of ours does "
+			    "not check out");
 		else
 			log_debug("response from %s not for us, dropped",
 			    addr_str((struct sockaddr *)&r->src, 1));
