@@ -53,7 +53,7 @@
  */
 pid_t
 proc_start(enum sipproxd_role role, const char *argv0, int fd, int debug,
-    int verbose)
+    int verbose, int precise)
 {
 	char	*argv[16];
 	int	 argc = 0;
@@ -76,6 +76,17 @@ proc_start(enum sipproxd_role role, const char *argv0, int fd, int debug,
 		fatal("cannot setup imsg fd");
 	/* Whatever else is open, ours or inherited, stays behind. */
 	closefrom(4);
+	/*
+	 * libevent 2.1 runs timers on CLOCK_MONOTONIC_COARSE, which moves a
+	 * kernel tick at a time (4 ms at HZ=250) and lags by as much, unless
+	 * the process asks for the precise timer, which event_init() takes
+	 * from the environment. The relay's dejitter paces packets to the
+	 * millisecond and needs it; without dejitter it would cost the
+	 * relay a system call per pass of its loop for nothing. Other
+	 * libevents (OpenBSD's is precise already) ignore the variable.
+	 */
+	if (precise && setenv("EVENT_PRECISE_TIMER", "1", 1) == -1)
+		fatal("setenv");
 
 	argv[argc++] = (char *)argv0;
 	argv[argc++] = "-P";

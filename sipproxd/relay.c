@@ -75,20 +75,7 @@ relay_main(int debug, int verbose)
 			log_warn("setrlimit RLIMIT_NOFILE");
 	}
 
-	/*
-	 * Dejitter paces packets to the millisecond. libevent 2.1 runs its
-	 * timers on CLOCK_MONOTONIC_COARSE unless asked for the precise
-	 * timer, and that clock moves a kernel tick at a time (4 ms at
-	 * HZ=250, 10 ms at HZ=100) and lags by as much: every timer would
-	 * fire up to a tick late. The precise timer (CLOCK_MONOTONIC and a
-	 * timerfd) is asked for the one way event_init() takes: the
-	 * EVENT_PRECISE_TIMER environment variable, for this process only.
-	 * Other libevents (OpenBSD's is precise already) ignore it.
-	 */
-	if (setenv("EVENT_PRECISE_TIMER", "1", 1) == -1)
-		log_warn("setenv");
 	event_init();
-	unsetenv("EVENT_PRECISE_TIMER");
 	proc_drop_privs(SIPPROXD_RTP_USER, SIPPROXD_CHROOT);
 	sandbox_enter(RELAY_PROMISES);
 #ifdef SIPPROXD_REGRESS

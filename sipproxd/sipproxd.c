@@ -203,9 +203,10 @@ main(int argc, char *argv[])
 	setenv("ASAN_OPTIONS", "detect_leaks=0:symbolize=0", 0);
 #endif
 	ENGINE->pid = proc_start(ROLE_ENGINE, argv0, pipe_engine[1], debug,
-	    verbose);
+	    verbose, 0);
+	/* Dejitter as configured at start gets the precise timer. */
 	RELAY->pid = proc_start(ROLE_RELAY, argv0, pipe_relay[1], debug,
-	    verbose);
+	    verbose, conf->rtp_dejitter > 0);
 	ENGINE->alive = RELAY->alive = 1;
 
 	setproctitle("parent");

@@ -380,7 +380,7 @@ struct imsgev {
 };
 
 /* proc.c */
-pid_t	 proc_start(enum sipproxd_role, const char *, int, int, int);
+pid_t	 proc_start(enum sipproxd_role, const char *, int, int, int, int);
 void	 imsgev_init(struct imsgev *, int, void (*)(int, short, void *),
 	    void *);
 void	 imsgev_add(struct imsgev *);
