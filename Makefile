@@ -62,9 +62,9 @@ SIPCTL_SRCS = sipctl/sipctl.c sipctl/parser.c sipctl/output.c \
 SIPPROXD_OBJS = $(SIPPROXD_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/sipproxd/parse.o
 SIPCTL_OBJS = $(SIPCTL_SRCS:%.c=$(BUILD)/%.o)
 
-HEADERS	= sipproxd/sipproxd.h sipproxd/log.h sipproxd/rtp.h sipproxd/sip_msg.h \
-	  sipproxd/sdp.h sipproxd/dns.h sipproxd/mac.h sipproxd/media.h \
-	  compat/compat.h compat/imsg.h compat/siphash.h
+HEADERS	= sipproxd/sipproxd.h sipproxd/engine.h sipproxd/log.h sipproxd/rtp.h \
+	  sipproxd/sip_msg.h sipproxd/sdp.h sipproxd/dns.h sipproxd/mac.h \
+	  sipproxd/media.h compat/compat.h compat/imsg.h compat/siphash.h
 
 MANPAGES = man/sipproxd.8 man/sipctl.8 sipproxd.conf.5
 

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "sipproxd.h"
+#include "engine.h"
 #include "log.h"
 
 /* A full table must fit in one client's queue (call.c: CALL_MAX 1024). */

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "sipproxd.h"
+#include "engine.h"
 #include "log.h"
 #include "dns.h"
 #include "media.h"

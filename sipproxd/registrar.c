@@ -35,6 +35,7 @@
 #include <time.h>
 
 #include "sipproxd.h"
+#include "engine.h"
 #include "log.h"
 #include "sip_msg.h"
 

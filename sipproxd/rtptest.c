@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "sipproxd.h"
+#include "engine.h"
 #include "log.h"
 
 #define RTPTEST_MAX	4096
