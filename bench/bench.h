@@ -15,9 +15,9 @@
  */
 
 /*
- * Shared helpers of the benchmark tools (rtpload, minfwd, ngctl): address
- * ranges, the monotonic clock, CPU pinning, socket buffers. Linux, IPv4,
- * loopback; not part of the daemon.
+ * Shared helpers of the benchmark tools (rtpload, minfwd,
+ * rtpengine_ctl): address ranges, the monotonic clock, CPU pinning,
+ * socket buffers. Linux, IPv4, loopback; not part of the daemon.
  */
 
 #ifndef BENCH_H
@@ -37,7 +37,7 @@
 /*
  * A range of IPv4 addresses: "ADDR:PORT[+STRIDE]" gives stream i the port
  * PORT + i * STRIDE (stride 2 by default, RTP on even ports), "@FILE" gives
- * it line i of FILE, one "ADDR:PORT" a line (what ngctl writes).
+ * it line i of FILE, one "ADDR:PORT" a line (what rtpengine_ctl writes).
  */
 struct addrspec {
 	struct sockaddr_in	 base;

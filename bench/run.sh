@@ -15,8 +15,8 @@
 # OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
 #
 # bench/run.sh: RTP relay benchmark. Builds bench/obj/{rtpload,minfwd,
-# ngctl}, then for each target (minfwd, the limit; rtpengine, userspace;
-# sipproxd's relay when its hook exists), payload size and stream count:
+# rtpengine_ctl}, then for each target (minfwd, the limit; rtpengine,
+# userspace; sipproxd's relay when its hook exists), payload size and stream count:
 #   (a) fixed rate, 50 pps a stream: loss, p50/p99/p99.9 one-way latency;
 #   (b) flat out: the highest aggregate rate under 1 % loss, by bisection.
 # Repetitions give medians. The relay runs on CPU $RELAY_CPU, the load
@@ -126,7 +126,7 @@ build()
 	flags="-O2 -g -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes
 	    -Wshadow -Wpointer-arith -Wno-unused-parameter -D_GNU_SOURCE
 	    -D_FORTIFY_SOURCE=2 -fstack-protector-strong"
-	for t in rtpload minfwd ngctl; do
+	for t in rtpload minfwd rtpengine_ctl; do
 		# shellcheck disable=SC2086
 		$CC $flags -o "$OBJ/$t" "$TOP/bench/$t.c" \
 		    "$TOP/bench/common.c" $bsd || exit 1
@@ -219,11 +219,11 @@ rtpengine_start()
 	pid_add "$RTPE_PID"
 	i=0
 	while [ $i -lt 50 ]; do
-		"$OBJ/ngctl" -c "$NG" -t 100 ping >/dev/null 2>&1 && break
+		"$OBJ/rtpengine_ctl" -c "$NG" -t 100 ping >/dev/null 2>&1 && break
 		sleep 0.1
 		i=$((i + 1))
 	done
-	"$OBJ/ngctl" -c "$NG" -t 200 ping >/dev/null || {
+	"$OBJ/rtpengine_ctl" -c "$NG" -t 200 ping >/dev/null || {
 		echo "rtpengine did not start:"; cat "$OBJ/rtpengine.log"
 		pid_stop "$RTPE_PID"; return 1;
 	}
@@ -236,11 +236,11 @@ rtpengine_streams() { :; }
 rtpengine_prepare()
 {
 	if [ "$RTPE_CALLS" -gt 0 ]; then
-		"$OBJ/ngctl" -c "$NG" -n "$RTPE_CALLS" -x "b$RTPE_RUN" \
+		"$OBJ/rtpengine_ctl" -c "$NG" -n "$RTPE_CALLS" -x "b$RTPE_RUN" \
 		    delete >/dev/null 2>>"$LOG"
 	fi
 	RTPE_RUN=$((RTPE_RUN + 1))
-	"$OBJ/ngctl" -c "$NG" -n "$1" -x "b$RTPE_RUN" -a "$SRC" -b "$RCV" \
+	"$OBJ/rtpengine_ctl" -c "$NG" -n "$1" -x "b$RTPE_RUN" -a "$SRC" -b "$RCV" \
 	    -o "$OBJ/rtpengine.targets" setup 2>>"$LOG" || return 1
 	RTPE_CALLS=$1
 	TGT=@$OBJ/rtpengine.targets

@@ -430,7 +430,7 @@ struct state_entry {
 	int64_t			 expires_at;	/* time_t */
 };
 
-/* state.c (parent) */
+/* statefile.c (parent) */
 int	 state_load(const char *, struct imsgev *);
 void	 state_add(const struct state_entry *);
 int	 state_commit(const char *);

@@ -15,8 +15,8 @@
  */
 
 /*
- * ngctl: set up and tear down rtpengine calls for the benchmark through
- * its ng control protocol (a cookie, a space and a bencoded dictionary
+ * rtpengine_ctl: set up and tear down rtpengine calls for the benchmark
+ * through its ng control protocol (a cookie, a space and a bencoded dictionary
  * over UDP). For stream i, side A (the -a range, where rtpload sends
  * from) offers, side B (the -b range, where rtpload receives) answers;
  * rtpengine's port towards A from the answer's reply is where A must
@@ -65,8 +65,8 @@ static int		 verbose;
 static void __attribute__((__noreturn__))
 usage(void)
 {
-	fprintf(stderr, "usage: ngctl [-v] [-a A] [-b B] [-c ctladdr:port] "
-	    "[-n streams] [-o targets]\n"
+	fprintf(stderr, "usage: rtpengine_ctl [-v] [-a A] [-b B] "
+	    "[-c ctladdr:port] [-n streams] [-o targets]\n"
 	    "\t[-P pt] [-t timeout_ms] [-x callprefix] ping | setup | "
 	    "delete\n"
 	    "  ranges: ADDR:PORT[+STRIDE] (stride 2 if left out)\n");
