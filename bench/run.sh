@@ -16,7 +16,8 @@
 #
 # bench/run.sh: RTP relay benchmark. Builds bench/obj/{rtpload,minfwd,
 # rtpengine_ctl}, then for each target (minfwd, the limit; rtpengine,
-# userspace; sipproxd's relay when its hook exists), payload size and stream count:
+# userspace; sipproxd's relay when its hook exists), payload size and
+# stream count:
 #   (a) fixed rate, 50 pps a stream: loss, p50/p99/p99.9 one-way latency;
 #   (b) flat out: the highest aggregate rate under 1 % loss, by bisection.
 # Repetitions give medians. The relay runs on CPU $RELAY_CPU, the load
