@@ -52,8 +52,8 @@ struct engine_conf {
 
 static void	engine_sig(int, short, void *);
 static void	engine_tick(int, short, void *);
-static void	engine_dispatch_parent(int, short, void *);
-static void	engine_dispatch_relay(int, short, void *);
+static void	engine_dispatch_parent(struct imsgev *, struct imsg *);
+static void	engine_dispatch_relay(struct imsgev *, struct imsg *);
 static void	engine_reconf_listener(struct imsg *);
 static void	engine_reconf_done(void);
 static void	engine_conf_free(struct engine_conf *);
@@ -108,7 +108,8 @@ engine_main(int debug, int verbose)
 	signal_add(&ev_sighup, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	imsgev_init(&iev_parent, 3, engine_dispatch_parent, NULL);
+	imsgev_peer(&iev_parent, 3, "parent", engine_dispatch_parent,
+	    imsgev_parent_gone, NULL);
 	imsgbuf_allow_fdpass(&iev_parent.ibuf);
 	iev_relay.ibuf.fd = -1;
 
@@ -349,80 +350,60 @@ engine_send(struct engine_listener *el, const struct sockaddr_storage *to,
 }
 
 static void
-engine_dispatch_parent(int fd, short event, void *arg)
+engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
-	struct imsgev		*iev = arg;
-	struct imsg		 imsg;
 	struct sock_conn	 sc;
 	struct state_entry	 se;
-	ssize_t			 n;
 	int			 xfd;
 
-	if (imsgev_io(iev, event) == -1) {
-		log_debug("parent gone");
-		event_loopexit(NULL);
-		return;
+	switch (imsg_get_type(imsg)) {
+	case IMSG_SOCKET_CONN:
+		if (imsg_get_data(imsg, &sc, sizeof(sc)) == -1 ||
+		    (xfd = imsg_get_fd(imsg)) == -1 ||
+		    iev_relay.ibuf.fd != -1)
+			fatalx("bad IMSG_SOCKET_CONN");
+		imsgev_peer(&iev_relay, xfd, "rtp relay",
+		    engine_dispatch_relay, imsgev_sibling_gone, NULL);
+		log_debug("connected to rtp relay (pid %d)",
+		    (int)sc.peer_pid);
+		break;
+	case IMSG_SOCKET_CTL:
+		if ((xfd = imsg_get_fd(imsg)) == -1)
+			fatalx("bad IMSG_SOCKET_CTL");
+		control_listen(xfd);
+		break;
+	case IMSG_RECONF_CONF:
+		if (nconf != NULL)
+			fatalx("IMSG_RECONF_CONF during a reload");
+		if ((nconf = calloc(1, sizeof(*nconf))) == NULL)
+			fatal(NULL);
+		TAILQ_INIT(&nconf->listeners);
+		if (imsg_get_data(imsg, &nconf->g,
+		    sizeof(nconf->g)) == -1 ||
+		    memchr(nconf->g.conffile, '\0',
+		    sizeof(nconf->g.conffile)) == NULL)
+			fatalx("bad IMSG_RECONF_CONF");
+		break;
+	case IMSG_RECONF_LISTENER:
+		engine_reconf_listener(imsg);
+		break;
+	case IMSG_RECONF_DONE:
+		engine_reconf_done();
+		break;
+	case IMSG_STATE_ENTRY:
+		if (imsg_get_data(imsg, &se, sizeof(se)) == -1)
+			fatalx("bad IMSG_STATE_ENTRY");
+		registrar_restore(&se);
+		break;
+	case IMSG_STATE_END:
+		log_debug("%u registrations restored", registrar_count());
+		break;
+	case IMSG_CTL_RESULT:
+		control_forward(imsg);
+		break;
+	default:
+		fatalx("%s: unexpected imsg %u", __func__, imsg_get_type(imsg));
 	}
-
-	for (;;) {
-		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
-			fatal("imsg_get");
-		if (n == 0)
-			break;
-
-		switch (imsg_get_type(&imsg)) {
-		case IMSG_SOCKET_CONN:
-			if (imsg_get_data(&imsg, &sc, sizeof(sc)) == -1 ||
-			    (xfd = imsg_get_fd(&imsg)) == -1 ||
-			    iev_relay.ibuf.fd != -1)
-				fatalx("bad IMSG_SOCKET_CONN");
-			imsgev_init(&iev_relay, xfd, engine_dispatch_relay,
-			    NULL);
-			log_debug("connected to rtp relay (pid %d)",
-			    (int)sc.peer_pid);
-			break;
-		case IMSG_SOCKET_CTL:
-			if ((xfd = imsg_get_fd(&imsg)) == -1)
-				fatalx("bad IMSG_SOCKET_CTL");
-			control_listen(xfd);
-			break;
-		case IMSG_RECONF_CONF:
-			if (nconf != NULL)
-				fatalx("IMSG_RECONF_CONF during a reload");
-			if ((nconf = calloc(1, sizeof(*nconf))) == NULL)
-				fatal(NULL);
-			TAILQ_INIT(&nconf->listeners);
-			if (imsg_get_data(&imsg, &nconf->g,
-			    sizeof(nconf->g)) == -1 ||
-			    memchr(nconf->g.conffile, '\0',
-			    sizeof(nconf->g.conffile)) == NULL)
-				fatalx("bad IMSG_RECONF_CONF");
-			break;
-		case IMSG_RECONF_LISTENER:
-			engine_reconf_listener(&imsg);
-			break;
-		case IMSG_RECONF_DONE:
-			engine_reconf_done();
-			break;
-		case IMSG_STATE_ENTRY:
-			if (imsg_get_data(&imsg, &se, sizeof(se)) == -1)
-				fatalx("bad IMSG_STATE_ENTRY");
-			registrar_restore(&se);
-			break;
-		case IMSG_STATE_END:
-			log_debug("%u registrations restored",
-			    registrar_count());
-			break;
-		case IMSG_CTL_RESULT:
-			control_forward(&imsg);
-			break;
-		default:
-			fatalx("%s: unexpected imsg %u", __func__,
-			    imsg_get_type(&imsg));
-		}
-		imsg_free(&imsg);
-	}
-	imsgev_add(iev);
 }
 
 /*
@@ -516,64 +497,45 @@ engine_conf_free(struct engine_conf *ec)
 }
 
 static void
-engine_dispatch_relay(int fd, short event, void *arg)
+engine_dispatch_relay(struct imsgev *iev, struct imsg *imsg)
 {
-	struct imsgev		*iev = arg;
-	struct imsg		 imsg;
 	struct ctl_summary	 cs;
 	struct ctl_stats	 st;
 	uint32_t		 peer;
-	ssize_t			 n;
 
-	if (imsgev_io(iev, event) == -1) {
-		log_warnx("rtp relay gone");
-		event_loopexit(NULL);
-		return;
+	peer = imsg_get_id(imsg);
+	switch (imsg_get_type(imsg)) {
+	case IMSG_CTL_SHOW_SUMMARY:
+		/* The relay's part; add ours and the listeners. */
+		if (imsg_get_data(imsg, &cs, sizeof(cs)) == -1)
+			fatalx("bad relay summary");
+		engine_summary(&cs);
+		control_compose(peer, IMSG_CTL_SHOW_SUMMARY, &cs,
+		    sizeof(cs));
+		engine_show_listeners(peer);
+		control_compose(peer, IMSG_CTL_END, NULL, 0);
+		break;
+	case IMSG_CTL_SHOW_STATS:
+		if (imsg_get_data(imsg, &st, sizeof(st)) == -1)
+			fatalx("bad relay stats");
+		engine_stats(&st);
+		control_compose(peer, IMSG_CTL_SHOW_STATS, &st,
+		    sizeof(st));
+		control_compose(peer, IMSG_CTL_END, NULL, 0);
+		break;
+	case IMSG_CTL_SHOW_RTP:
+	case IMSG_CTL_END:
+	case IMSG_CTL_RESULT:
+		control_forward(imsg);
+		break;
+	case IMSG_RTP_OPEN_OK:
+	case IMSG_RTP_OPEN_FAIL:
+	case IMSG_RTP_TIMEOUT:
+		engine_rtp_reply(imsg);
+		break;
+	default:
+		fatalx("%s: unexpected imsg %u", __func__, imsg_get_type(imsg));
 	}
-
-	for (;;) {
-		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
-			fatal("imsg_get");
-		if (n == 0)
-			break;
-
-		peer = imsg_get_id(&imsg);
-		switch (imsg_get_type(&imsg)) {
-		case IMSG_CTL_SHOW_SUMMARY:
-			/* The relay's part; add ours and the listeners. */
-			if (imsg_get_data(&imsg, &cs, sizeof(cs)) == -1)
-				fatalx("bad relay summary");
-			engine_summary(&cs);
-			control_compose(peer, IMSG_CTL_SHOW_SUMMARY, &cs,
-			    sizeof(cs));
-			engine_show_listeners(peer);
-			control_compose(peer, IMSG_CTL_END, NULL, 0);
-			break;
-		case IMSG_CTL_SHOW_STATS:
-			if (imsg_get_data(&imsg, &st, sizeof(st)) == -1)
-				fatalx("bad relay stats");
-			engine_stats(&st);
-			control_compose(peer, IMSG_CTL_SHOW_STATS, &st,
-			    sizeof(st));
-			control_compose(peer, IMSG_CTL_END, NULL, 0);
-			break;
-		case IMSG_CTL_SHOW_RTP:
-		case IMSG_CTL_END:
-		case IMSG_CTL_RESULT:
-			control_forward(&imsg);
-			break;
-		case IMSG_RTP_OPEN_OK:
-		case IMSG_RTP_OPEN_FAIL:
-		case IMSG_RTP_TIMEOUT:
-			engine_rtp_reply(&imsg);
-			break;
-		default:
-			fatalx("%s: unexpected imsg %u", __func__,
-			    imsg_get_type(&imsg));
-		}
-		imsg_free(&imsg);
-	}
-	imsgev_add(iev);
 }
 
 /*

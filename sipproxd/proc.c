@@ -123,15 +123,15 @@ proc_drop_privs(const char *user, const char *root)
 }
 
 void
-imsgev_init(struct imsgev *iev, int fd, void (*handler)(int, short, void *),
+imsgev_init(struct imsgev *iev, int fd, void (*cb)(int, short, void *),
     void *data)
 {
 	if (imsgbuf_init(&iev->ibuf, fd) == -1)
 		fatal("imsgbuf_init");
-	iev->handler = handler;
+	iev->cb = cb;
 	iev->data = data;
 	iev->events = EV_READ;
-	event_set(&iev->ev, fd, iev->events, handler, iev);
+	event_set(&iev->ev, fd, iev->events, cb, iev);
 	event_add(&iev->ev, NULL);
 }
 
@@ -143,7 +143,7 @@ imsgev_add(struct imsgev *iev)
 	if (imsgbuf_queuelen(&iev->ibuf) > 0)
 		iev->events |= EV_WRITE;
 	event_del(&iev->ev);
-	event_set(&iev->ev, iev->ibuf.fd, iev->events, iev->handler, iev);
+	event_set(&iev->ev, iev->ibuf.fd, iev->events, iev->cb, iev);
 	event_add(&iev->ev, NULL);
 }
 
@@ -175,6 +175,92 @@ imsgev_io(struct imsgev *iev, short event)
 			return (-1);
 	}
 	return (0);
+}
+
+static void
+imsgev_callback(int fd, short event, void *arg)
+{
+	imsgev_dispatch(arg, event);
+}
+
+/*
+ * One of the daemon's own processes at the other end of fd: its messages
+ * go to handler, one at a time; gone is told when it closes or its socket
+ * fails, and decides what that means for us.
+ */
+void
+imsgev_peer(struct imsgev *iev, int fd, const char *name,
+    void (*handler)(struct imsgev *, struct imsg *),
+    void (*gone)(struct imsgev *), void *data)
+{
+	iev->name = name;
+	iev->handler = handler;
+	iev->gone = gone;
+	iev->compromised = NULL;
+	imsgev_init(iev, fd, imsgev_callback, data);
+}
+
+/* In a child: the parent is gone, and so are we. */
+void
+imsgev_parent_gone(struct imsgev *iev)
+{
+	log_debug("parent gone");
+	event_loopexit(NULL);
+}
+
+/* In a child: the other child is gone; the parent notices and stops. */
+void
+imsgev_sibling_gone(struct imsgev *iev)
+{
+	log_warnx("%s gone", iev->name);
+	event_loopexit(NULL);
+}
+
+/*
+ * The peer is less trusted than we are (from -> to in imsg_check()): a
+ * message that fails its check is never handled, compromised() is called
+ * instead and must not return.
+ */
+void
+imsgev_check(struct imsgev *iev, enum sipproxd_role from,
+    enum sipproxd_role to, void (*compromised)(struct imsgev *, const char *))
+{
+	iev->from = from;
+	iev->to = to;
+	iev->compromised = compromised;
+}
+
+/*
+ * The one read/get/dispatch loop of the daemon's processes (relayd's
+ * proc_dispatch): whatever arrived is handled in order, then the event is
+ * re-armed, with EV_WRITE while answers wait.
+ */
+void
+imsgev_dispatch(struct imsgev *iev, short event)
+{
+	struct imsg	 imsg;
+	const char	*why;
+	ssize_t		 n;
+
+	if (imsgev_io(iev, event) == -1) {
+		iev->gone(iev);
+		return;
+	}
+
+	for (;;) {
+		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
+			fatal("%s: imsg_get", iev->name);
+		if (n == 0)
+			break;
+		if (iev->compromised != NULL &&
+		    (why = imsg_check(iev->from, iev->to, &imsg)) != NULL) {
+			iev->compromised(iev, why);
+			fatalx("%s: compromised: %s", iev->name, why);
+		}
+		iev->handler(iev, &imsg);
+		imsg_free(&imsg);
+	}
+	imsgev_add(iev);
 }
 
 void

@@ -41,8 +41,10 @@
 #define RELAY_PROMISES	"stdio inet recvfd"
 
 static void	relay_sig(int, short, void *);
-static void	relay_dispatch_parent(int, short, void *);
-static void	relay_dispatch_engine(int, short, void *);
+static void	relay_dispatch_parent(struct imsgev *, struct imsg *);
+static void	relay_dispatch_engine(struct imsgev *, struct imsg *);
+__dead static void relay_compromised(struct imsgev *, const char *);
+static void	relay_verbose(struct imsg *);
 static void	relay_summary(uint32_t);
 static void	relay_tick(int, short, void *);
 static void	relay_timeout(uint32_t);
@@ -90,7 +92,8 @@ relay_main(int debug, int verbose)
 	signal_add(&ev_sighup, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	imsgev_init(&iev_parent, 3, relay_dispatch_parent, NULL);
+	imsgev_peer(&iev_parent, 3, "parent", relay_dispatch_parent,
+	    imsgev_parent_gone, NULL);
 	imsgbuf_allow_fdpass(&iev_parent.ibuf);
 	iev_engine.ibuf.fd = -1;
 
@@ -149,123 +152,94 @@ relay_sig(int sig, short event, void *arg)
 }
 
 static void
-relay_dispatch_parent(int fd, short event, void *arg)
+relay_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
-	struct imsgev		*iev = arg;
-	struct imsg		 imsg;
 	struct sock_conn	 sc;
-	ssize_t			 n;
-	int			 xfd, verbose;
+	int			 xfd;
 
-	if (imsgev_io(iev, event) == -1) {
-		log_debug("parent gone");
-		event_loopexit(NULL);
-		return;
+	switch (imsg_get_type(imsg)) {
+	case IMSG_SOCKET_CONN:
+		if (imsg_get_data(imsg, &sc, sizeof(sc)) == -1 ||
+		    (xfd = imsg_get_fd(imsg)) == -1 ||
+		    iev_engine.ibuf.fd != -1)
+			fatalx("bad IMSG_SOCKET_CONN");
+		imsgev_peer(&iev_engine, xfd, "sip engine",
+		    relay_dispatch_engine, imsgev_sibling_gone, NULL);
+		imsgev_check(&iev_engine, ROLE_ENGINE, ROLE_RELAY,
+		    relay_compromised);
+		log_debug("connected to sip engine (pid %d)",
+		    (int)sc.peer_pid);
+		break;
+	case IMSG_RECONF_CONF:
+		if (imsg_get_data(imsg, &nrconf, sizeof(nrconf)) == -1 ||
+		    nrconf.rtp_port_lo > nrconf.rtp_port_hi ||
+		    nrconf.rtp_dscp < 0 || nrconf.rtp_dscp > 63 ||
+		    nrconf.rtp_dejitter > RTP_DEJITTER_MAX)
+			fatalx("bad IMSG_RECONF_CONF");
+		break;
+	case IMSG_RECONF_DONE:
+		relay_reconf();
+		imsgev_compose(iev, IMSG_RECONF_DONE, 0, -1, NULL, 0);
+		break;
+	case IMSG_CTL_LOG_VERBOSE:
+		relay_verbose(imsg);
+		break;
+	default:
+		fatalx("%s: unexpected imsg %u", __func__, imsg_get_type(imsg));
 	}
-
-	for (;;) {
-		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
-			fatal("imsg_get");
-		if (n == 0)
-			break;
-
-		switch (imsg_get_type(&imsg)) {
-		case IMSG_SOCKET_CONN:
-			if (imsg_get_data(&imsg, &sc, sizeof(sc)) == -1 ||
-			    (xfd = imsg_get_fd(&imsg)) == -1 ||
-			    iev_engine.ibuf.fd != -1)
-				fatalx("bad IMSG_SOCKET_CONN");
-			imsgev_init(&iev_engine, xfd, relay_dispatch_engine,
-			    NULL);
-			log_debug("connected to sip engine (pid %d)",
-			    (int)sc.peer_pid);
-			break;
-		case IMSG_RECONF_CONF:
-			if (imsg_get_data(&imsg, &nrconf,
-			    sizeof(nrconf)) == -1 ||
-			    nrconf.rtp_port_lo > nrconf.rtp_port_hi ||
-			    nrconf.rtp_dscp < 0 || nrconf.rtp_dscp > 63 ||
-			    nrconf.rtp_dejitter > RTP_DEJITTER_MAX)
-				fatalx("bad IMSG_RECONF_CONF");
-			break;
-		case IMSG_RECONF_DONE:
-			relay_reconf();
-			imsgev_compose(iev, IMSG_RECONF_DONE, 0, -1, NULL, 0);
-			break;
-		case IMSG_CTL_LOG_VERBOSE:
-			if (imsg_get_data(&imsg, &verbose,
-			    sizeof(verbose)) == -1)
-				fatalx("bad IMSG_CTL_LOG_VERBOSE");
-			log_setverbose(verbose);
-			break;
-		default:
-			fatalx("%s: unexpected imsg %u", __func__,
-			    imsg_get_type(&imsg));
-		}
-		imsg_free(&imsg);
-	}
-	imsgev_add(iev);
 }
 
+/* sipctl log, from the parent or through the engine. */
 static void
-relay_dispatch_engine(int fd, short event, void *arg)
+relay_verbose(struct imsg *imsg)
 {
-	struct imsgev		*iev = arg;
-	struct imsg		 imsg;
+	int	 verbose;
+
+	if (imsg_get_data(imsg, &verbose, sizeof(verbose)) == -1)
+		fatalx("bad IMSG_CTL_LOG_VERBOSE");
+	log_setverbose(verbose);
+}
+
+/* A compromised engine: we go, the parent notices. */
+__dead static void
+relay_compromised(struct imsgev *iev, const char *why)
+{
+	fatalx("sip engine compromised: %s", why);
+}
+
+/* A message from the engine, checked by imsgev_dispatch() already. */
+static void
+relay_dispatch_engine(struct imsgev *iev, struct imsg *imsg)
+{
 	struct ctl_stats	 st;
-	const char		*why;
-	ssize_t			 n;
 	uint32_t		 peer;
-	int			 verbose;
 
-	if (imsgev_io(iev, event) == -1) {
-		log_warnx("sip engine gone");
-		event_loopexit(NULL);
-		return;
+	peer = imsg_get_id(imsg);
+	switch (imsg_get_type(imsg)) {
+	case IMSG_CTL_SHOW_SUMMARY:
+		relay_summary(peer);
+		break;
+	case IMSG_CTL_SHOW_RTP:
+		rtp_stream_show(relay_show_stream, &peer);
+		imsgev_compose(iev, IMSG_CTL_END, peer, -1, NULL, 0);
+		break;
+	case IMSG_CTL_SHOW_STATS:
+		memset(&st, 0, sizeof(st));
+		st.rtp = rtp_totals;
+		imsgev_compose(iev, IMSG_CTL_SHOW_STATS, peer, -1,
+		    &st, sizeof(st));
+		break;
+	case IMSG_CTL_LOG_VERBOSE:
+		relay_verbose(imsg);
+		break;
+	case IMSG_RTP_OPEN:
+	case IMSG_RTP_UPDATE:
+	case IMSG_RTP_CLOSE:
+		relay_rtp(imsg);
+		break;
+	default:
+		fatalx("%s: unexpected imsg %u", __func__, imsg_get_type(imsg));
 	}
-
-	for (;;) {
-		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
-			fatal("imsg_get");
-		if (n == 0)
-			break;
-
-		/* A compromised engine: we go, the parent notices. */
-		if ((why = imsg_check(ROLE_ENGINE, ROLE_RELAY, &imsg)) != NULL)
-			fatalx("sip engine compromised: %s", why);
-		peer = imsg_get_id(&imsg);
-		switch (imsg_get_type(&imsg)) {
-		case IMSG_CTL_SHOW_SUMMARY:
-			relay_summary(peer);
-			break;
-		case IMSG_CTL_SHOW_RTP:
-			rtp_stream_show(relay_show_stream, &peer);
-			imsgev_compose(iev, IMSG_CTL_END, peer, -1, NULL, 0);
-			break;
-		case IMSG_CTL_SHOW_STATS:
-			memset(&st, 0, sizeof(st));
-			st.rtp = rtp_totals;
-			imsgev_compose(iev, IMSG_CTL_SHOW_STATS, peer, -1,
-			    &st, sizeof(st));
-			break;
-		case IMSG_CTL_LOG_VERBOSE:
-			if (imsg_get_data(&imsg, &verbose,
-			    sizeof(verbose)) == -1)
-				fatalx("bad IMSG_CTL_LOG_VERBOSE");
-			log_setverbose(verbose);
-			break;
-		case IMSG_RTP_OPEN:
-		case IMSG_RTP_UPDATE:
-		case IMSG_RTP_CLOSE:
-			relay_rtp(&imsg);
-			break;
-		default:
-			fatalx("%s: unexpected imsg %u", __func__,
-			    imsg_get_type(&imsg));
-		}
-		imsg_free(&imsg);
-	}
-	imsgev_add(iev);
 }
 
 /*

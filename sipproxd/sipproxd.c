@@ -59,11 +59,12 @@ static int		 control_open(const char *);
 static void		 parent_send_config(void);
 static void		 parent_reload(uint32_t);
 static void		 parent_reply(uint32_t, int, const char *);
-static void		 parent_dispatch(int, short, void *);
+static void		 parent_dispatch(struct imsgev *, struct imsg *);
+static void		 parent_gone(struct imsgev *);
 static void		 parent_sig(int, short, void *);
 static void		 parent_reap(int);
 __dead static void	 parent_shutdown(int);
-__dead static void	 parent_compromised(struct child *, const char *);
+__dead static void	 parent_compromised(struct imsgev *, const char *);
 static void		 parent_unveil(void);
 
 static struct sipproxd_config	*conf;
@@ -222,8 +223,14 @@ main(int argc, char *argv[])
 	signal_add(&ev_sigchld, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	imsgev_init(&ENGINE->iev, pipe_engine[0], parent_dispatch, ENGINE);
-	imsgev_init(&RELAY->iev, pipe_relay[0], parent_dispatch, RELAY);
+	imsgev_peer(&ENGINE->iev, pipe_engine[0], ENGINE->name,
+	    parent_dispatch, parent_gone, ENGINE);
+	imsgev_peer(&RELAY->iev, pipe_relay[0], RELAY->name,
+	    parent_dispatch, parent_gone, RELAY);
+	imsgev_check(&ENGINE->iev, ROLE_ENGINE, ROLE_PARENT,
+	    parent_compromised);
+	imsgev_check(&RELAY->iev, ROLE_RELAY, ROLE_PARENT,
+	    parent_compromised);
 	imsgbuf_allow_fdpass(&ENGINE->iev.ibuf);
 	imsgbuf_allow_fdpass(&RELAY->iev.ibuf);
 
@@ -467,74 +474,58 @@ parent_reply(uint32_t peer, int error, const char *msg)
 	    sizeof(res));
 }
 
+/* The child is gone: reap it to say why, then go down. */
 static void
-parent_dispatch(int fd, short event, void *arg)
+parent_gone(struct imsgev *iev)
 {
-	struct imsgev		*iev = arg;
+	event_del(&iev->ev);
+	parent_reap(1);
+	if (!shutting_down)
+		parent_shutdown(1);
+}
+
+/* A message from a child, checked by imsgev_dispatch() already. */
+static void
+parent_dispatch(struct imsgev *iev, struct imsg *imsg)
+{
 	struct child		*c = iev->data;
-	struct imsg		 imsg;
 	struct state_entry	 se;
-	const char		*why;
-	ssize_t			 n;
 	int			 verbose;
 
-	if (imsgev_io(iev, event) == -1) {
-		/* The child is gone: reap it to say why, then go down. */
-		event_del(&iev->ev);
-		parent_reap(1);
-		if (!shutting_down)
-			parent_shutdown(1);
-		return;
-	}
-
-	for (;;) {
-		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
-			fatal("%s: imsg_get", c->name);
-		if (n == 0)
-			break;
-		if ((why = imsg_check(c == ENGINE ? ROLE_ENGINE : ROLE_RELAY,
-		    ROLE_PARENT, &imsg)) != NULL)
-			parent_compromised(c, why);
-
-		switch (imsg_get_type(&imsg)) {
-		case IMSG_RECONF_DONE:
-			if (reload_acks > 0 && --reload_acks == 0) {
-				log_info("configuration loaded");
-				parent_reply(reload_peer, 0,
-				    "reload complete");
-				reload_peer = 0;
-			}
-			break;
-		case IMSG_CTL_RELOAD:
-			if (c != ENGINE)
-				fatalx("%s: unexpected reload", c->name);
-			parent_reload(imsg_get_id(&imsg));
-			break;
-		case IMSG_CTL_LOG_VERBOSE:
-			if (imsg_get_data(&imsg, &verbose,
-			    sizeof(verbose)) == -1)
-				fatalx("%s: bad log verbose", c->name);
-			log_setverbose(verbose);
-			break;
-		case IMSG_STATE_ENTRY:
-			if (c != ENGINE || imsg_get_data(&imsg, &se,
-			    sizeof(se)) == -1)
-				fatalx("%s: bad state entry", c->name);
-			state_add(&se);
-			break;
-		case IMSG_STATE_END:
-			if (c != ENGINE)
-				fatalx("%s: unexpected state end", c->name);
-			if (conf->reg_state[0] != '\0')
-				state_commit(conf->reg_state);
-			break;
-		default:
-			fatalx("%s: unexpected imsg %u", c->name,
-			    imsg_get_type(&imsg));
+	switch (imsg_get_type(imsg)) {
+	case IMSG_RECONF_DONE:
+		if (reload_acks > 0 && --reload_acks == 0) {
+			log_info("configuration loaded");
+			parent_reply(reload_peer, 0, "reload complete");
+			reload_peer = 0;
 		}
-		imsg_free(&imsg);
+		break;
+	case IMSG_CTL_RELOAD:
+		if (c != ENGINE)
+			fatalx("%s: unexpected reload", c->name);
+		parent_reload(imsg_get_id(imsg));
+		break;
+	case IMSG_CTL_LOG_VERBOSE:
+		if (imsg_get_data(imsg, &verbose, sizeof(verbose)) == -1)
+			fatalx("%s: bad log verbose", c->name);
+		log_setverbose(verbose);
+		break;
+	case IMSG_STATE_ENTRY:
+		if (c != ENGINE ||
+		    imsg_get_data(imsg, &se, sizeof(se)) == -1)
+			fatalx("%s: bad state entry", c->name);
+		state_add(&se);
+		break;
+	case IMSG_STATE_END:
+		if (c != ENGINE)
+			fatalx("%s: unexpected state end", c->name);
+		if (conf->reg_state[0] != '\0')
+			state_commit(conf->reg_state);
+		break;
+	default:
+		fatalx("%s: unexpected imsg %u", c->name,
+		    imsg_get_type(imsg));
 	}
-	imsgev_add(iev);
 }
 
 static void
@@ -663,8 +654,10 @@ parent_shutdown(int code)
  * Trust nothing more from it and take the daemon down.
  */
 __dead static void
-parent_compromised(struct child *c, const char *why)
+parent_compromised(struct imsgev *iev, const char *why)
 {
+	struct child	*c = iev->data;
+
 	log_warnx("%s (pid %d) compromised: %s; stopping", c->name,
 	    (int)c->pid, why);
 	if (c == ENGINE)

@@ -369,14 +369,26 @@ struct ctl_stats {
 };
 
 /*
- * An imsgbuf paired with its libevent event (relayd's imsgev).
+ * An imsgbuf paired with its libevent event (relayd's imsgev). A peer set
+ * up with imsgev_peer() is read by imsgev_dispatch(), which hands each
+ * message to handler; the process keeps only that per-type switch.
  */
 struct imsgev {
 	struct imsgbuf		 ibuf;
-	void			(*handler)(int, short, void *);
+	void			(*cb)(int, short, void *);
 	struct event		 ev;
 	short			 events;
 	void			*data;
+	const char		*name;		/* the peer, for fatal() */
+	void			(*handler)(struct imsgev *, struct imsg *);
+	void			(*gone)(struct imsgev *);
+	/*
+	 * A less trusted peer: each message passes imsg_check(from, to)
+	 * before its handler sees it; compromised() must not return.
+	 */
+	void			(*compromised)(struct imsgev *, const char *);
+	enum sipproxd_role	 from;
+	enum sipproxd_role	 to;
 };
 
 /* proc.c */
@@ -387,6 +399,14 @@ void	 imsgev_add(struct imsgev *);
 int	 imsgev_compose(struct imsgev *, uint32_t, uint32_t, int,
 	    const void *, size_t);
 int	 imsgev_io(struct imsgev *, short);
+void	 imsgev_peer(struct imsgev *, int, const char *,
+	    void (*)(struct imsgev *, struct imsg *),
+	    void (*)(struct imsgev *), void *);
+void	 imsgev_check(struct imsgev *, enum sipproxd_role,
+	    enum sipproxd_role, void (*)(struct imsgev *, const char *));
+void	 imsgev_dispatch(struct imsgev *, short);
+void	 imsgev_parent_gone(struct imsgev *);
+void	 imsgev_sibling_gone(struct imsgev *);
 void	 imsgev_clear(struct imsgev *);
 void	 proc_drop_privs(const char *, const char *);
 
