@@ -38,14 +38,20 @@ WARNINGS = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wshadow \
 	   -Wpointer-arith -Wno-unused-parameter
 HARDEN	= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS	?= -O2 -g
-ALL_CFLAGS = $(CFLAGS) $(WARNINGS) $(DEFS) $(HARDEN) -Icompat -Isipproxd \
-	     $(PKG_CFLAGS) $(XCFLAGS)
+ALL_CFLAGS = $(CFLAGS) $(WARNINGS) $(DEFS) $(HARDEN) -Icompat $(IMSG_INC) \
+	     -Isipproxd $(PKG_CFLAGS) $(XCFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) -pie -Wl,-z,relro -Wl,-z,now $(XLDFLAGS)
 LIBS	= $(PKG_LIBS)
 
-COMPAT	= compat/imsg.c compat/imsg-buffer.c
-ifneq ($(OS),OpenBSD)
-COMPAT	+= compat/siphash.c
+# OpenBSD has imsg with the 7.7 API (imsgbuf_init) in libutil and SipHash
+# in libc. Elsewhere compat/ has both; our <imsg.h> is in compat/imsg/,
+# on the include path only in this branch, so OpenBSD always takes the system's.
+ifeq ($(OS),OpenBSD)
+LIBS	+= -lutil
+else
+COMPAT	= compat/imsg.c compat/imsg-buffer.c compat/siphash.c
+IMSG_INC = -Icompat/imsg
+IMSG_H	= compat/imsg/imsg.h
 endif
 
 SIPPROXD_SRCS = sipproxd/sipproxd.c sipproxd/proc.c sipproxd/engine.c \
@@ -64,7 +70,7 @@ SIPCTL_OBJS = $(SIPCTL_SRCS:%.c=$(BUILD)/%.o)
 
 HEADERS	= sipproxd/sipproxd.h sipproxd/engine.h sipproxd/log.h sipproxd/rtp.h \
 	  sipproxd/sip_msg.h sipproxd/sdp.h sipproxd/dns.h sipproxd/mac.h \
-	  sipproxd/media.h compat/compat.h compat/imsg.h compat/siphash.h
+	  sipproxd/media.h compat/compat.h compat/siphash.h $(IMSG_H)
 
 MANPAGES = man/sipproxd.8 man/sipctl.8 sipproxd.conf.5
 

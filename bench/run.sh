@@ -133,8 +133,8 @@ build()
 		    "$TOP/bench/common.c" $bsd || exit 1
 	done
 	# shellcheck disable=SC2086
-	$CC $flags -DLIBBSD_OPENBSD_VIS -I"$TOP/compat" -I"$TOP/sipproxd" \
-	    $(pkg-config --cflags libevent) -o "$OBJ/rtpopen" \
+	$CC $flags -DLIBBSD_OPENBSD_VIS -I"$TOP/compat" -I"$TOP/compat/imsg" \
+	    -I"$TOP/sipproxd" $(pkg-config --cflags libevent) -o "$OBJ/rtpopen" \
 	    "$TOP/bench/rtpopen.c" "$TOP/compat/imsg.c" \
 	    "$TOP/compat/imsg-buffer.c" $bsd || exit 1
 }

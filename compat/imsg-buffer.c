@@ -25,9 +25,6 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#include <arpa/inet.h>
-
-#include <endian.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -48,32 +45,9 @@ struct msgbuf {
 };
 
 static int	ibuf_grow(struct ibuf *, size_t);
-static int	ibuf_add_uint(struct ibuf *, uint64_t, size_t, int);
-static int	ibuf_set_uint(struct ibuf *, size_t, uint64_t, size_t, int);
-static int	ibuf_get_uint(struct ibuf *, void *, size_t, int);
 static void	msgbuf_dequeue(struct msgbuf *, struct ibuf *);
 static void	msgbuf_drain(struct msgbuf *, size_t);
 static int	msgbuf_send(int, struct msgbuf *, int);
-
-struct ibuf *
-ibuf_open(size_t len)
-{
-	struct ibuf	*buf;
-
-	if (len == 0) {
-		errno = EINVAL;
-		return (NULL);
-	}
-	if ((buf = calloc(1, sizeof(*buf))) == NULL)
-		return (NULL);
-	if ((buf->buf = calloc(len, 1)) == NULL) {
-		free(buf);
-		return (NULL);
-	}
-	buf->size = buf->max = len;
-	buf->fd = -1;
-	return (buf);
-}
 
 struct ibuf *
 ibuf_dynamic(size_t len, size_t max)
@@ -155,117 +129,6 @@ ibuf_add(struct ibuf *buf, const void *data, size_t len)
 	return (0);
 }
 
-int
-ibuf_add_ibuf(struct ibuf *buf, const struct ibuf *from)
-{
-	return (ibuf_add(buf, ibuf_data(from), ibuf_size(from)));
-}
-
-int
-ibuf_add_zero(struct ibuf *buf, size_t len)
-{
-	void	*p;
-
-	if (len == 0)
-		return (0);
-	if ((p = ibuf_reserve(buf, len)) == NULL)
-		return (-1);
-	memset(p, 0, len);
-	return (0);
-}
-
-/* Store value in width bytes, in network order if net, else host order. */
-static void
-uint_store(unsigned char *p, uint64_t value, size_t width, int net)
-{
-	uint16_t	 v16;
-	uint32_t	 v32;
-	uint64_t	 v64;
-
-	switch (width) {
-	case 1:
-		*p = (uint8_t)value;
-		break;
-	case 2:
-		v16 = net ? htons((uint16_t)value) : (uint16_t)value;
-		memcpy(p, &v16, sizeof(v16));
-		break;
-	case 4:
-		v32 = net ? htonl((uint32_t)value) : (uint32_t)value;
-		memcpy(p, &v32, sizeof(v32));
-		break;
-	default:
-		v64 = net ? htobe64(value) : value;
-		memcpy(p, &v64, sizeof(v64));
-		break;
-	}
-}
-
-static int
-uint_fits(uint64_t value, size_t width)
-{
-	if (width < sizeof(uint64_t) && value >> (width * 8) != 0) {
-		errno = EINVAL;
-		return (0);
-	}
-	return (1);
-}
-
-static int
-ibuf_add_uint(struct ibuf *buf, uint64_t value, size_t width, int net)
-{
-	unsigned char	*p;
-
-	if (!uint_fits(value, width))
-		return (-1);
-	if ((p = ibuf_reserve(buf, width)) == NULL)
-		return (-1);
-	uint_store(p, value, width, net);
-	return (0);
-}
-
-int
-ibuf_add_n8(struct ibuf *buf, uint64_t value)
-{
-	return (ibuf_add_uint(buf, value, 1, 1));
-}
-
-int
-ibuf_add_n16(struct ibuf *buf, uint64_t value)
-{
-	return (ibuf_add_uint(buf, value, 2, 1));
-}
-
-int
-ibuf_add_n32(struct ibuf *buf, uint64_t value)
-{
-	return (ibuf_add_uint(buf, value, 4, 1));
-}
-
-int
-ibuf_add_n64(struct ibuf *buf, uint64_t value)
-{
-	return (ibuf_add_uint(buf, value, 8, 1));
-}
-
-int
-ibuf_add_h16(struct ibuf *buf, uint64_t value)
-{
-	return (ibuf_add_uint(buf, value, 2, 0));
-}
-
-int
-ibuf_add_h32(struct ibuf *buf, uint64_t value)
-{
-	return (ibuf_add_uint(buf, value, 4, 0));
-}
-
-int
-ibuf_add_h64(struct ibuf *buf, uint64_t value)
-{
-	return (ibuf_add_uint(buf, value, 8, 0));
-}
-
 /* Offsets are relative to the unread part, as ibuf_data() is. */
 void *
 ibuf_seek(struct ibuf *buf, size_t pos, size_t len)
@@ -277,75 +140,6 @@ ibuf_seek(struct ibuf *buf, size_t pos, size_t len)
 		return (NULL);
 	}
 	return (buf->buf + buf->rpos + pos);
-}
-
-int
-ibuf_set(struct ibuf *buf, size_t pos, const void *data, size_t len)
-{
-	void	*p;
-
-	if (len == 0)
-		return (0);
-	if ((p = ibuf_seek(buf, pos, len)) == NULL)
-		return (-1);
-	memcpy(p, data, len);
-	return (0);
-}
-
-static int
-ibuf_set_uint(struct ibuf *buf, size_t pos, uint64_t value, size_t width,
-    int net)
-{
-	unsigned char	*p;
-
-	if (!uint_fits(value, width))
-		return (-1);
-	if ((p = ibuf_seek(buf, pos, width)) == NULL)
-		return (-1);
-	uint_store(p, value, width, net);
-	return (0);
-}
-
-int
-ibuf_set_n8(struct ibuf *buf, size_t pos, uint64_t value)
-{
-	return (ibuf_set_uint(buf, pos, value, 1, 1));
-}
-
-int
-ibuf_set_n16(struct ibuf *buf, size_t pos, uint64_t value)
-{
-	return (ibuf_set_uint(buf, pos, value, 2, 1));
-}
-
-int
-ibuf_set_n32(struct ibuf *buf, size_t pos, uint64_t value)
-{
-	return (ibuf_set_uint(buf, pos, value, 4, 1));
-}
-
-int
-ibuf_set_n64(struct ibuf *buf, size_t pos, uint64_t value)
-{
-	return (ibuf_set_uint(buf, pos, value, 8, 1));
-}
-
-int
-ibuf_set_h16(struct ibuf *buf, size_t pos, uint64_t value)
-{
-	return (ibuf_set_uint(buf, pos, value, 2, 0));
-}
-
-int
-ibuf_set_h32(struct ibuf *buf, size_t pos, uint64_t value)
-{
-	return (ibuf_set_uint(buf, pos, value, 4, 0));
-}
-
-int
-ibuf_set_h64(struct ibuf *buf, size_t pos, uint64_t value)
-{
-	return (ibuf_set_uint(buf, pos, value, 8, 0));
 }
 
 void *
@@ -362,30 +156,6 @@ ibuf_size(const struct ibuf *buf)
 	return (buf->wpos - buf->rpos);
 }
 
-size_t
-ibuf_left(const struct ibuf *buf)
-{
-	if (buf->flags & IBUF_FL_BORROWED)
-		return (0);
-	return (buf->max - buf->wpos);
-}
-
-int
-ibuf_truncate(struct ibuf *buf, size_t len)
-{
-	if (ibuf_size(buf) >= len) {
-		buf->wpos = buf->rpos + len;
-		return (0);
-	}
-	return (ibuf_add_zero(buf, len - ibuf_size(buf)));
-}
-
-void
-ibuf_rewind(struct ibuf *buf)
-{
-	buf->rpos = 0;
-}
-
 void
 ibuf_from_buffer(struct ibuf *buf, void *data, size_t len)
 {
@@ -394,12 +164,6 @@ ibuf_from_buffer(struct ibuf *buf, void *data, size_t len)
 	buf->size = buf->max = buf->wpos = len;
 	buf->fd = -1;
 	buf->flags = IBUF_FL_BORROWED;
-}
-
-void
-ibuf_from_ibuf(struct ibuf *buf, const struct ibuf *from)
-{
-	ibuf_from_buffer(buf, ibuf_data(from), ibuf_size(from));
 }
 
 int
@@ -423,116 +187,6 @@ ibuf_get_ibuf(struct ibuf *buf, size_t len, struct ibuf *new)
 		return (-1);
 	}
 	ibuf_from_buffer(new, ibuf_data(buf), len);
-	buf->rpos += len;
-	return (0);
-}
-
-static int
-ibuf_get_uint(struct ibuf *buf, void *value, size_t width, int net)
-{
-	uint16_t	 v16;
-	uint32_t	 v32;
-	uint64_t	 v64;
-
-	if (ibuf_size(buf) < width) {
-		errno = EBADMSG;
-		return (-1);
-	}
-	switch (width) {
-	case 1:
-		memcpy(value, ibuf_data(buf), 1);
-		break;
-	case 2:
-		memcpy(&v16, ibuf_data(buf), sizeof(v16));
-		if (net)
-			v16 = ntohs(v16);
-		memcpy(value, &v16, sizeof(v16));
-		break;
-	case 4:
-		memcpy(&v32, ibuf_data(buf), sizeof(v32));
-		if (net)
-			v32 = ntohl(v32);
-		memcpy(value, &v32, sizeof(v32));
-		break;
-	default:
-		memcpy(&v64, ibuf_data(buf), sizeof(v64));
-		if (net)
-			v64 = be64toh(v64);
-		memcpy(value, &v64, sizeof(v64));
-		break;
-	}
-	buf->rpos += width;
-	return (0);
-}
-
-int
-ibuf_get_n8(struct ibuf *buf, uint8_t *value)
-{
-	return (ibuf_get_uint(buf, value, 1, 1));
-}
-
-int
-ibuf_get_n16(struct ibuf *buf, uint16_t *value)
-{
-	return (ibuf_get_uint(buf, value, 2, 1));
-}
-
-int
-ibuf_get_n32(struct ibuf *buf, uint32_t *value)
-{
-	return (ibuf_get_uint(buf, value, 4, 1));
-}
-
-int
-ibuf_get_n64(struct ibuf *buf, uint64_t *value)
-{
-	return (ibuf_get_uint(buf, value, 8, 1));
-}
-
-int
-ibuf_get_h16(struct ibuf *buf, uint16_t *value)
-{
-	return (ibuf_get_uint(buf, value, 2, 0));
-}
-
-int
-ibuf_get_h32(struct ibuf *buf, uint32_t *value)
-{
-	return (ibuf_get_uint(buf, value, 4, 0));
-}
-
-int
-ibuf_get_h64(struct ibuf *buf, uint64_t *value)
-{
-	return (ibuf_get_uint(buf, value, 8, 0));
-}
-
-/* A NUL-terminated copy of the next len bytes; free(3) it. */
-char *
-ibuf_get_string(struct ibuf *buf, size_t len)
-{
-	char	*s;
-
-	if (ibuf_size(buf) < len || len == SIZE_MAX) {
-		errno = EBADMSG;
-		return (NULL);
-	}
-	if ((s = malloc(len + 1)) == NULL)
-		return (NULL);
-	if (len > 0)
-		memcpy(s, ibuf_data(buf), len);
-	s[len] = '\0';
-	buf->rpos += len;
-	return (s);
-}
-
-int
-ibuf_skip(struct ibuf *buf, size_t len)
-{
-	if (ibuf_size(buf) < len) {
-		errno = EBADMSG;
-		return (-1);
-	}
 	buf->rpos += len;
 	return (0);
 }

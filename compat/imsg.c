@@ -92,33 +92,6 @@ imsgbuf_allow_fdpass(struct imsgbuf *imsgbuf)
 	imsgbuf->flags |= IMSG_ALLOW_FDPASS;
 }
 
-/* max is the largest payload; the header comes on top. */
-int
-imsgbuf_set_maxsize(struct imsgbuf *imsgbuf, uint32_t max)
-{
-	unsigned char	*p;
-	size_t		 total;
-
-	if (imsgbuf->r == NULL) {
-		errno = EINVAL;
-		return (-1);
-	}
-	if (max > IMSG_MAXSIZE_LIMIT - IMSG_HEADER_SIZE) {
-		errno = ERANGE;
-		return (-1);
-	}
-	total = max + IMSG_HEADER_SIZE;
-	/* The read buffer must hold a whole message. */
-	if (total > imsgbuf->r->size) {
-		if ((p = realloc(imsgbuf->r->buf, total)) == NULL)
-			return (-1);
-		imsgbuf->r->buf = p;
-		imsgbuf->r->size = total;
-	}
-	imsgbuf->maxsize = total;
-	return (0);
-}
-
 static void
 imsg_close_fds(int *fds, unsigned int n)
 {
@@ -344,16 +317,6 @@ imsg_get(struct imsgbuf *imsgbuf, struct imsg *imsg)
 }
 
 int
-imsgbuf_get(struct imsgbuf *imsgbuf, struct imsg *imsg)
-{
-	ssize_t	 n;
-
-	if ((n = imsg_get(imsgbuf, imsg)) == -1)
-		return (-1);
-	return (n > 0);
-}
-
-int
 imsg_get_ibuf(struct imsg *imsg, struct ibuf *ibuf)
 {
 	if (imsg->buf == NULL) {
@@ -379,32 +342,6 @@ imsg_get_data(struct imsg *imsg, void *data, size_t len)
 }
 
 int
-imsg_get_buf(struct imsg *imsg, void *data, size_t len)
-{
-	if (imsg->buf == NULL) {
-		errno = EBADMSG;
-		return (-1);
-	}
-	return (ibuf_get(imsg->buf, data, len));
-}
-
-/* len bytes holding a NUL-terminated string. */
-int
-imsg_get_strbuf(struct imsg *imsg, char *str, size_t len)
-{
-	if (len == 0) {
-		errno = EINVAL;
-		return (-1);
-	}
-	if (imsg->buf == NULL || ibuf_size(imsg->buf) < len ||
-	    memchr(ibuf_data(imsg->buf), '\0', len) == NULL) {
-		errno = EBADMSG;
-		return (-1);
-	}
-	return (ibuf_get(imsg->buf, str, len));
-}
-
-int
 imsg_get_fd(struct imsg *imsg)
 {
 	if (imsg->buf == NULL)
@@ -426,33 +363,10 @@ imsg_get_len(struct imsg *imsg)
 	return (ibuf_size(imsg->buf));
 }
 
-pid_t
-imsg_get_pid(struct imsg *imsg)
-{
-	return ((pid_t)imsg->hdr.pid);
-}
-
 uint32_t
 imsg_get_type(struct imsg *imsg)
 {
 	return (imsg->hdr.type);
-}
-
-/* Queues the unread payload again, without any descriptor. */
-int
-imsg_forward(struct imsgbuf *imsgbuf, struct imsg *msg)
-{
-	struct ibuf	*wbuf;
-	size_t		 len;
-
-	len = msg->buf == NULL ? 0 : ibuf_size(msg->buf);
-	if ((wbuf = imsg_create(imsgbuf, msg->hdr.type, msg->hdr.peerid,
-	    (pid_t)msg->hdr.pid, len)) == NULL)
-		return (-1);
-	if (len > 0 && imsg_add(wbuf, ibuf_data(msg->buf), len) == -1)
-		return (-1);
-	imsg_close(imsgbuf, wbuf);
-	return (1);
 }
 
 int
@@ -470,63 +384,6 @@ imsg_compose(struct imsgbuf *imsgbuf, uint32_t type, uint32_t id, pid_t pid,
 	if (datalen > 0 && imsg_add(wbuf, data, datalen) == -1)
 		return (-1);
 	/* From here on the descriptor is ours: sent, then closed. */
-	ibuf_fd_set(wbuf, fd);
-	imsg_close(imsgbuf, wbuf);
-	return (1);
-}
-
-int
-imsg_composev(struct imsgbuf *imsgbuf, uint32_t type, uint32_t id, pid_t pid,
-    int fd, const struct iovec *iov, int iovcnt)
-{
-	struct ibuf	*wbuf;
-	size_t		 datalen = 0;
-	int		 i;
-
-	if (iovcnt < 0 || (fd != -1 &&
-	    !(imsgbuf->flags & IMSG_ALLOW_FDPASS))) {
-		errno = EINVAL;
-		return (-1);
-	}
-	for (i = 0; i < iovcnt; i++) {
-		if (iov[i].iov_len > SIZE_MAX - datalen) {
-			errno = ERANGE;
-			return (-1);
-		}
-		datalen += iov[i].iov_len;
-	}
-	if ((wbuf = imsg_create(imsgbuf, type, id, pid, datalen)) == NULL)
-		return (-1);
-	for (i = 0; i < iovcnt; i++) {
-		if (iov[i].iov_len > 0 &&
-		    imsg_add(wbuf, iov[i].iov_base, iov[i].iov_len) == -1)
-			return (-1);
-	}
-	ibuf_fd_set(wbuf, fd);
-	imsg_close(imsgbuf, wbuf);
-	return (1);
-}
-
-/* Consumes buf in every case. */
-int
-imsg_compose_ibuf(struct imsgbuf *imsgbuf, uint32_t type, uint32_t id,
-    pid_t pid, struct ibuf *buf)
-{
-	struct ibuf	*wbuf;
-	int		 fd;
-
-	if ((wbuf = imsg_create(imsgbuf, type, id, pid, ibuf_size(buf))) ==
-	    NULL) {
-		ibuf_free(buf);
-		return (-1);
-	}
-	if (ibuf_size(buf) > 0 &&
-	    imsg_add(wbuf, ibuf_data(buf), ibuf_size(buf)) == -1) {
-		ibuf_free(buf);
-		return (-1);
-	}
-	fd = ibuf_fd_get(buf);
-	ibuf_free(buf);
 	ibuf_fd_set(wbuf, fd);
 	imsg_close(imsgbuf, wbuf);
 	return (1);

@@ -24,12 +24,12 @@
 #include <netinet/in.h>
 
 #include <event.h>
+#include <imsg.h>
 #include <limits.h>
 #include <stdint.h>
 #include <time.h>
 
 #include "compat.h"
-#include "imsg.h"
 
 #define SIPPROXD_VERSION	"0.1"
 #define SIPPROXD_USER		"_sipproxd"

@@ -70,7 +70,7 @@ echo "$HARNESSES" | while IFS=: read -r name srcs; do
 	fi
 	if ! clang -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined -D_GNU_SOURCE \
-	    -DLIBBSD_OPENBSD_VIS -Icompat -Isipproxd \
+	    -DLIBBSD_OPENBSD_VIS -Icompat -Icompat/imsg -Isipproxd \
 	    $(pkg-config --cflags libbsd-overlay libevent) \
 	    -o "$OBJ/$name" "regress/fuzz/$name.c" $srcs \
 	    $(pkg-config --libs libbsd-overlay libevent) \

@@ -14,7 +14,7 @@ CONF=$D/sipproxd.conf SOCK=$D/ctl.sock LOG=$D/log
 needs_root rtp
 trap 'daemon_stop' EXIT
 
-if ! $CC $UNIT_CFLAGS -Wall -D_GNU_SOURCE -Icompat -Isipproxd \
+if ! $CC $UNIT_CFLAGS -Wall -D_GNU_SOURCE -Icompat -Icompat/imsg -Isipproxd \
     $(pkg-config --cflags libbsd-overlay libevent) -o "$D/rtp_test" \
     regress/rtp/rtp_test.c compat/imsg.c compat/imsg-buffer.c \
     $(pkg-config --libs libbsd-overlay libevent) > "$D/cc.log" 2>&1; then

@@ -558,8 +558,9 @@ EOF
 # The client that never reads (sip_full_registrations).
 CTLSTUCK=$T/ctlstuck
 # shellcheck disable=SC2046
-${CC:-cc} -Wall -Isipproxd -Icompat $(pkg-config --cflags libbsd-overlay \
-    libevent) -o "$CTLSTUCK" $S/ctlstuck.c > "$T/cc.log" 2>&1 || CTLSTUCK=
+${CC:-cc} -Wall -Isipproxd -Icompat -Icompat/imsg \
+    $(pkg-config --cflags libbsd-overlay libevent) \
+    -o "$CTLSTUCK" $S/ctlstuck.c > "$T/cc.log" 2>&1 || CTLSTUCK=
 
 if [ -z "$DIRECT" ] && ! daemon_start "$CONF" "$SOCK" "$LOG"; then
 	for c in $CASES; do

@@ -6,7 +6,8 @@
 CC=${CC:-cc}
 OBJ=${OBJ:-regress/obj/unit}
 mkdir -p "$OBJ"
-FLAGS="$UNIT_CFLAGS -Wall -Wextra -DLIBBSD_OPENBSD_VIS -D_GNU_SOURCE -Icompat -Isipproxd \
+FLAGS="$UNIT_CFLAGS -Wall -Wextra -DLIBBSD_OPENBSD_VIS -D_GNU_SOURCE -Icompat \
+    -Icompat/imsg -Isipproxd \
     $(pkg-config --cflags libbsd-overlay libevent libseccomp libcares)"
 LIBS="$(pkg-config --libs libbsd-overlay libevent libseccomp libcares)"
 IMSG="compat/imsg.c compat/imsg-buffer.c"

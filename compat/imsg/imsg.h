@@ -18,7 +18,8 @@
  * Our own implementation of the OpenBSD 7.7 imsg and ibuf API, for systems
  * whose libutil lacks imsgbuf_init(). Same names, types and semantics as
  * imsg_init(3) and ibuf_add(3); the wire format is only spoken between our
- * own processes.
+ * own processes. Only the part sipproxd uses is here; the Makefile puts
+ * this directory on the include path only where it builds compat/imsg*.c.
  */
 
 #ifndef IMSG_H
@@ -32,9 +33,7 @@
 #define IMSG_HEADER_SIZE	sizeof(struct imsg_hdr)
 /* Default maximum of a whole message, header included (MAX_IMSGSIZE). */
 #define IMSG_MAXSIZE_DEFAULT	16384
-/* Largest maximum imsgbuf_set_maxsize() accepts, header included. */
-#define IMSG_MAXSIZE_LIMIT	(16 * 1024 * 1024)
-/* Fixed read buffer; grown only by imsgbuf_set_maxsize(). */
+/* Fixed read buffer, room for several maximum-sized messages. */
 #define IMSG_READBUF_SIZE	65536
 /* Set in imsg_hdr.len on the wire when a descriptor travels along. */
 #define IMSG_FD_MARK		0x80000000U
@@ -81,50 +80,17 @@ struct imsg {
 	struct ibuf		*buf;
 };
 
-struct iovec;
-
 /* imsg-buffer.c */
-struct ibuf	*ibuf_open(size_t);
 struct ibuf	*ibuf_dynamic(size_t, size_t);
 int		 ibuf_add(struct ibuf *, const void *, size_t);
-int		 ibuf_add_ibuf(struct ibuf *, const struct ibuf *);
-int		 ibuf_add_zero(struct ibuf *, size_t);
-int		 ibuf_add_n8(struct ibuf *, uint64_t);
-int		 ibuf_add_n16(struct ibuf *, uint64_t);
-int		 ibuf_add_n32(struct ibuf *, uint64_t);
-int		 ibuf_add_n64(struct ibuf *, uint64_t);
-int		 ibuf_add_h16(struct ibuf *, uint64_t);
-int		 ibuf_add_h32(struct ibuf *, uint64_t);
-int		 ibuf_add_h64(struct ibuf *, uint64_t);
 void		*ibuf_reserve(struct ibuf *, size_t);
 void		*ibuf_seek(struct ibuf *, size_t, size_t);
-int		 ibuf_set(struct ibuf *, size_t, const void *, size_t);
-int		 ibuf_set_n8(struct ibuf *, size_t, uint64_t);
-int		 ibuf_set_n16(struct ibuf *, size_t, uint64_t);
-int		 ibuf_set_n32(struct ibuf *, size_t, uint64_t);
-int		 ibuf_set_n64(struct ibuf *, size_t, uint64_t);
-int		 ibuf_set_h16(struct ibuf *, size_t, uint64_t);
-int		 ibuf_set_h32(struct ibuf *, size_t, uint64_t);
-int		 ibuf_set_h64(struct ibuf *, size_t, uint64_t);
 void		*ibuf_data(const struct ibuf *);
 size_t		 ibuf_size(const struct ibuf *);
-size_t		 ibuf_left(const struct ibuf *);
-int		 ibuf_truncate(struct ibuf *, size_t);
-void		 ibuf_rewind(struct ibuf *);
 void		 ibuf_close(struct msgbuf *, struct ibuf *);
 void		 ibuf_from_buffer(struct ibuf *, void *, size_t);
-void		 ibuf_from_ibuf(struct ibuf *, const struct ibuf *);
 int		 ibuf_get(struct ibuf *, void *, size_t);
 int		 ibuf_get_ibuf(struct ibuf *, size_t, struct ibuf *);
-int		 ibuf_get_n8(struct ibuf *, uint8_t *);
-int		 ibuf_get_n16(struct ibuf *, uint16_t *);
-int		 ibuf_get_n32(struct ibuf *, uint32_t *);
-int		 ibuf_get_n64(struct ibuf *, uint64_t *);
-int		 ibuf_get_h16(struct ibuf *, uint16_t *);
-int		 ibuf_get_h32(struct ibuf *, uint32_t *);
-int		 ibuf_get_h64(struct ibuf *, uint64_t *);
-char		*ibuf_get_string(struct ibuf *, size_t);
-int		 ibuf_skip(struct ibuf *, size_t);
 void		 ibuf_free(struct ibuf *);
 int		 ibuf_fd_avail(struct ibuf *);
 int		 ibuf_fd_get(struct ibuf *);
@@ -139,30 +105,20 @@ int		 msgbuf_write(int, struct msgbuf *);
 /* imsg.c */
 int		 imsgbuf_init(struct imsgbuf *, int);
 void		 imsgbuf_allow_fdpass(struct imsgbuf *);
-int		 imsgbuf_set_maxsize(struct imsgbuf *, uint32_t);
 int		 imsgbuf_read(struct imsgbuf *);
 int		 imsgbuf_write(struct imsgbuf *);
 int		 imsgbuf_flush(struct imsgbuf *);
 void		 imsgbuf_clear(struct imsgbuf *);
 uint32_t	 imsgbuf_queuelen(struct imsgbuf *);
-int		 imsgbuf_get(struct imsgbuf *, struct imsg *);
 ssize_t		 imsg_get(struct imsgbuf *, struct imsg *);
 int		 imsg_get_ibuf(struct imsg *, struct ibuf *);
 int		 imsg_get_data(struct imsg *, void *, size_t);
-int		 imsg_get_buf(struct imsg *, void *, size_t);
-int		 imsg_get_strbuf(struct imsg *, char *, size_t);
 int		 imsg_get_fd(struct imsg *);
 uint32_t	 imsg_get_id(struct imsg *);
 size_t		 imsg_get_len(struct imsg *);
-pid_t		 imsg_get_pid(struct imsg *);
 uint32_t	 imsg_get_type(struct imsg *);
-int		 imsg_forward(struct imsgbuf *, struct imsg *);
 int		 imsg_compose(struct imsgbuf *, uint32_t, uint32_t, pid_t, int,
 		    const void *, size_t);
-int		 imsg_composev(struct imsgbuf *, uint32_t, uint32_t, pid_t, int,
-		    const struct iovec *, int);
-int		 imsg_compose_ibuf(struct imsgbuf *, uint32_t, uint32_t, pid_t,
-		    struct ibuf *);
 struct ibuf	*imsg_create(struct imsgbuf *, uint32_t, uint32_t, pid_t,
 		    size_t);
 int		 imsg_add(struct ibuf *, const void *, size_t);
