@@ -156,23 +156,41 @@ sa_set_port(struct sockaddr_storage *ss, in_port_t port)
 /*
  * Address, port and (IPv6) scope, field by field: neither padding nor a
  * length field that one side set and the other did not tells them apart.
+ * The relay calls it per packet, hence no detour through sa_cmp_prefix.
  */
 int
 sa_cmp(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
-	if (sa_cmp_host(a, b) != 0 || sa_port(a) != sa_port(b))
+	if (a->ss_family != b->ss_family)
 		return (1);
-	if (a->ss_family == AF_INET6 &&
-	    CSIN6(a)->sin6_scope_id != CSIN6(b)->sin6_scope_id)
-		return (1);
-	return (0);
+	switch (a->ss_family) {
+	case AF_INET:
+		return (CSIN(a)->sin_addr.s_addr != CSIN(b)->sin_addr.s_addr ||
+		    CSIN(a)->sin_port != CSIN(b)->sin_port);
+	case AF_INET6:
+		return (memcmp(&CSIN6(a)->sin6_addr, &CSIN6(b)->sin6_addr,
+		    sizeof(struct in6_addr)) != 0 ||
+		    CSIN6(a)->sin6_port != CSIN6(b)->sin6_port ||
+		    CSIN6(a)->sin6_scope_id != CSIN6(b)->sin6_scope_id);
+	}
+	/* No address (AF_UNSPEC, all zero) is the same as no address. */
+	return (memcmp(a, b, sizeof(struct sockaddr_in6)) != 0);
 }
 
 /* The same address, whatever the port. */
 int
 sa_cmp_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
-	return (sa_cmp_prefix(a, b, 32, 128));
+	if (a->ss_family != b->ss_family)
+		return (1);
+	switch (a->ss_family) {
+	case AF_INET:
+		return (CSIN(a)->sin_addr.s_addr != CSIN(b)->sin_addr.s_addr);
+	case AF_INET6:
+		return (memcmp(&CSIN6(a)->sin6_addr, &CSIN6(b)->sin6_addr,
+		    sizeof(struct in6_addr)) != 0);
+	}
+	return (1);
 }
 
 /*
