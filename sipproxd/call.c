@@ -50,8 +50,6 @@ static uint32_t			 stream_ids;
 static void	 media_close(struct call *, int);
 static int	 call_leg(const struct call *, int,
 		    const struct sockaddr_storage *);
-static int	 same_source(const struct sockaddr_storage *,
-		    const struct sockaddr_storage *);
 static int	 call_dialog(const struct call *, const struct sip_msg *,
 		    int);
 static int	 callee_tag_ok(const struct call *, const char *);
@@ -415,24 +413,6 @@ call_tick(time_t now)
 }
 
 /*
- * One source, as the limits per source count it: an IPv4 address, or an
- * IPv6 /64, the least a host is given of either.
- */
-static int
-same_source(const struct sockaddr_storage *a,
-    const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return (0);
-	if (a->ss_family == AF_INET)
-		return (sa_cmp_host(a, b) == 0);
-	if (a->ss_family == AF_INET6)
-		return (memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-		    &((const struct sockaddr_in6 *)b)->sin6_addr, 8) == 0);
-	return (0);
-}
-
-/*
  * What the calls from outside source src hold: how many are still being
  * set up, and their relay streams; and how many calls from outside, any
  * source, are being set up.
@@ -450,7 +430,11 @@ call_source_usage(const struct sockaddr_storage *src, unsigned int *setup,
 			continue;
 		ringing = c->state == CALL_CALLING || c->state == CALL_EARLY;
 		*outside += ringing;
-		if (!same_source(&c->origin, src))
+		/*
+		 * One source: an IPv4 address, or an IPv6 /64, the least
+		 * a host is given of either.
+		 */
+		if (sa_cmp_prefix(&c->origin, src, 32, 64) != 0)
 			continue;
 		*setup += ringing;
 		for (i = 0; i < CALL_MEDIA_MAX; i++)

@@ -23,7 +23,6 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,33 +114,6 @@ config_conf_global(struct sipproxd_config *conf, struct conf_global *g,
 	strlcpy(g->conffile, conffile, sizeof(g->conffile));
 }
 
-int
-sa_cmp(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return (1);
-	if (a->ss_family == AF_INET)
-		return (memcmp(a, b, sizeof(struct sockaddr_in)));
-	return (memcmp(a, b, sizeof(struct sockaddr_in6)));
-}
-
-/* The same address, whatever the port. */
-int
-sa_cmp_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return (1);
-	if (a->ss_family == AF_INET)
-		return (memcmp(&((const struct sockaddr_in *)a)->sin_addr,
-		    &((const struct sockaddr_in *)b)->sin_addr,
-		    sizeof(struct in_addr)));
-	if (a->ss_family == AF_INET6)
-		return (memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-		    &((const struct sockaddr_in6 *)b)->sin6_addr,
-		    sizeof(struct in6_addr)));
-	return (1);
-}
-
 /* The listener with the same address, port and protocol, if any. */
 struct listener *
 listener_find(struct listeners *head, const struct listener *key)
@@ -152,46 +124,6 @@ listener_find(struct listeners *head, const struct listener *key)
 		if (l->proto == key->proto && sa_cmp(&l->ss, &key->ss) == 0)
 			return (l);
 	return (NULL);
-}
-
-/* "192.0.2.1", "192.0.2.1:5060", "2001:db8::1" or "[2001:db8::1]:5060". */
-const char *
-addr_str(const struct sockaddr *sa, int withport)
-{
-	static char	 buf[ADDRSTR_LEN];
-	char		 host[INET6_ADDRSTRLEN];
-	in_port_t	 port;
-
-	switch (sa->sa_family) {
-	case AF_INET:
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
-		    host, sizeof(host));
-		port = ntohs(((const struct sockaddr_in *)sa)->sin_port);
-		if (withport)
-			snprintf(buf, sizeof(buf), "%s:%u", host, port);
-		else
-			strlcpy(buf, host, sizeof(buf));
-		break;
-	case AF_INET6:
-		inet_ntop(AF_INET6,
-		    &((const struct sockaddr_in6 *)sa)->sin6_addr,
-		    host, sizeof(host));
-		port = ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
-		if (withport)
-			snprintf(buf, sizeof(buf), "[%s]:%u", host, port);
-		else
-			strlcpy(buf, host, sizeof(buf));
-		break;
-	default:
-		strlcpy(buf, "-", sizeof(buf));
-	}
-	return (buf);
-}
-
-const char *
-proto_str(int proto)
-{
-	return (proto == IPPROTO_TCP ? "tcp" : "udp");
 }
 
 static const struct {
@@ -241,37 +173,4 @@ latch_name(int latch)
 		return ("any");
 	}
 	return ("learn");
-}
-
-/* The inverse of addr_str(.., 1): "addr:port" or "[addr]:port". */
-int
-addr_parse(const char *s, struct sockaddr_storage *ss)
-{
-	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
-	char			 host[INET6_ADDRSTRLEN + 2], *port;
-	const char		*err;
-	long long		 n;
-
-	memset(ss, 0, sizeof(*ss));
-	if (strlcpy(host, s, sizeof(host)) >= sizeof(host) ||
-	    (port = strrchr(host, ':')) == NULL)
-		return (-1);
-	*port++ = '\0';
-	n = strtonum(port, 1, 65535, &err);
-	if (err != NULL)
-		return (-1);
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		host[strlen(host) - 1] = '\0';
-		if (inet_pton(AF_INET6, host + 1, &sin6->sin6_addr) != 1)
-			return (-1);
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(n);
-		return (0);
-	}
-	if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
-		return (-1);
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons(n);
-	return (0);
 }

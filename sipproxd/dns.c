@@ -43,6 +43,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sipproxd.h"
 #include "log.h"
 #include "dns.h"
 
@@ -377,10 +378,7 @@ dns_literal(const char *host, uint16_t port, int family,
     struct sockaddr_storage *ss, int *rv)
 {
 	char			 buf[INET6_ADDRSTRLEN + 2];
-	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
-	struct in_addr		 in4;
-	struct in6_addr		 in6;
+	struct sockaddr_storage	 lit;
 	size_t			 n;
 
 	if (host == NULL)
@@ -396,30 +394,16 @@ dns_literal(const char *host, uint16_t port, int family,
 			return (1);
 		memcpy(buf, host + 1, n - 2);
 		buf[n - 2] = '\0';
-		if (inet_pton(AF_INET6, buf, &in6) != 1)
+		if (sa_from_host(AF_INET6, buf, port, &lit) == -1)
 			return (1);
-	} else if (inet_pton(AF_INET, host, &in4) == 1) {
-		if (family == AF_INET6) {
-			dns_set_last(host, "address family mismatch");
-			return (1);
-		}
-		memset(ss, 0, sizeof(*ss));
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		sin->sin_addr = in4;
-		*rv = DNS_OK;
-		return (1);
-	} else if (inet_pton(AF_INET6, host, &in6) != 1)
+	} else if (sa_from_host(AF_UNSPEC, host, port, &lit) == -1)
 		return (0);
 
-	if (family == AF_INET) {
+	if (family != AF_UNSPEC && family != lit.ss_family) {
 		dns_set_last(host, "address family mismatch");
 		return (1);
 	}
-	memset(ss, 0, sizeof(*ss));
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(port);
-	sin6->sin6_addr = in6;
+	*ss = lit;
 	*rv = DNS_OK;
 	return (1);
 }
@@ -606,8 +590,6 @@ dns_addr_cb(void *arg, int status, int timeouts, unsigned char *abuf,
 	struct ares_addrttl	 a4[DNS_MAXADDR];
 	struct ares_addr6ttl	 a6[DNS_MAXADDR];
 	struct dns_entry	*e;
-	struct sockaddr_in	*sin;
-	struct sockaddr_in6	*sin6;
 	int			 n = DNS_MAXADDR, ttl;
 
 	if ((e = dns_cb_entry(arg, status)) == NULL)
@@ -633,19 +615,11 @@ dns_addr_cb(void *arg, int status, int timeouts, unsigned char *abuf,
 	}
 
 	/* The first address: no randomness, the server ordered them. */
-	memset(&e->ss, 0, sizeof(e->ss));
 	if (e->stage == DNS_STAGE_A) {
-		sin = (struct sockaddr_in *)&e->ss;
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(e->tport);
-		sin->sin_addr = a4[0].ipaddr;
+		sa_from_addr(AF_INET, &a4[0].ipaddr, e->tport, &e->ss);
 		ttl = a4[0].ttl;
 	} else {
-		sin6 = (struct sockaddr_in6 *)&e->ss;
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(e->tport);
-		memcpy(&sin6->sin6_addr, &a6[0].ip6addr,
-		    sizeof(sin6->sin6_addr));
+		sa_from_addr(AF_INET6, &a6[0].ip6addr, e->tport, &e->ss);
 		ttl = a6[0].ttl;
 	}
 	if (ttl < 0)
@@ -727,7 +701,6 @@ dns_finish(struct dns_entry *e, const char *error)
 {
 	struct timeval	 tv = { 0, 0 };
 	char		 addr[INET6_ADDRSTRLEN];
-	const void	*a;
 	uint32_t	 secs;
 
 	if (error == NULL) {
@@ -737,12 +710,8 @@ dns_finish(struct dns_entry *e, const char *error)
 			secs = DNS_TTL_MIN;
 		if (secs > DNS_TTL_MAX)
 			secs = DNS_TTL_MAX;
-		if (e->ss.ss_family == AF_INET)
-			a = &((struct sockaddr_in *)&e->ss)->sin_addr;
-		else
-			a = &((struct sockaddr_in6 *)&e->ss)->sin6_addr;
-		if (inet_ntop(e->ss.ss_family, a, addr, sizeof(addr)) == NULL)
-			strlcpy(addr, "?", sizeof(addr));
+		strlcpy(addr, addr_str((struct sockaddr *)&e->ss, 0),
+		    sizeof(addr));
 		log_debug("dns: %s port %u: %s port %u, %u s", e->host,
 		    e->port, addr, e->tport, secs);
 	} else {

@@ -275,12 +275,7 @@ engine_advertised(const struct engine_listener *el,
 	if (!el->cl.outside || econf->g.external_addr.ss_family == AF_UNSPEC)
 		return;
 	*ss = econf->g.external_addr;
-	if (ss->ss_family == AF_INET)
-		((struct sockaddr_in *)ss)->sin_port =
-		    ((const struct sockaddr_in *)&el->cl.ss)->sin_port;
-	else
-		((struct sockaddr_in6 *)ss)->sin6_port =
-		    ((const struct sockaddr_in6 *)&el->cl.ss)->sin6_port;
+	sa_set_port(ss, sa_port(&el->cl.ss));
 }
 
 /* Where the relay binds a leg: the side's address, port 0. */
@@ -293,10 +288,7 @@ engine_local(int side, struct sockaddr_storage *ss)
 	if ((el = engine_listener_side(side, AF_UNSPEC)) == NULL)
 		return;
 	*ss = el->cl.ss;
-	if (ss->ss_family == AF_INET)
-		((struct sockaddr_in *)ss)->sin_port = 0;
-	else
-		((struct sockaddr_in6 *)ss)->sin6_port = 0;
+	sa_set_port(ss, 0);
 }
 
 /* One of our SIP addresses (the external one included), port and all. */
@@ -339,8 +331,7 @@ engine_send(struct engine_listener *el, const struct sockaddr_storage *to,
     const void *buf, size_t len)
 {
 	if (sendto(el->fd, buf, len, 0, (const struct sockaddr *)to,
-	    to->ss_family == AF_INET ? sizeof(struct sockaddr_in) :
-	    sizeof(struct sockaddr_in6)) == -1) {
+	    sa_len(to)) == -1) {
 		log_warn("sendto %s", addr_str((const struct sockaddr *)to, 1));
 		sip_stats.dropped++;
 		return (-1);

@@ -32,6 +32,7 @@
 #include <ifaddrs.h>
 #include <string.h>
 
+#include "sipproxd.h"
 #include "media.h"
 
 /* A directly connected IPv4 subnet, host order. */
@@ -143,17 +144,13 @@ static int
 media_sig_loopback(const struct sockaddr_storage *sig)
 {
 	const struct in6_addr	*a6;
+	uint32_t		 a;
 
 	if (sig == NULL)
 		return (0);
-	if (sig->ss_family == AF_INET)
-		return ((ntohl(((const struct sockaddr_in *)sig)->
-		    sin_addr.s_addr) >> 24) == IN_LOOPBACKNET);
-	if (sig->ss_family != AF_INET6)
-		return (0);
-	a6 = &((const struct sockaddr_in6 *)sig)->sin6_addr;
-	return (IN6_IS_ADDR_LOOPBACK(a6) || (IN6_IS_ADDR_V4MAPPED(a6) &&
-	    a6->s6_addr[12] == IN_LOOPBACKNET));
+	if (sa_v4(sig, &a))
+		return ((a >> 24) == IN_LOOPBACKNET);
+	return ((a6 = sa_in6(sig)) != NULL && IN6_IS_ADDR_LOOPBACK(a6));
 }
 
 /* An IPv4 address, host order, other than 0.0.0.0. */
@@ -194,29 +191,20 @@ media_addr_refused(const struct sockaddr_storage *addr,
 	const struct in6_addr	*a6;
 	uint32_t		 a;
 
-	switch (addr->ss_family) {
-	case AF_UNSPEC:
+	if (addr->ss_family == AF_UNSPEC)
 		return (NULL);
-	case AF_INET:
-		a = ntohl(((const struct sockaddr_in *)addr)->sin_addr.s_addr);
-		if (a == INADDR_ANY)
+	if (sa_v4(addr, &a)) {
+		if (addr->ss_family == AF_INET && a == INADDR_ANY)
 			return (NULL);
 		return (media_v4_refused(a, media_sig_loopback(sig)));
-	case AF_INET6:
-		a6 = &((const struct sockaddr_in6 *)addr)->sin6_addr;
-		if (IN6_IS_ADDR_UNSPECIFIED(a6))
-			return (NULL);
-		if (IN6_IS_ADDR_V4MAPPED(a6)) {
-			memcpy(&a, &a6->s6_addr[12], sizeof(a));
-			return (media_v4_refused(ntohl(a),
-			    media_sig_loopback(sig)));
-		}
-		if (IN6_IS_ADDR_MULTICAST(a6))
-			return ("multicast address");
-		if (IN6_IS_ADDR_LOOPBACK(a6) && !media_sig_loopback(sig))
-			return ("loopback address");
-		return (NULL);
-	default:
-		return ("not an IPv4 or IPv6 address");
 	}
+	if ((a6 = sa_in6(addr)) == NULL)
+		return ("not an IPv4 or IPv6 address");
+	if (IN6_IS_ADDR_UNSPECIFIED(a6))
+		return (NULL);
+	if (IN6_IS_ADDR_MULTICAST(a6))
+		return ("multicast address");
+	if (IN6_IS_ADDR_LOOPBACK(a6) && !media_sig_loopback(sig))
+		return ("loopback address");
+	return (NULL);
 }

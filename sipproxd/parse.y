@@ -863,6 +863,7 @@ static int
 host_addr(const char *s, struct sockaddr_storage *ss)
 {
 	struct addrinfo	 hints, *res;
+	int		 rv;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -870,31 +871,20 @@ host_addr(const char *s, struct sockaddr_storage *ss)
 	hints.ai_flags = AI_NUMERICHOST;
 	if (getaddrinfo(s, NULL, &hints, &res) != 0)
 		return (-1);
-	memset(ss, 0, sizeof(*ss));
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	rv = sa_copy(res->ai_addr, ss);
 	freeaddrinfo(res);
-	return (0);
-}
-
-static void
-sa_set_port(struct sockaddr_storage *ss, in_port_t port)
-{
-	if (ss->ss_family == AF_INET)
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
-	else
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	return (rv);
 }
 
 static int
-listen_one(const char *name, const struct sockaddr *sa, in_port_t port,
-    int proto)
+listen_one(const char *name, const struct sockaddr_storage *ss,
+    in_port_t port, int proto)
 {
 	struct listener	*l, *o;
 
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		fatal(NULL);
-	memcpy(&l->ss, sa, sa->sa_family == AF_INET ?
-	    sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
+	l->ss = *ss;
 	sa_set_port(&l->ss, port);
 	strlcpy(l->name, name, sizeof(l->name));
 	l->proto = proto;
@@ -916,6 +906,7 @@ static int
 listen_add(const char *name, long long port, int proto)
 {
 	struct sockaddr_storage	 ss;
+	const struct in6_addr	*a6;
 	struct ifaddrs		*ifap, *ifa;
 	int			 found = 0, ret = 0;
 
@@ -924,22 +915,18 @@ listen_add(const char *name, long long port, int proto)
 		return (-1);
 	}
 	if (host_addr(name, &ss) == 0)
-		return (listen_one(name, (struct sockaddr *)&ss, port, proto));
+		return (listen_one(name, &ss, port, proto));
 
 	if (getifaddrs(&ifap) == -1)
 		fatal("getifaddrs");
 	for (ifa = ifap; ifa != NULL; ifa = ifa->ifa_next) {
-		if (strcmp(ifa->ifa_name, name) != 0 || ifa->ifa_addr == NULL)
+		if (strcmp(ifa->ifa_name, name) != 0 || ifa->ifa_addr == NULL ||
+		    sa_copy(ifa->ifa_addr, &ss) == -1)
 			continue;
-		if (ifa->ifa_addr->sa_family != AF_INET &&
-		    ifa->ifa_addr->sa_family != AF_INET6)
-			continue;
-		if (ifa->ifa_addr->sa_family == AF_INET6 &&
-		    IN6_IS_ADDR_LINKLOCAL(&((struct sockaddr_in6 *)
-		    ifa->ifa_addr)->sin6_addr))
+		if ((a6 = sa_in6(&ss)) != NULL && IN6_IS_ADDR_LINKLOCAL(a6))
 			continue;
 		found = 1;
-		if (listen_one(name, ifa->ifa_addr, port, proto) == -1)
+		if (listen_one(name, &ss, port, proto) == -1)
 			ret = -1;
 	}
 	freeifaddrs(ifap);
@@ -957,9 +944,10 @@ listen_add(const char *name, long long port, int proto)
 static int
 outside_set(const char *name, in_port_t port)
 {
-	struct ifaddrs	*ifap, *ifa;
-	struct listener	*l;
-	int		 found = 0;
+	struct sockaddr_storage	 ss;
+	struct ifaddrs		*ifap, *ifa;
+	struct listener		*l;
+	int			 found = 0;
 
 	if (seen_outside++) {
 		yyerror("outside given twice");
@@ -977,19 +965,16 @@ outside_set(const char *name, in_port_t port)
 			fatal("getifaddrs");
 		for (ifa = ifap; ifa != NULL; ifa = ifa->ifa_next) {
 			if (strcmp(ifa->ifa_name, name) != 0 ||
-			    ifa->ifa_addr == NULL)
+			    ifa->ifa_addr == NULL ||
+			    sa_copy(ifa->ifa_addr, &ss) == -1)
 				continue;
-			if (ifa->ifa_addr->sa_family == AF_INET) {
-				memcpy(&conf->outside_addr, ifa->ifa_addr,
-				    sizeof(struct sockaddr_in));
+			if (ss.ss_family == AF_INET) {
+				conf->outside_addr = ss;
 				found = 1;
 				break;
 			}
-			if (!found && ifa->ifa_addr->sa_family == AF_INET6 &&
-			    !IN6_IS_ADDR_LINKLOCAL(&((struct sockaddr_in6 *)
-			    ifa->ifa_addr)->sin6_addr)) {
-				memcpy(&conf->outside_addr, ifa->ifa_addr,
-				    sizeof(struct sockaddr_in6));
+			if (!found && !IN6_IS_ADDR_LINKLOCAL(sa_in6(&ss))) {
+				conf->outside_addr = ss;
 				found = 1;
 			}
 		}

@@ -55,9 +55,7 @@ print_config(struct sipproxd_config *conf)
 	in_port_t	 port, outside_port = SIP_PORT;
 
 	TAILQ_FOREACH(l, &conf->listeners, entry) {
-		port = l->ss.ss_family == AF_INET ?
-		    ntohs(((struct sockaddr_in *)&l->ss)->sin_port) :
-		    ntohs(((struct sockaddr_in6 *)&l->ss)->sin6_port);
+		port = sa_port(&l->ss);
 		if (l->outside)
 			outside_port = port;
 		else

@@ -133,10 +133,6 @@ static int		 addr_special(const struct sockaddr_storage *);
 static void		 aor_of(const struct sip_uri *, char *, size_t);
 static void		 register_response(void);
 static int		 host_ours(const char *, uint16_t);
-static int		 host_sa(const char *, uint16_t,
-			    struct sockaddr_storage *);
-static void		 hostport(const struct sockaddr_storage *, char *,
-			    size_t);
 static void		 park(struct req *, const char *, size_t);
 static void		 resume(int, short, void *);
 static void		 send_msg(struct req *, struct hop *);
@@ -971,13 +967,10 @@ via_mark(struct req *r)
 static int
 src_hostport(struct req *r, char *host, size_t len, uint16_t *port)
 {
-	if (getnameinfo((struct sockaddr *)&r->src, r->src.ss_family ==
-	    AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6),
-	    host, len, NULL, 0, NI_NUMERICHOST) != 0)
+	if (getnameinfo((struct sockaddr *)&r->src, sa_len(&r->src), host,
+	    len, NULL, 0, NI_NUMERICHOST) != 0)
 		return (-1);
-	*port = ntohs(r->src.ss_family == AF_INET ?
-	    ((struct sockaddr_in *)&r->src)->sin_port :
-	    ((struct sockaddr_in6 *)&r->src)->sin6_port);
+	*port = sa_port(&r->src);
 	return (0);
 }
 
@@ -1019,7 +1012,7 @@ via_insert(struct req *r, struct engine_listener *to)
 	mac_hex(branch_mac(branch, host, port), check, sizeof(check));
 
 	engine_advertised(to, &ss);
-	hostport(&ss, hp, sizeof(hp));
+	sa_hostport(&ss, hp, sizeof(hp));
 	snprintf(val, sizeof(val), "SIP/2.0/UDP %s;branch=%s%s;rport", hp,
 	    branch, check);
 	return (sip_edit_insert(&msg, msg.hdr_first[SIP_HDR_VIA], "Via",
@@ -1195,14 +1188,14 @@ record_route(struct req *r, struct engine_listener *to)
 	if ((at = msg.hdr_first[SIP_HDR_RECORD_ROUTE]) < 0)
 		at = 0;
 	engine_advertised(to, &ss);
-	hostport(&ss, hp, sizeof(hp));
+	sa_hostport(&ss, hp, sizeof(hp));
 	snprintf(val, sizeof(val), "<sip:%s;lr;r2=on>", hp);
 	if (sip_edit_insert(&msg, at, "Record-Route", val) == -1)
 		return (-1);
 	if (to == r->el)
 		return (0);
 	engine_advertised(r->el, &ss);
-	hostport(&ss, hp, sizeof(hp));
+	sa_hostport(&ss, hp, sizeof(hp));
 	snprintf(val, sizeof(val), "<sip:%s;lr;r2=on>", hp);
 	return (sip_edit_insert(&msg, at, "Record-Route", val));
 }
@@ -1225,15 +1218,8 @@ contacts_masquerade(struct engine_listener *to, struct req *r, int reg)
 	if (to == NULL)
 		return (-1);
 	engine_advertised(to, &ss);
-	hostport(&ss, host, sizeof(host));
-	*strrchr(host, ':') = '\0';
-	if (host[0] == '[') {
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = '\0';
-	}
-	port = ntohs(ss.ss_family == AF_INET ?
-	    ((struct sockaddr_in *)&ss)->sin_port :
-	    ((struct sockaddr_in6 *)&ss)->sin6_port);
+	strlcpy(host, addr_str((struct sockaddr *)&ss, 0), sizeof(host));
+	port = sa_port(&ss);
 	for (idx = 0; sip_msg_list_get(&msg, SIP_HDR_CONTACT, idx, &a, &hdr,
 	    &el) == 0; idx++) {
 		if (a.star)
@@ -1309,7 +1295,8 @@ register_contact_check(const struct sip_addr *a,
 	*why = "Forbidden - Contact scheme not routable";
 	if (u.scheme != SIP_URI_SIP)
 		return (403);
-	if (host_sa(u.host, u.port != 0 ? u.port : SIP_PORT, &ss) == -1)
+	if (sa_from_host(AF_UNSPEC, u.host, u.port != 0 ? u.port : SIP_PORT,
+	    &ss) == -1)
 		return (0);
 	*why = "Forbidden - Contact names this proxy";
 	if (engine_is_ours(&ss))
@@ -1331,17 +1318,11 @@ addr_special(const struct sockaddr_storage *ss)
 	const struct in6_addr	*a6;
 	uint32_t		 a4;
 
-	if (ss->ss_family == AF_INET6) {
-		a6 = &((const struct sockaddr_in6 *)ss)->sin6_addr;
-		if (IN6_IS_ADDR_LOOPBACK(a6) || IN6_IS_ADDR_UNSPECIFIED(a6) ||
-		    IN6_IS_ADDR_MULTICAST(a6))
-			return (1);
-		if (!IN6_IS_ADDR_V4MAPPED(a6))
-			return (0);
-		memcpy(&a4, &a6->s6_addr[12], sizeof(a4));
-	} else
-		a4 = ((const struct sockaddr_in *)ss)->sin_addr.s_addr;
-	a4 = ntohl(a4);
+	if ((a6 = sa_in6(ss)) != NULL && (IN6_IS_ADDR_LOOPBACK(a6) ||
+	    IN6_IS_ADDR_UNSPECIFIED(a6) || IN6_IS_ADDR_MULTICAST(a6)))
+		return (1);
+	if (!sa_v4(ss, &a4))
+		return (0);
 	return ((a4 >> 24) == 127 || a4 == INADDR_ANY ||
 	    IN_MULTICAST(a4) || a4 == INADDR_BROADCAST);
 }
@@ -1405,35 +1386,8 @@ host_ours(const char *host, uint16_t port)
 {
 	struct sockaddr_storage	 ss;
 
-	if (host_sa(host, port != 0 ? port : SIP_PORT, &ss) == -1)
+	if (sa_from_host(AF_UNSPEC, host, port != 0 ? port : SIP_PORT,
+	    &ss) == -1)
 		return (0);
 	return (engine_is_ours(&ss));
-}
-
-/* A numeric host and a port as a socket address. */
-static int
-host_sa(const char *host, uint16_t port, struct sockaddr_storage *ss)
-{
-	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		return (0);
-	}
-	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-		return (0);
-	}
-	return (-1);
-}
-
-/* "192.0.2.1:5060" or "[2001:db8::1]:5060". */
-static void
-hostport(const struct sockaddr_storage *ss, char *buf, size_t len)
-{
-	strlcpy(buf, addr_str((const struct sockaddr *)ss, 1), len);
 }

@@ -92,13 +92,8 @@ rtp_sock_open(const struct sockaddr_storage *local, uint16_t port)
 	socklen_t		 len;
 	int			 fd, bufsz = RTP_SOCKBUF, on = 1;
 
-	if (ss.ss_family == AF_INET) {
-		((struct sockaddr_in *)&ss)->sin_port = htons(port);
-		len = sizeof(struct sockaddr_in);
-	} else {
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
-		len = sizeof(struct sockaddr_in6);
-	}
+	sa_set_port(&ss, port);
+	len = sa_len(&ss);
 	if ((fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1)
 		return (-1);

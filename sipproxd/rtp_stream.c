@@ -86,69 +86,6 @@ rtp_stream_cmp(struct rtp_stream *a, struct rtp_stream *b)
 	return (a->id < b->id ? -1 : a->id > b->id);
 }
 
-static socklen_t
-sa_len(const struct sockaddr_storage *ss)
-{
-	switch (ss->ss_family) {
-	case AF_INET:
-		return (sizeof(struct sockaddr_in));
-	case AF_INET6:
-		return (sizeof(struct sockaddr_in6));
-	}
-	return (0);
-}
-
-/* Same address, port aside. */
-static int
-sa_addr_eq(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return (0);
-	if (a->ss_family == AF_INET)
-		return (((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-		    ((const struct sockaddr_in *)b)->sin_addr.s_addr);
-	if (a->ss_family == AF_INET6)
-		return (memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-		    &((const struct sockaddr_in6 *)b)->sin6_addr,
-		    sizeof(struct in6_addr)) == 0);
-	return (0);
-}
-
-/* Same address and port. */
-static int
-sa_eq(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (!sa_addr_eq(a, b))
-		return (0);
-	if (a->ss_family == AF_INET)
-		return (((const struct sockaddr_in *)a)->sin_port ==
-		    ((const struct sockaddr_in *)b)->sin_port);
-	return (((const struct sockaddr_in6 *)a)->sin6_port ==
-	    ((const struct sockaddr_in6 *)b)->sin6_port);
-}
-
-static uint16_t
-sa_port(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return (ntohs(((const struct sockaddr_in *)ss)->sin_port));
-	if (ss->ss_family == AF_INET6)
-		return (ntohs(((const struct sockaddr_in6 *)ss)->sin6_port));
-	return (0);
-}
-
-static int
-sa_is_unspecified(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return (((const struct sockaddr_in *)ss)->sin_addr.s_addr ==
-		    INADDR_ANY);
-	if (ss->ss_family == AF_INET6)
-		return (IN6_IS_ADDR_UNSPECIFIED(
-		    &((const struct sockaddr_in6 *)ss)->sin6_addr));
-	return (1);
-}
-
 /*
  * Where a socket sends until it latches: the address SDP gave for the
  * party, RTP port or RTCP port. A rejected or held stream (port 0, c= of
@@ -160,17 +97,14 @@ rtp_sock_sdp_dst(struct rtp_sock *rs, const struct rtp_leg_peer *peer)
 	uint16_t	 port;
 
 	rs->dstlen = 0;
-	if (sa_is_unspecified(&peer->rtp) || (port = sa_port(&peer->rtp)) == 0)
+	if (sa_unspecified(&peer->rtp) || (port = sa_port(&peer->rtp)) == 0)
 		return;
 	if (rs->rtcp)
 		port = peer->rtcp_port != 0 ? peer->rtcp_port : port + 1;
 	if (port == 0)
 		return;
 	rs->dst = peer->rtp;
-	if (rs->dst.ss_family == AF_INET)
-		((struct sockaddr_in *)&rs->dst)->sin_port = htons(port);
-	else
-		((struct sockaddr_in6 *)&rs->dst)->sin6_port = htons(port);
+	sa_set_port(&rs->dst, port);
 	rs->dstlen = sa_len(&rs->dst);
 }
 
@@ -413,8 +347,8 @@ rtp_stream_dscp(int dscp)
 static int
 rtp_party(const struct rtp_leg *leg, const struct sockaddr_storage *from)
 {
-	return (sa_addr_eq(from, &leg->peer.rtp) ||
-	    sa_addr_eq(from, &leg->peer.sig));
+	return (sa_cmp_host(from, &leg->peer.rtp) == 0 ||
+	    sa_cmp_host(from, &leg->peer.sig) == 0);
 }
 
 /*
@@ -430,11 +364,11 @@ rtp_accept(struct rtp_sock *rs, struct rtp_leg *leg,
     const struct sockaddr_storage *from)
 {
 	if (rs->latched)
-		return (sa_eq(from, &rs->dst));
+		return (sa_cmp(from, &rs->dst) == 0);
 
 	switch (rtp_settings.latch) {
 	case RTP_LATCH_STRICT:
-		if (rs->dstlen == 0 || !sa_eq(from, &rs->dst))
+		if (rs->dstlen == 0 || sa_cmp(from, &rs->dst) != 0)
 			return (0);
 		break;
 	case RTP_LATCH_ANY:
@@ -450,7 +384,7 @@ rtp_accept(struct rtp_sock *rs, struct rtp_leg *leg,
 	if (media_addr_refused(from, &leg->peer.sig) != NULL)
 		return (0);
 	rs->latched = 1;
-	if (rs->dstlen == 0 || !sa_eq(from, &rs->dst)) {
+	if (rs->dstlen == 0 || sa_cmp(from, &rs->dst) != 0) {
 		rs->dst = *from;
 		rs->dstlen = sa_len(from);
 		rtp_sock_aim(rs);

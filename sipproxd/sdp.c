@@ -32,7 +32,6 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <ctype.h>
 #include <stdint.h>
@@ -40,6 +39,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sipproxd.h"
 #include "media.h"
 #include "sdp.h"
 
@@ -205,11 +205,10 @@ static int
 sdp_conn(const char *s, size_t len, size_t *i, struct sockaddr_storage *ss,
     int *hold, size_t *so, size_t *sl)
 {
-	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
+	const struct in6_addr	*a6;
 	char			 tmp[INET6_ADDRSTRLEN];
 	size_t			 no, nl, to, tl, ao, al, x, xl, p, q, alen;
-	uint32_t		 n;
+	uint32_t		 n, a4;
 	int			 af, mcast, nsuffix = 0;
 
 	if (!sdp_field(s, len, i, &no, &nl) ||
@@ -235,26 +234,13 @@ sdp_conn(const char *s, size_t len, size_t *i, struct sockaddr_storage *ss,
 	memcpy(tmp, s + ao, alen);
 	tmp[alen] = '\0';
 
-	memset(ss, 0, sizeof(*ss));
-	if (af == AF_INET) {
-		if (inet_pton(AF_INET, tmp, &sin->sin_addr) != 1)
-			return (sdp_hostname(tmp, alen) ? CONN_NAME : CONN_BAD);
-		sin->sin_family = AF_INET;
-#ifdef SIN6_LEN
-		sin->sin_len = sizeof(*sin);
-#endif
-		mcast = IN_MULTICAST(ntohl(sin->sin_addr.s_addr));
-		*hold = sin->sin_addr.s_addr == htonl(INADDR_ANY);
-	} else {
-		if (inet_pton(AF_INET6, tmp, &sin6->sin6_addr) != 1)
-			return (sdp_hostname(tmp, alen) ? CONN_NAME : CONN_BAD);
-		sin6->sin6_family = AF_INET6;
-#ifdef SIN6_LEN
-		sin6->sin6_len = sizeof(*sin6);
-#endif
-		mcast = IN6_IS_ADDR_MULTICAST(&sin6->sin6_addr);
-		*hold = IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr);
-	}
+	if (sa_from_host(af, tmp, 0, ss) == -1)
+		return (sdp_hostname(tmp, alen) ? CONN_NAME : CONN_BAD);
+	*hold = sa_unspecified(ss);
+	if ((a6 = sa_in6(ss)) != NULL)
+		mcast = IN6_IS_ADDR_MULTICAST(a6);
+	else
+		mcast = sa_v4(ss, &a4) && IN_MULTICAST(a4);
 
 	/* IP4 multicast: /ttl[/count]; IP6 multicast: /count. */
 	for (p = ao + alen; p < ao + al; p = q) {
@@ -525,12 +511,7 @@ sdp_finish(struct sdp_state *st)
 			m->addr = st->sess_addr;
 			m->hold_addr = st->sess_hold;
 		}
-		if (m->addr.ss_family == AF_INET)
-			((struct sockaddr_in *)&m->addr)->sin_port =
-			    htons(m->port);
-		else if (m->addr.ss_family == AF_INET6)
-			((struct sockaddr_in6 *)&m->addr)->sin6_port =
-			    htons(m->port);
+		sa_set_port(&m->addr, m->port);
 		m->direction = st->dir[i] != -1 ? st->dir[i] : st->sess_dir;
 		if (st->rtpmap_clock[i] != 0)
 			m->clock_rate = st->rtpmap_clock[i];
@@ -744,17 +725,14 @@ sdp_rewrite(const char *body, size_t len, const struct sdp *sdp,
 	int			 i, n;
 
 	*outlen = 0;
-	if (addr->ss_family == AF_INET) {
+	if (addr->ss_family == AF_INET)
 		atype = "IP4";
-		if (inet_ntop(AF_INET, &((const struct sockaddr_in *)addr)->
-		    sin_addr, a, sizeof(a)) == NULL)
-			return (-1);
-	} else if (addr->ss_family == AF_INET6) {
+	else if (addr->ss_family == AF_INET6)
 		atype = "IP6";
-		if (inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)addr)->
-		    sin6_addr, a, sizeof(a)) == NULL)
-			return (-1);
-	} else
+	else
+		return (-1);
+	if (strlcpy(a, addr_str((const struct sockaddr *)addr, 0),
+	    sizeof(a)) >= sizeof(a))
 		return (-1);
 	n = snprintf(conn, sizeof(conn), "IN %s %s", atype, a);
 	if (n < 0 || (size_t)n >= sizeof(conn))

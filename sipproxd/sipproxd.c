@@ -302,8 +302,7 @@ listener_open(struct listener *l)
 	if (l->ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &on, sizeof(on)) == -1)
 		goto fail;
-	if (bind(fd, (struct sockaddr *)&l->ss, l->ss.ss_family == AF_INET ?
-	    sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) == -1)
+	if (bind(fd, (struct sockaddr *)&l->ss, sa_len(&l->ss)) == -1)
 		goto fail;
 	if (type == SOCK_STREAM && listen(fd, 128) == -1)
 		goto fail;

@@ -419,16 +419,34 @@ struct listener		*listener_find(struct listeners *,
 			    const struct listener *);
 void			 config_add_file(struct sipproxd_config *,
 			    const char *);
-const char		*addr_str(const struct sockaddr *, int);
-int			 addr_parse(const char *, struct sockaddr_storage *);
+int			 dscp_from_name(const char *);
+const char		*dscp_name(int);
+const char		*latch_name(int);
+
+/* util.c */
+socklen_t		 sa_len(const struct sockaddr_storage *);
+int			 sa_from_addr(int, const void *, in_port_t,
+			    struct sockaddr_storage *);
+int			 sa_from_host(int, const char *, in_port_t,
+			    struct sockaddr_storage *);
+int			 sa_copy(const struct sockaddr *,
+			    struct sockaddr_storage *);
+in_port_t		 sa_port(const struct sockaddr_storage *);
+void			 sa_set_port(struct sockaddr_storage *, in_port_t);
 int			 sa_cmp(const struct sockaddr_storage *,
 			    const struct sockaddr_storage *);
 int			 sa_cmp_host(const struct sockaddr_storage *,
 			    const struct sockaddr_storage *);
+int			 sa_cmp_prefix(const struct sockaddr_storage *,
+			    const struct sockaddr_storage *, int, int);
+int			 sa_unspecified(const struct sockaddr_storage *);
+int			 sa_v4(const struct sockaddr_storage *, uint32_t *);
+const struct in6_addr	*sa_in6(const struct sockaddr_storage *);
+const char		*addr_str(const struct sockaddr *, int);
+void			 sa_hostport(const struct sockaddr_storage *,
+			    char *, size_t);
+int			 addr_parse(const char *, struct sockaddr_storage *);
 const char		*proto_str(int);
-int			 dscp_from_name(const char *);
-const char		*dscp_name(int);
-const char		*latch_name(int);
 
 /* parse.y: errors are logged and the last ones kept in the buffer. */
 struct sipproxd_config	*parse_config(const char *, char *, size_t);

@@ -16,10 +16,10 @@ mkdir -p "$OBJ"
 
 # harness: daemon sources it links
 HARNESSES="
-fuzz_config: sipproxd/config.c sipproxd/printconf.c sipproxd/log.c $OBJ/parse.c
+fuzz_config: sipproxd/config.c sipproxd/util.c sipproxd/printconf.c sipproxd/log.c $OBJ/parse.c
 fuzz_state: sipproxd/statefile.c sipproxd/proc.c sipproxd/imsg_check.c sipproxd/log.c compat/imsg.c compat/imsg-buffer.c
 fuzz_sip: sipproxd/sip_msg.c sipproxd/sip_uri.c
-fuzz_sdp: sipproxd/sdp.c sipproxd/media.c
+fuzz_sdp: sipproxd/sdp.c sipproxd/media.c sipproxd/util.c
 "
 
 # clang with the libFuzzer runtime, or every harness is skipped.

@@ -17,13 +17,13 @@ TESTS="
 imsg_test: $IMSG
 imsg_check_test: sipproxd/imsg_check.c $IMSG
 sandbox_test: compat/sandbox_linux.c sipproxd/log.c
-parse_test: $OBJ/parse.c sipproxd/config.c sipproxd/printconf.c sipproxd/log.c
+parse_test: $OBJ/parse.c sipproxd/config.c sipproxd/util.c sipproxd/printconf.c sipproxd/log.c
 state_test: sipproxd/statefile.c sipproxd/proc.c sipproxd/imsg_check.c sipproxd/log.c $IMSG
 sip_test: sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/log.c
-sdp_test: sipproxd/sdp.c sipproxd/media.c sipproxd/log.c
+sdp_test: sipproxd/sdp.c sipproxd/media.c sipproxd/util.c sipproxd/log.c
 json_test: sipctl/json.c
 siphash_test: compat/siphash.c sipproxd/mac.c
-dns_test: -DSIPPROXD_REGRESS sipproxd/dns.c sipproxd/log.c
+dns_test: -DSIPPROXD_REGRESS sipproxd/dns.c sipproxd/util.c sipproxd/log.c
 "
 
 byacc -o "$OBJ/parse.c" sipproxd/parse.y 2>/dev/null
