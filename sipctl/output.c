@@ -382,29 +382,28 @@ show_rtp(struct ctl_rtp_stream *r)
 	show_rtp_leg(" ", " ", " ", "outside", &r->outside);
 }
 
+/* One line of show stats: a label and its count. */
+static void
+counter(const char *label, uint64_t n)
+{
+	printf("%-28s%" PRIu64 "\n", label, n);
+}
+
 static void
 show_stats(struct ctl_stats *st)
 {
 	static const char	*methods[] = SIP_STAT_METHOD_NAMES;
 	int			 i;
 
-	printf("%-28s%" PRIu64 "\n", "SIP messages received:",
-	    st->sip.received);
-	printf("%-28s%" PRIu64 "\n", "SIP messages sent:", st->sip.sent);
-	printf("%-28s%" PRIu64 "\n", "SIP parse errors:",
-	    st->sip.parse_errors);
-	printf("%-28s%" PRIu64 "\n", "SIP messages dropped:",
-	    st->sip.dropped);
-	printf("%-28s%" PRIu64 "\n", "Calls over source limit:",
-	    st->sip.limit_calls);
-	printf("%-28s%" PRIu64 "\n", "Streams over source limit:",
-	    st->sip.limit_streams);
-	printf("%-28s%" PRIu64 "\n", "Offers over stream limit:",
-	    st->sip.limit_media);
-	printf("%-28s%" PRIu64 "\n", "REGISTER Contacts refused:",
-	    st->sip.refused_contacts);
-	printf("%-28s%" PRIu64 "\n", "SIP responses forged:",
-	    st->sip.responses_forged);
+	counter("SIP messages received:", st->sip.received);
+	counter("SIP messages sent:", st->sip.sent);
+	counter("SIP parse errors:", st->sip.parse_errors);
+	counter("SIP messages dropped:", st->sip.dropped);
+	counter("Calls over source limit:", st->sip.limit_calls);
+	counter("Streams over source limit:", st->sip.limit_streams);
+	counter("Offers over stream limit:", st->sip.limit_media);
+	counter("REGISTER Contacts refused:", st->sip.refused_contacts);
+	counter("SIP responses forged:", st->sip.responses_forged);
 	printf("%-28s%10s%10s\n", "SIP requests:", "in", "out");
 	for (i = 0; i < SIP_STAT_METHODS; i++)
 		if (st->sip.requests_in[i] || st->sip.requests_out[i])
@@ -416,17 +415,12 @@ show_stats(struct ctl_stats *st)
 		if (st->sip.responses_in[i] || st->sip.responses_out[i])
 			printf("  %dxx%23s%10" PRIu64 "%10" PRIu64 "\n", i, "",
 			    st->sip.responses_in[i], st->sip.responses_out[i]);
-	printf("%-28s%" PRIu64 "\n", "RTP streams opened:",
-	    st->rtp.streams_opened);
-	printf("%-28s%" PRIu64 "\n", "RTP streams timed out:",
-	    st->rtp.streams_timedout);
-	printf("%-28s%" PRIu64 "\n", "RTP stream open failures:",
-	    st->rtp.open_failures);
-	printf("%-28s%" PRIu64 "\n", "RTP packets relayed:",
-	    st->rtp.packets);
-	printf("%-28s%" PRIu64 "\n", "RTP bytes relayed:", st->rtp.bytes);
-	printf("%-28s%" PRIu64 "\n", "RTP packets dropped:",
-	    st->rtp.dropped);
+	counter("RTP streams opened:", st->rtp.streams_opened);
+	counter("RTP streams timed out:", st->rtp.streams_timedout);
+	counter("RTP stream open failures:", st->rtp.open_failures);
+	counter("RTP packets relayed:", st->rtp.packets);
+	counter("RTP bytes relayed:", st->rtp.bytes);
+	counter("RTP packets dropped:", st->rtp.dropped);
 }
 
 static void

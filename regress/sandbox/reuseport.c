@@ -47,15 +47,9 @@
 static void
 sa4(struct sockaddr_storage *ss, const char *addr, int port)
 {
-	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons(port);
-	if (inet_pton(AF_INET, addr, &sin->sin_addr) != 1)
+	if (sa_from_host(AF_INET, addr, port, ss) == -1)
 		errx(2, "%s: not an IPv4 address", addr);
 }
-
 /* The relay's answer to our open: its ports, or exit 2. */
 static void
 open_stream(struct imsgbuf *ibuf, const char *in, const char *out,

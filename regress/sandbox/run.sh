@@ -117,8 +117,8 @@ EOF
 REUSEPORT=$OBJ/reuseport
 if ! ${CC:-cc} $UNIT_CFLAGS -Wall -D_GNU_SOURCE -Icompat -Icompat/imsg \
     -Isipproxd $(pkg-config --cflags libbsd-overlay) -o "$REUSEPORT" \
-    regress/sandbox/reuseport.c compat/imsg.c compat/imsg-buffer.c \
-    $(pkg-config --libs libbsd-overlay) >"$OBJ/cc.log" 2>&1; then
+    regress/sandbox/reuseport.c sipproxd/util.c compat/imsg.c \
+    compat/imsg-buffer.c $(pkg-config --libs libbsd-overlay) >"$OBJ/cc.log" 2>&1; then
 	sed 's/^/# /' "$OBJ/cc.log"
 	REUSEPORT=
 fi

@@ -58,26 +58,17 @@ good_entry(struct state_entry *se)
 }
 
 static void
-sa4(struct sockaddr_storage *ss, const char *addr, int port)
-{
-	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons(port);
-	inet_pton(AF_INET, addr, &sin->sin_addr);
-}
-
-static void
 good_open(struct rtp_open *ro)
 {
 	memset(ro, 0, sizeof(*ro));
 	strlcpy(ro->callid, "abc@192.168.1.10", sizeof(ro->callid));
 	ro->media = 1;
-	sa4(&ro->local[LEG_INSIDE], "192.168.1.1", 0);
-	sa4(&ro->local[LEG_OUTSIDE], "203.0.113.5", 0);
-	sa4(&ro->peers.leg[LEG_INSIDE].rtp, "192.168.1.10", 4000);
-	sa4(&ro->peers.leg[LEG_INSIDE].sig, "192.168.1.10", 5060);
+	sa_from_host(AF_INET, "192.168.1.1", 0, &ro->local[LEG_INSIDE]);
+	sa_from_host(AF_INET, "203.0.113.5", 0, &ro->local[LEG_OUTSIDE]);
+	sa_from_host(AF_INET, "192.168.1.10", 4000,
+	    &ro->peers.leg[LEG_INSIDE].rtp);
+	sa_from_host(AF_INET, "192.168.1.10", 5060,
+	    &ro->peers.leg[LEG_INSIDE].sig);
 	/* The outside leg is not known before the answer. */
 }
 

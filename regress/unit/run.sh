@@ -15,7 +15,7 @@ IMSG="compat/imsg.c compat/imsg-buffer.c"
 # name: sources
 TESTS="
 imsg_test: $IMSG
-imsg_check_test: sipproxd/imsg_check.c $IMSG
+imsg_check_test: sipproxd/imsg_check.c sipproxd/util.c $IMSG
 sandbox_test: compat/sandbox_linux.c sipproxd/log.c
 parse_test: $OBJ/parse.c sipproxd/config.c sipproxd/util.c sipproxd/printconf.c sipproxd/log.c
 state_test: sipproxd/statefile.c sipproxd/proc.c sipproxd/imsg_check.c sipproxd/log.c $IMSG
