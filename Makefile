@@ -58,7 +58,7 @@ SIPPROXD_SRCS = sipproxd/sipproxd.c sipproxd/proc.c sipproxd/engine.c \
 	sipproxd/relay.c sipproxd/rtp_pool.c sipproxd/rtp_stream.c \
 	sipproxd/rtp_jitter.c sipproxd/control.c sipproxd/rtptest.c \
 	sipproxd/config.c sipproxd/printconf.c sipproxd/statefile.c \
-	sipproxd/registrar.c sipproxd/proxy.c sipproxd/call.c \
+	sipproxd/bindings.c sipproxd/proxy.c sipproxd/call.c \
 	sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/sdp.c sipproxd/dns.c \
 	sipproxd/mac.c sipproxd/media.c sipproxd/imsg_check.c sipproxd/log.c \
 	sipproxd/util.c \

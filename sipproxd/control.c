@@ -200,7 +200,7 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 		engine_to_relay(imsg_get_type(imsg), c->id, NULL, 0);
 		break;
 	case IMSG_CTL_SHOW_REGISTRATIONS:
-		registrar_show(c->id);
+		bindings_show(c->id);
 		break;
 	case IMSG_CTL_SHOW_CALLS:
 		call_show(c->id);

@@ -137,7 +137,7 @@ engine_sig(int sig, short event, void *arg)
 __dead static void
 engine_shutdown(void)
 {
-	registrar_tick(time(NULL), 1);
+	bindings_tick(time(NULL), 1);
 	if (iev_parent.ibuf.fd != -1)
 		imsgbuf_flush(&iev_parent.ibuf);
 	control_close();
@@ -150,7 +150,7 @@ engine_tick(int fd, short event, void *arg)
 	struct timeval	 tv = { 1, 0 };
 	time_t		 now = time(NULL);
 
-	registrar_tick(now, 0);
+	bindings_tick(now, 0);
 	call_tick(now);
 	proxy_tick(now);
 	evtimer_add(&ev_tick, &tv);
@@ -181,7 +181,7 @@ engine_summary(struct ctl_summary *cs)
 	cs->started = started;
 	cs->parent_pid = getppid();
 	cs->engine_pid = getpid();
-	cs->registrations = registrar_count();
+	cs->registrations = bindings_count();
 	cs->calls = call_count();
 	cs->verbose = log_getverbose();
 	cs->reloads = reloads;
@@ -384,10 +384,10 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_STATE_ENTRY:
 		if (imsg_get_data(imsg, &se, sizeof(se)) == -1)
 			fatalx("bad IMSG_STATE_ENTRY");
-		registrar_restore(&se);
+		bindings_restore(&se);
 		break;
 	case IMSG_STATE_END:
-		log_debug("%u registrations restored", registrar_count());
+		log_debug("%u registrations restored", bindings_count());
 		break;
 	case IMSG_CTL_RESULT:
 		control_forward(imsg);

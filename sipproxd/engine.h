@@ -78,19 +78,19 @@ struct reg {
 	long long		 req_expires;	/* what it asked for */
 };
 
-/* registrar.c (in the engine) */
-void		 registrar_restore(const struct state_entry *);
-unsigned int	 registrar_count(void);
-void		 registrar_tick(time_t, int);
-void		 registrar_show(uint32_t);
-void		 registrar_request(const char *, const struct sip_msg *);
-void		 registrar_pending(const char *, const char *, const char *,
+/* bindings.c (in the engine) */
+void		 bindings_restore(const struct state_entry *);
+unsigned int	 bindings_count(void);
+void		 bindings_tick(time_t, int);
+void		 bindings_show(uint32_t);
+void		 bindings_request(const char *, const struct sip_msg *);
+void		 bindings_pending(const char *, const char *, const char *,
 		    const char *, const struct sip_msg *,
 		    const struct sockaddr_storage *);
-struct reg	*registrar_pending_find(const char *, const char *);
-void		 registrar_confirm(struct reg *, long long);
-void		 registrar_response_done(const char *);
-struct reg	*registrar_lookup(const char *, const char *, int *);
+struct reg	*bindings_pending_find(const char *, const char *);
+void		 bindings_confirm(struct reg *, long long);
+void		 bindings_response_done(const char *);
+struct reg	*bindings_lookup(const char *, const char *, int *);
 
 /* A call: an INVITE dialog through us, and its relay streams. */
 #define CALL_CALLING	0

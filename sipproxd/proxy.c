@@ -18,7 +18,7 @@
  * The proxy: every SIP message through the engine. It is stateless in
  * the RFC 3261 sense (no transactions: retransmissions are the
  * endpoints' business) and keeps only what masquerading needs, the
- * registrations (registrar.c) and the calls with their media (call.c).
+ * registrations (bindings.c) and the calls with their media (call.c).
  *
  * A message that must wait (a name being resolved, relay ports being
  * allocated) is parked as it arrived and handled again from the start
@@ -362,10 +362,10 @@ request_outside(struct req *r, struct hop *hop)
 	if (dialog_outside(r) == DONE)
 		return (DONE);
 	if (u.scheme != SIP_URI_TEL && host_ours(u.host, u.port))
-		g = registrar_lookup(u.user, NULL, &expired);
+		g = bindings_lookup(u.user, NULL, &expired);
 	else {
 		aor_of(&u, ruri, sizeof(ruri));
-		g = registrar_lookup(NULL, ruri, &expired);
+		g = bindings_lookup(NULL, ruri, &expired);
 	}
 	if (g == NULL) {
 		if (expired)
@@ -423,7 +423,7 @@ request_inside(struct req *r, struct hop *hop)
 		;	/* a Route of someone else's */
 	else if (u.scheme != SIP_URI_TEL && host_ours(u.host, u.port)) {
 		/* A phone calling a phone through us. */
-		if ((reg = registrar_lookup(u.user, NULL, &expired)) == NULL) {
+		if ((reg = bindings_lookup(u.user, NULL, &expired)) == NULL) {
 			reply(r, expired ? 480 : 404, expired ?
 			    "Temporarily Unavailable" : "Not Found");
 			return (DONE);
@@ -1232,7 +1232,7 @@ contacts_masquerade(struct engine_listener *to, struct req *r, int reg)
 		    (int)sizeof(elem) || sip_edit_elem(&msg, hdr, el, elem) == -1)
 			return (-1);
 		if (reg && r->aor[0] != '\0')
-			registrar_pending(r->aor, a.uri, masq, a.params, &msg,
+			bindings_pending(r->aor, a.uri, masq, a.params, &msg,
 			    &r->src);
 	}
 	return (0);
@@ -1265,7 +1265,7 @@ register_request(struct req *r)
 	    sip_uri_parse(to.uri, strlen(to.uri), &u) == -1)
 		return (GO);
 	aor_of(&u, r->aor, sizeof(r->aor));
-	registrar_request(r->aor, &msg);
+	bindings_request(r->aor, &msg);
 	return (GO);
 }
 
@@ -1363,7 +1363,7 @@ register_response(void)
 		if (a.star || sip_uri_parse(a.uri, strlen(a.uri), &u) == -1 ||
 		    u.scheme == SIP_URI_TEL || !host_ours(u.host, u.port))
 			continue;
-		if ((g = registrar_pending_find(sip_msg_callid(&msg),
+		if ((g = bindings_pending_find(sip_msg_callid(&msg),
 		    u.user)) == NULL)
 			continue;
 		expires = msg.expires;
@@ -1375,9 +1375,9 @@ register_response(void)
 		    a.display[0] != '\0' ? " " : "", g->se.contact, a.params) <
 		    (int)sizeof(elem))
 			sip_edit_elem(&msg, hdr, el, elem);
-		registrar_confirm(g, expires);
+		bindings_confirm(g, expires);
 	}
-	registrar_response_done(sip_msg_callid(&msg));
+	bindings_response_done(sip_msg_callid(&msg));
 }
 
 /* Is host:port (port 0: 5060) one of our SIP addresses? */

@@ -15,8 +15,8 @@
  */
 
 /*
- * The registrar table in the SIP engine: the phones registered through us,
- * their expiry, and their persistence through the parent's state file.
+ * The bindings of the phones registered through us in the SIP engine:
+ * their contacts, expiry and persistence through the parent's state file.
  */
 
 #include <sys/types.h>
@@ -94,7 +94,7 @@ reg_free(struct reg *g)
 
 /* A registration restored from the state file, checked like any input. */
 void
-registrar_restore(const struct state_entry *se)
+bindings_restore(const struct state_entry *se)
 {
 	struct reg	*g;
 
@@ -143,7 +143,7 @@ reg_aor_brackets(char *aor, size_t len)
 }
 
 unsigned int
-registrar_count(void)
+bindings_count(void)
 {
 	struct reg	*g;
 	unsigned int	 n = 0;
@@ -156,7 +156,7 @@ registrar_count(void)
 
 /* A phone's "Contact: *" REGISTER: every binding of the AoR is going. */
 void
-registrar_request(const char *aor, const struct sip_msg *m)
+bindings_request(const char *aor, const struct sip_msg *m)
 {
 	struct sip_addr	 a;
 	struct reg	*g;
@@ -179,7 +179,7 @@ registrar_request(const char *aor, const struct sip_msg *m)
  * else the Expires header, else `registration expires`.
  */
 void
-registrar_pending(const char *aor, const char *contact, const char *masq,
+bindings_pending(const char *aor, const char *contact, const char *masq,
     const char *params, const struct sip_msg *m,
     const struct sockaddr_storage *src)
 {
@@ -237,7 +237,7 @@ registrar_pending(const char *aor, const char *contact, const char *masq,
 
 /* The pending binding of this REGISTER whose masqueraded user is user. */
 struct reg *
-registrar_pending_find(const char *callid, const char *user)
+bindings_pending_find(const char *callid, const char *user)
 {
 	struct reg	*g;
 
@@ -250,7 +250,7 @@ registrar_pending_find(const char *callid, const char *user)
 
 /* A binding the registrar granted, expires -1 meaning what was asked. */
 void
-registrar_confirm(struct reg *g, long long expires)
+bindings_confirm(struct reg *g, long long expires)
 {
 	if (expires < 0)
 		expires = g->req_expires;
@@ -275,7 +275,7 @@ registrar_confirm(struct reg *g, long long expires)
  * REGISTER it left out is gone.
  */
 void
-registrar_response_done(const char *callid)
+bindings_response_done(const char *callid)
 {
 	struct reg	*g, *next;
 
@@ -294,7 +294,7 @@ registrar_response_done(const char *callid)
  * *expired says whether one existed and expired.
  */
 struct reg *
-registrar_lookup(const char *user, const char *aor, int *expired)
+bindings_lookup(const char *user, const char *aor, int *expired)
 {
 	struct reg	*g, *best = NULL;
 
@@ -381,7 +381,7 @@ reg_save(time_t now)
  * the way out).
  */
 void
-registrar_tick(time_t now, int force)
+bindings_tick(time_t now, int force)
 {
 	struct reg	*g, *next;
 
@@ -403,7 +403,7 @@ registrar_tick(time_t now, int force)
 }
 
 void
-registrar_show(uint32_t peer)
+bindings_show(uint32_t peer)
 {
 	struct ctl_registration	 cr;
 	struct reg		*g;
