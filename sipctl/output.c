@@ -58,7 +58,7 @@ static const char *fmt_port(uint16_t);
 static void	 show_head(struct parse_result *);
 static void	 show_summary(struct ctl_summary *);
 static void	 show_listener(struct ctl_listener *);
-static void	 show_registration(struct ctl_registration *);
+static void	 show_registration(struct binding *);
 static void	 show_call(struct ctl_call *);
 static void	 show_rtp(struct ctl_rtp_stream *);
 static void	 show_stats(struct ctl_stats *);
@@ -86,6 +86,17 @@ uptime(int64_t started)
 	if (started <= 0 || now <= started)
 		return (0);
 	return ((int64_t)now - started);
+}
+
+/* Seconds a registration has left, 0 once it ran out. */
+int64_t
+expires_in(const struct binding *b)
+{
+	time_t	now = time(NULL);
+
+	if (b->expires_at <= now)
+		return (0);
+	return (b->expires_at - (int64_t)now);
 }
 
 /* "00:01:02" below a day, "2d03h04m05s" from there on. */
@@ -334,11 +345,12 @@ show_summary_tail(void)
 }
 
 static void
-show_registration(struct ctl_registration *r)
+show_registration(struct binding *r)
 {
+	int64_t	 left = expires_in(r);
+
 	table_row(r->aor, r->contact, r->masq_contact, r->source,
-	    r->user_agent, r->expires > 0 ? fmt_timeframe(r->expires) :
-	    "expired");
+	    r->user_agent, left > 0 ? fmt_timeframe(left) : "expired");
 }
 
 static void

@@ -30,7 +30,7 @@ struct output {
 	void	(*head)(struct parse_result *);
 	void	(*summary)(struct ctl_summary *);
 	void	(*listener)(struct ctl_listener *);
-	void	(*registration)(struct ctl_registration *);
+	void	(*registration)(struct binding *);
 	void	(*call)(struct ctl_call *);
 	void	(*rtp)(struct ctl_rtp_stream *);
 	void	(*stats)(struct ctl_stats *);
@@ -45,5 +45,6 @@ extern const struct output	json_output;
 const char	*fmt_timeframe(int64_t);
 const char	*fmt_proto(int);
 int64_t		 uptime(int64_t);
+int64_t		 expires_in(const struct binding *);
 
 #endif /* SIPCTL_OUTPUT_H */

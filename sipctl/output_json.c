@@ -32,7 +32,7 @@ static struct ctl_summary	 jsummary;
 static void	 json_head(struct parse_result *);
 static void	 json_summary(struct ctl_summary *);
 static void	 json_listener(struct ctl_listener *);
-static void	 json_registration(struct ctl_registration *);
+static void	 json_registration(struct binding *);
 static void	 json_call(struct ctl_call *);
 static void	 json_rtp(struct ctl_rtp_stream *);
 static void	 json_stats(struct ctl_stats *);
@@ -160,7 +160,7 @@ json_summary_tail(void)
 }
 
 static void
-json_registration(struct ctl_registration *r)
+json_registration(struct binding *r)
 {
 	json_do_object(NULL);
 	json_do_string("aor", r->aor);
@@ -168,7 +168,7 @@ json_registration(struct ctl_registration *r)
 	json_do_string("masqueraded_contact", r->masq_contact);
 	json_do_string("source", r->source);
 	json_do_string("user_agent", r->user_agent);
-	json_do_int("expires", r->expires);
+	json_do_int("expires", expires_in(r));
 	json_do_end();
 }
 

@@ -363,7 +363,7 @@ ctl_dispatch(struct ctl_state *st, struct imsg *imsg)
 	struct ctl_result	 cr;
 	struct ctl_summary	 sum;
 	struct ctl_listener	 lis;
-	struct ctl_registration	 reg;
+	struct binding	 reg;
 	struct ctl_call		 call;
 	struct ctl_rtp_stream	 rtp;
 	struct ctl_stats	 stats;

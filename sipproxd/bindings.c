@@ -94,7 +94,7 @@ reg_free(struct reg *g)
 
 /* A registration restored from the state file, checked like any input. */
 void
-bindings_restore(const struct state_entry *se)
+bindings_restore(const struct binding *se)
 {
 	struct reg	*g;
 
@@ -125,7 +125,7 @@ reg_aor_brackets(char *aor, size_t len)
 {
 	struct sip_uri	 u;
 	struct in6_addr	 a6;
-	char		 tmp[sizeof(((struct state_entry *)0)->aor)];
+	char		 tmp[sizeof(((struct binding *)0)->aor)];
 	char		*host;
 
 	if (sip_uri_parse(aor, strlen(aor), &u) == 0)
@@ -184,7 +184,7 @@ bindings_pending(const char *aor, const char *contact, const char *masq,
     const struct sockaddr_storage *src)
 {
 	struct reg		*g;
-	struct state_entry	 old;
+	struct binding	 old;
 	char			 val[32];
 	const char		*ua;
 	long long		 expires;
@@ -405,25 +405,11 @@ bindings_tick(time_t now, int force)
 void
 bindings_show(uint32_t peer)
 {
-	struct ctl_registration	 cr;
-	struct reg		*g;
-	time_t			 now = time(NULL);
+	struct reg	*g;
 
-	TAILQ_FOREACH(g, &regs, entry) {
-		if (!g->active)
-			continue;
-		memset(&cr, 0, sizeof(cr));
-		strlcpy(cr.aor, g->se.aor, sizeof(cr.aor));
-		strlcpy(cr.contact, g->se.contact, sizeof(cr.contact));
-		strlcpy(cr.masq_contact, g->se.masq_contact,
-		    sizeof(cr.masq_contact));
-		strlcpy(cr.source, g->se.source, sizeof(cr.source));
-		strlcpy(cr.user_agent, g->se.user_agent,
-		    sizeof(cr.user_agent));
-		cr.expires = g->se.expires_at > now ?
-		    g->se.expires_at - now : 0;
-		control_compose(peer, IMSG_CTL_SHOW_REGISTRATIONS, &cr,
-		    sizeof(cr));
-	}
+	TAILQ_FOREACH(g, &regs, entry)
+		if (g->active)
+			control_compose(peer, IMSG_CTL_SHOW_REGISTRATIONS,
+			    &g->se, sizeof(g->se));
 	control_compose(peer, IMSG_CTL_END, NULL, 0);
 }

@@ -41,16 +41,16 @@ config_new(void)
 		return (NULL);
 	TAILQ_INIT(&conf->listeners);
 	TAILQ_INIT(&conf->files);
-	conf->external_addr.ss_family = AF_UNSPEC;
-	conf->rtp_port_lo = RTP_PORT_LO;
-	conf->rtp_port_hi = RTP_PORT_HI;
-	conf->rtp_timeout = RTP_TIMEOUT;
-	conf->rtp_latch = RTP_LATCH_LEARN;
-	conf->rtp_dscp = RTP_DSCP;
-	conf->sip_dscp = SIP_DSCP;
-	conf->reg_expires = REG_EXPIRES;
-	conf->limit_calls = LIMIT_CALLS;
-	conf->limit_media = LIMIT_MEDIA;
+	conf->g.external_addr.ss_family = AF_UNSPEC;
+	conf->g.rtp_port_lo = RTP_PORT_LO;
+	conf->g.rtp_port_hi = RTP_PORT_HI;
+	conf->g.rtp_timeout = RTP_TIMEOUT;
+	conf->g.rtp_latch = RTP_LATCH_LEARN;
+	conf->g.rtp_dscp = RTP_DSCP;
+	conf->g.sip_dscp = SIP_DSCP;
+	conf->g.reg_expires = REG_EXPIRES;
+	conf->g.limit_calls = LIMIT_CALLS;
+	conf->g.limit_media = LIMIT_MEDIA;
 	return (conf);
 }
 
@@ -86,32 +86,6 @@ config_add_file(struct sipproxd_config *conf, const char *path)
 	    (f->path = strdup(path)) == NULL)
 		fatal(NULL);
 	TAILQ_INSERT_TAIL(&conf->files, f, entry);
-}
-
-void
-config_conf_global(struct sipproxd_config *conf, struct conf_global *g,
-    const char *conffile)
-{
-	memset(g, 0, sizeof(*g));
-	strlcpy(g->outside_name, conf->outside_name, sizeof(g->outside_name));
-	g->outside_addr = conf->outside_addr;
-	g->external_addr = conf->external_addr;
-	strlcpy(g->outbound_proxy, conf->outbound_proxy,
-	    sizeof(g->outbound_proxy));
-	g->outbound_port = conf->outbound_port;
-	g->rtp_port_lo = conf->rtp_port_lo;
-	g->rtp_port_hi = conf->rtp_port_hi;
-	g->rtp_timeout = conf->rtp_timeout;
-	g->rtp_dejitter = conf->rtp_dejitter;
-	g->rtp_latch = conf->rtp_latch;
-	g->rtp_dscp = conf->rtp_dscp;
-	g->sip_dscp = conf->sip_dscp;
-	g->reg_expires = conf->reg_expires;
-	g->reg_state = conf->reg_state[0] != '\0';
-	g->limit_calls = conf->limit_calls;
-	g->limit_streams = conf->limit_streams;
-	g->limit_media = conf->limit_media;
-	strlcpy(g->conffile, conffile, sizeof(g->conffile));
 }
 
 /* The listener with the same address, port and protocol, if any. */

@@ -344,7 +344,7 @@ static void
 engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
 	struct sock_conn	 sc;
-	struct state_entry	 se;
+	struct binding	 se;
 	int			 xfd;
 
 	switch (imsg_get_type(imsg)) {

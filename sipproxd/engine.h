@@ -69,7 +69,7 @@ void	 proxy_tick(time_t);
  */
 struct reg {
 	TAILQ_ENTRY(reg)	 entry;
-	struct state_entry	 se;
+	struct binding	 se;
 	struct sockaddr_storage	 source;	/* the phone's SIP came from */
 	int			 active;
 	int			 expired;
@@ -79,7 +79,7 @@ struct reg {
 };
 
 /* bindings.c (in the engine) */
-void		 bindings_restore(const struct state_entry *);
+void		 bindings_restore(const struct binding *);
 unsigned int	 bindings_count(void);
 void		 bindings_tick(time_t, int);
 void		 bindings_show(uint32_t);

@@ -43,7 +43,7 @@ typedef const char	*(*imsg_checker)(const void *, size_t);
 
 static const char	*check_empty(const void *, size_t);
 static const char	*check_verbose(const void *, size_t);
-static const char	*check_state_entry(const void *, size_t);
+static const char	*check_binding(const void *, size_t);
 static const char	*check_rtp_open(const void *, size_t);
 static const char	*check_rtp_peers(const void *, size_t);
 static const char	*check_peers(const struct rtp_peers *);
@@ -73,7 +73,7 @@ static const struct {
 	[IMSG_RTP_CLOSE] = { "IMSG_RTP_CLOSE",
 	    WAY_ENGINE_RELAY, check_empty },
 	[IMSG_STATE_ENTRY] = { "IMSG_STATE_ENTRY",
-	    WAY_ENGINE_PARENT, check_state_entry },
+	    WAY_ENGINE_PARENT, check_binding },
 	[IMSG_STATE_END] = { "IMSG_STATE_END",
 	    WAY_ENGINE_PARENT, check_empty },
 };
@@ -102,9 +102,9 @@ check_verbose(const void *data, size_t len)
 }
 
 static const char *
-check_state_entry(const void *data, size_t len)
+check_binding(const void *data, size_t len)
 {
-	struct state_entry	 se;
+	struct binding	 se;
 
 	if (len != sizeof(se))
 		return ("wrong size");

@@ -201,7 +201,7 @@ main		: LISTEN ON STRING port proto {
 			free($3);
 		}
 		| EXTERNAL ADDRESS STRING {
-			if (host_addr($3, &conf->external_addr) == -1) {
+			if (host_addr($3, &conf->g.external_addr) == -1) {
 				yyerror("external address %s: not an IPv4 or "
 				    "IPv6 address", $3);
 				YYERROR;
@@ -224,8 +224,8 @@ main		: LISTEN ON STRING port proto {
 				    "RTP/RTCP pair", $3, $5);
 				YYERROR;
 			}
-			conf->rtp_port_lo = $3;
-			conf->rtp_port_hi = $5;
+			conf->g.rtp_port_lo = $3;
+			conf->g.rtp_port_hi = $5;
 		}
 		| RTP TIMEOUT NUMBER {
 			if ($3 < 10 || $3 > RTP_TIMEOUT_MAX) {
@@ -233,7 +233,7 @@ main		: LISTEN ON STRING port proto {
 				    "%d", $3, RTP_TIMEOUT_MAX);
 				YYERROR;
 			}
-			conf->rtp_timeout = $3;
+			conf->g.rtp_timeout = $3;
 		}
 		| RTP DEJITTER NUMBER {
 			if ($3 < 0 || $3 > RTP_DEJITTER_MAX) {
@@ -241,15 +241,15 @@ main		: LISTEN ON STRING port proto {
 				    "%d", $3, RTP_DEJITTER_MAX);
 				YYERROR;
 			}
-			conf->rtp_dejitter = $3;
+			conf->g.rtp_dejitter = $3;
 		}
 		| RTP LATCH STRING {
 			if (strcmp($3, "learn") == 0)
-				conf->rtp_latch = RTP_LATCH_LEARN;
+				conf->g.rtp_latch = RTP_LATCH_LEARN;
 			else if (strcmp($3, "strict") == 0)
-				conf->rtp_latch = RTP_LATCH_STRICT;
+				conf->g.rtp_latch = RTP_LATCH_STRICT;
 			else if (strcmp($3, "any") == 0)
-				conf->rtp_latch = RTP_LATCH_ANY;
+				conf->g.rtp_latch = RTP_LATCH_ANY;
 			else {
 				yyerror("rtp latch %s: expected learn, strict "
 				    "or any", $3);
@@ -258,21 +258,21 @@ main		: LISTEN ON STRING port proto {
 			free($3);
 		}
 		| RTP DSCP STRING {
-			if (dscp_value($3, -1, &conf->rtp_dscp) == -1)
+			if (dscp_value($3, -1, &conf->g.rtp_dscp) == -1)
 				YYERROR;
 			free($3);
 		}
 		| RTP DSCP NUMBER {
-			if (dscp_value(NULL, $3, &conf->rtp_dscp) == -1)
+			if (dscp_value(NULL, $3, &conf->g.rtp_dscp) == -1)
 				YYERROR;
 		}
 		| SIP DSCP STRING {
-			if (dscp_value($3, -1, &conf->sip_dscp) == -1)
+			if (dscp_value($3, -1, &conf->g.sip_dscp) == -1)
 				YYERROR;
 			free($3);
 		}
 		| SIP DSCP NUMBER {
-			if (dscp_value(NULL, $3, &conf->sip_dscp) == -1)
+			if (dscp_value(NULL, $3, &conf->g.sip_dscp) == -1)
 				YYERROR;
 		}
 		| REGISTRATION EXPIRES NUMBER {
@@ -281,7 +281,7 @@ main		: LISTEN ON STRING port proto {
 				    "range 60 to %d", $3, REG_EXPIRES_MAX);
 				YYERROR;
 			}
-			conf->reg_expires = $3;
+			conf->g.reg_expires = $3;
 		}
 		| REGISTRATION STATE STRING {
 			if ($3[0] != '/') {
@@ -289,9 +289,9 @@ main		: LISTEN ON STRING port proto {
 				    "absolute path", $3);
 				YYERROR;
 			}
-			if (strlcpy(conf->reg_state, $3,
-			    sizeof(conf->reg_state)) >=
-			    sizeof(conf->reg_state)) {
+			if (strlcpy(conf->g.reg_state, $3,
+			    sizeof(conf->g.reg_state)) >=
+			    sizeof(conf->g.reg_state)) {
 				yyerror("registration state: path too long");
 				YYERROR;
 			}
@@ -303,7 +303,7 @@ main		: LISTEN ON STRING port proto {
 				    "range 1 to %d", $5, LIMIT_CALLS_MAX);
 				YYERROR;
 			}
-			conf->limit_calls = $5;
+			conf->g.limit_calls = $5;
 		}
 		| LIMIT STREAMS PER SOURCE NUMBER {
 			if ($5 < 1 || $5 > LIMIT_STREAMS_MAX) {
@@ -311,7 +311,7 @@ main		: LISTEN ON STRING port proto {
 				    "range 1 to %d", $5, LIMIT_STREAMS_MAX);
 				YYERROR;
 			}
-			conf->limit_streams = $5;
+			conf->g.limit_streams = $5;
 		}
 		| LIMIT STREAMS PER OFFER NUMBER {
 			if ($5 < 1 || $5 > LIMIT_MEDIA_MAX) {
@@ -319,7 +319,7 @@ main		: LISTEN ON STRING port proto {
 				    "range 1 to %d", $5, LIMIT_MEDIA_MAX);
 				YYERROR;
 			}
-			conf->limit_media = $5;
+			conf->g.limit_media = $5;
 		}
 		;
 
@@ -749,6 +749,13 @@ parse_config(const char *filename, char *ebuf, size_t elen)
 
 	if ((conf = config_new()) == NULL)
 		fatal(NULL);
+	if (strlcpy(conf->g.conffile, filename, sizeof(conf->g.conffile)) >=
+	    sizeof(conf->g.conffile)) {
+		if (errbuf != NULL)
+			snprintf(errbuf, errlen, "%s: path too long", filename);
+		config_free(conf);
+		return (NULL);
+	}
 	file = NULL;
 	if ((file = pushfile(filename)) == NULL) {
 		if (errbuf != NULL)
@@ -773,11 +780,11 @@ parse_config(const char *filename, char *ebuf, size_t elen)
 	}
 
 	/* By default a source may hold half the relay's port pairs. */
-	if (errors == 0 && conf->limit_streams == 0) {
-		conf->limit_streams = (conf->rtp_port_hi - conf->rtp_port_lo +
+	if (errors == 0 && conf->g.limit_streams == 0) {
+		conf->g.limit_streams = (conf->g.rtp_port_hi - conf->g.rtp_port_lo +
 		    1) / 2 / 2;
-		if (conf->limit_streams == 0)
-			conf->limit_streams = 1;
+		if (conf->g.limit_streams == 0)
+			conf->g.limit_streams = 1;
 	}
 
 	/* Macros of this file go; those from -D stay for the next parse. */
@@ -953,12 +960,12 @@ outside_set(const char *name, in_port_t port)
 		yyerror("outside given twice");
 		return (-1);
 	}
-	if (strlcpy(conf->outside_name, name, sizeof(conf->outside_name)) >=
-	    sizeof(conf->outside_name)) {
+	if (strlcpy(conf->g.outside_name, name, sizeof(conf->g.outside_name)) >=
+	    sizeof(conf->g.outside_name)) {
 		yyerror("outside %s: name too long", name);
 		return (-1);
 	}
-	if (host_addr(name, &conf->outside_addr) == 0)
+	if (host_addr(name, &conf->g.outside_addr) == 0)
 		found = 1;
 	else {
 		if (getifaddrs(&ifap) == -1)
@@ -969,12 +976,12 @@ outside_set(const char *name, in_port_t port)
 			    sa_copy(ifa->ifa_addr, &ss) == -1)
 				continue;
 			if (ss.ss_family == AF_INET) {
-				conf->outside_addr = ss;
+				conf->g.outside_addr = ss;
 				found = 1;
 				break;
 			}
 			if (!found && !IN6_IS_ADDR_LINKLOCAL(sa_in6(&ss))) {
-				conf->outside_addr = ss;
+				conf->g.outside_addr = ss;
 				found = 1;
 			}
 		}
@@ -984,11 +991,11 @@ outside_set(const char *name, in_port_t port)
 		yyerror("outside %s: unknown interface or address", name);
 		return (-1);
 	}
-	sa_set_port(&conf->outside_addr, 0);
+	sa_set_port(&conf->g.outside_addr, 0);
 
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		fatal(NULL);
-	l->ss = conf->outside_addr;
+	l->ss = conf->g.outside_addr;
 	sa_set_port(&l->ss, port);
 	strlcpy(l->name, name, sizeof(l->name));
 	l->proto = IPPROTO_UDP;
@@ -1011,7 +1018,7 @@ outbound_set(const char *name, long long port)
 	struct sockaddr_storage	 ss;
 	const char		*p;
 
-	if (conf->outbound_proxy[0] != '\0') {
+	if (conf->g.outbound_proxy[0] != '\0') {
 		yyerror("outbound proxy given twice");
 		return (-1);
 	}
@@ -1026,12 +1033,12 @@ outbound_set(const char *name, long long port)
 			return (-1);
 		}
 	}
-	if (strlcpy(conf->outbound_proxy, name,
-	    sizeof(conf->outbound_proxy)) >= sizeof(conf->outbound_proxy)) {
+	if (strlcpy(conf->g.outbound_proxy, name,
+	    sizeof(conf->g.outbound_proxy)) >= sizeof(conf->g.outbound_proxy)) {
 		yyerror("outbound proxy %s: name too long", name);
 		return (-1);
 	}
-	conf->outbound_port = port;
+	conf->g.outbound_port = port;
 	return (0);
 }
 

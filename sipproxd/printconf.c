@@ -63,32 +63,32 @@ print_config(struct sipproxd_config *conf)
 			    addr_str((struct sockaddr *)&l->ss, 0), port,
 			    proto_str(l->proto));
 	}
-	printf("outside %s", conf->outside_name);
+	printf("outside %s", conf->g.outside_name);
 	if (outside_port != SIP_PORT)
 		printf(" port %u", outside_port);
 	printf("\n");
-	if (conf->external_addr.ss_family != AF_UNSPEC)
+	if (conf->g.external_addr.ss_family != AF_UNSPEC)
 		printf("external address %s\n",
-		    addr_str((struct sockaddr *)&conf->external_addr, 0));
-	if (conf->outbound_proxy[0] != '\0') {
-		printf("outbound proxy \"%s\"", conf->outbound_proxy);
-		if (conf->outbound_port != 0)
-			printf(" port %u", conf->outbound_port);
+		    addr_str((struct sockaddr *)&conf->g.external_addr, 0));
+	if (conf->g.outbound_proxy[0] != '\0') {
+		printf("outbound proxy \"%s\"", conf->g.outbound_proxy);
+		if (conf->g.outbound_port != 0)
+			printf(" port %u", conf->g.outbound_port);
 		printf("\n");
 	}
-	print_dscp("sip", conf->sip_dscp);
-	printf("rtp ports %u to %u\n", conf->rtp_port_lo, conf->rtp_port_hi);
-	printf("rtp timeout %u\n", conf->rtp_timeout);
-	printf("rtp latch %s\n", latch_name(conf->rtp_latch));
-	printf("rtp dejitter %u\n", conf->rtp_dejitter);
-	print_dscp("rtp", conf->rtp_dscp);
-	printf("registration expires %u\n", conf->reg_expires);
-	if (conf->reg_state[0] != '\0') {
+	print_dscp("sip", conf->g.sip_dscp);
+	printf("rtp ports %u to %u\n", conf->g.rtp_port_lo, conf->g.rtp_port_hi);
+	printf("rtp timeout %u\n", conf->g.rtp_timeout);
+	printf("rtp latch %s\n", latch_name(conf->g.rtp_latch));
+	printf("rtp dejitter %u\n", conf->g.rtp_dejitter);
+	print_dscp("rtp", conf->g.rtp_dscp);
+	printf("registration expires %u\n", conf->g.reg_expires);
+	if (conf->g.reg_state[0] != '\0') {
 		printf("registration state \"");
-		print_quoted(conf->reg_state);
+		print_quoted(conf->g.reg_state);
 		printf("\"\n");
 	}
-	printf("limit calls per source %u\n", conf->limit_calls);
-	printf("limit streams per source %u\n", conf->limit_streams);
-	printf("limit streams per offer %u\n", conf->limit_media);
+	printf("limit calls per source %u\n", conf->g.limit_calls);
+	printf("limit streams per source %u\n", conf->g.limit_streams);
+	printf("limit streams per offer %u\n", conf->g.limit_media);
 }

@@ -283,7 +283,7 @@ static void
 regress_imsg_trigger(const char *role)
 {
 	struct imsgbuf		 ibuf;
-	struct state_entry	 se;
+	struct binding	 se;
 	const char		*env, *what;
 	size_t			 len;
 	int			 verbose = 1000;

@@ -207,7 +207,7 @@ main(int argc, char *argv[])
 	    verbose, 0);
 	/* Dejitter as configured at start gets the precise timer. */
 	RELAY->pid = proc_start(ROLE_RELAY, argv0, pipe_relay[1], debug,
-	    verbose, conf->rtp_dejitter > 0);
+	    verbose, conf->g.rtp_dejitter > 0);
 	ENGINE->alive = RELAY->alive = 1;
 
 	setproctitle("parent");
@@ -245,8 +245,8 @@ main(int argc, char *argv[])
 	imsgev_compose(&ENGINE->iev, IMSG_SOCKET_CTL, 0, ctl_fd, NULL, 0);
 	parent_send_config();
 
-	if (conf->reg_state[0] != '\0')
-		state_load(conf->reg_state, &ENGINE->iev);
+	if (conf->g.reg_state[0] != '\0')
+		state_load(conf->g.reg_state, &ENGINE->iev);
 
 	parent_unveil();
 	sandbox_kill_pid(ENGINE->pid);
@@ -275,10 +275,10 @@ parent_unveil(void)
 
 	TAILQ_FOREACH(f, &conf->files, entry)
 		sandbox_unveil(f->path, "r");
-	if (conf->reg_state[0] != '\0') {
-		if (state_tmpname(conf->reg_state, tmp, sizeof(tmp)) == -1)
+	if (conf->g.reg_state[0] != '\0') {
+		if (state_tmpname(conf->g.reg_state, tmp, sizeof(tmp)) == -1)
 			fatalx("state path too long");
-		sandbox_unveil(conf->reg_state, "wc");
+		sandbox_unveil(conf->g.reg_state, "wc");
 		sandbox_unveil(tmp, "wc");
 	}
 	sandbox_unveil(sockpath, "c");
@@ -403,13 +403,13 @@ control_open(const char *path)
 static void
 parent_send_config(void)
 {
-	struct conf_global	 g;
 	struct conf_listener	 cl;
 	struct listener		*l;
 
-	config_conf_global(conf, &g, conffile);
-	imsgev_compose(&ENGINE->iev, IMSG_RECONF_CONF, 0, -1, &g, sizeof(g));
-	imsgev_compose(&RELAY->iev, IMSG_RECONF_CONF, 0, -1, &g, sizeof(g));
+	imsgev_compose(&ENGINE->iev, IMSG_RECONF_CONF, 0, -1, &conf->g,
+	    sizeof(conf->g));
+	imsgev_compose(&RELAY->iev, IMSG_RECONF_CONF, 0, -1, &conf->g,
+	    sizeof(conf->g));
 	TAILQ_FOREACH(l, &conf->listeners, entry) {
 		memset(&cl, 0, sizeof(cl));
 		cl.ss = l->ss;
@@ -488,7 +488,7 @@ static void
 parent_dispatch(struct imsgev *iev, struct imsg *imsg)
 {
 	struct child		*c = iev->data;
-	struct state_entry	 se;
+	struct binding	 se;
 	int			 verbose;
 
 	switch (imsg_get_type(imsg)) {
@@ -518,8 +518,8 @@ parent_dispatch(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_STATE_END:
 		if (c != ENGINE)
 			fatalx("%s: unexpected state end", c->name);
-		if (conf->reg_state[0] != '\0')
-			state_commit(conf->reg_state);
+		if (conf->g.reg_state[0] != '\0')
+			state_commit(conf->g.reg_state);
 		break;
 	default:
 		fatalx("%s: unexpected imsg %u", c->name,
@@ -620,7 +620,7 @@ parent_shutdown(int code)
 		event_del(&iev->ev);
 		for (i = 0; i < 1000 && imsgbuf_read(&iev->ibuf) == 1; i++) {
 			struct imsg		 imsg;
-			struct state_entry	 se;
+			struct binding	 se;
 
 			while (imsg_get(&iev->ibuf, &imsg) > 0) {
 				if (imsg_check(ROLE_ENGINE, ROLE_PARENT,
@@ -634,8 +634,8 @@ parent_shutdown(int code)
 				    imsg_get_data(&imsg, &se, sizeof(se)) == 0)
 					state_add(&se);
 				else if (imsg_get_type(&imsg) ==
-				    IMSG_STATE_END && conf->reg_state[0] != '\0')
-					state_commit(conf->reg_state);
+				    IMSG_STATE_END && conf->g.reg_state[0] != '\0')
+					state_commit(conf->g.reg_state);
 				imsg_free(&imsg);
 			}
 		}

@@ -99,7 +99,7 @@ enum imsg_type {
 	/* sipctl <-> engine (peerid: control connection) */
 	IMSG_CTL_SHOW_SUMMARY,		/* reply: ctl_summary, listeners, END */
 	IMSG_CTL_SHOW_LISTENER,		/* ctl_listener */
-	IMSG_CTL_SHOW_REGISTRATIONS,	/* reply: ctl_registration..., END */
+	IMSG_CTL_SHOW_REGISTRATIONS,	/* reply: binding..., END */
 	IMSG_CTL_SHOW_CALLS,		/* reply: ctl_call..., END */
 	IMSG_CTL_SHOW_RTP,		/* reply: ctl_rtp_stream..., END */
 	IMSG_CTL_SHOW_STATS,		/* reply: ctl_stats, END */
@@ -165,9 +165,12 @@ struct conf_file {
 };
 TAILQ_HEAD(conf_files, conf_file);
 
-struct sipproxd_config {
-	struct listeners	 listeners;
-	struct conf_files	 files;		/* the file and its includes */
+/*
+ * IMSG_RECONF_CONF: the globals, sent to the engine and the relay as they
+ * are; only the parent uses the paths.
+ */
+struct conf_global {
+	char			 conffile[PATH_MAX];
 	char			 outside_name[NAME_LEN];
 	struct sockaddr_storage	 outside_addr;	/* port 0 */
 	struct sockaddr_storage	 external_addr;	/* AF_UNSPEC when unset */
@@ -175,38 +178,22 @@ struct sipproxd_config {
 	uint16_t		 outbound_port;	/* 0: SRV */
 	uint16_t		 rtp_port_lo;
 	uint16_t		 rtp_port_hi;
-	unsigned int		 rtp_timeout;	/* seconds */
-	unsigned int		 rtp_dejitter;	/* milliseconds, 0: off */
+	uint32_t		 rtp_timeout;	/* seconds */
+	uint32_t		 rtp_dejitter;	/* milliseconds, 0: off */
 	int			 rtp_latch;	/* RTP_LATCH_* */
 	int			 rtp_dscp;	/* DSCP 0..63 */
 	int			 sip_dscp;
-	unsigned int		 reg_expires;	/* seconds */
+	uint32_t		 reg_expires;	/* seconds */
 	char			 reg_state[PATH_MAX]; /* "" when unset */
-	unsigned int		 limit_calls;	/* in set-up, per source */
-	unsigned int		 limit_streams;	/* per source, 0: default */
-	unsigned int		 limit_media;	/* relayed per offer */
+	uint32_t		 limit_calls;	/* in set-up, per source */
+	uint32_t		 limit_streams;	/* per source, 0: default */
+	uint32_t		 limit_media;	/* relayed m= lines per offer */
 };
 
-/* IMSG_RECONF_CONF: the globals. */
-struct conf_global {
-	char			 outside_name[NAME_LEN];
-	struct sockaddr_storage	 outside_addr;
-	struct sockaddr_storage	 external_addr;
-	char			 outbound_proxy[256];
-	uint16_t		 outbound_port;
-	uint16_t		 rtp_port_lo;
-	uint16_t		 rtp_port_hi;
-	uint32_t		 rtp_timeout;
-	uint32_t		 rtp_dejitter;	/* milliseconds, 0: off */
-	int			 rtp_latch;	/* RTP_LATCH_* */
-	int			 rtp_dscp;	/* 0..63 */
-	int			 sip_dscp;
-	uint32_t		 reg_expires;
-	int			 reg_state;	/* 1 when a state file is set */
-	char			 conffile[PATH_MAX];
-	uint32_t		 limit_calls;	/* in set-up, per source */
-	uint32_t		 limit_streams;	/* relay streams per source */
-	uint32_t		 limit_media;	/* relayed m= lines per offer */
+struct sipproxd_config {
+	struct listeners	 listeners;
+	struct conf_files	 files;		/* the file and its includes */
+	struct conf_global	 g;
 };
 
 /* IMSG_RECONF_LISTENER: one listener; the fd comes with it when new. */
@@ -293,13 +280,18 @@ struct ctl_listener {
 	int			 proto;
 };
 
-struct ctl_registration {
+/*
+ * One registration: what the engine sends to be saved (IMSG_STATE_ENTRY),
+ * what the parent restores at start-up and what "show registrations"
+ * lists (IMSG_CTL_SHOW_REGISTRATIONS).
+ */
+struct binding {
 	char			 aor[256];
 	char			 contact[256];
 	char			 masq_contact[256];
 	char			 source[ADDRSTR_LEN];
 	char			 user_agent[128];
-	int64_t			 expires;	/* seconds left */
+	int64_t			 expires_at;	/* time_t */
 };
 
 struct ctl_call {
@@ -455,22 +447,9 @@ int			 cmdline_symset(char *);
 /* printconf.c */
 void	 print_config(struct sipproxd_config *);
 
-/*
- * IMSG_STATE_ENTRY: one registration, as the engine sends it to be saved
- * and as the parent restores it at start-up.
- */
-struct state_entry {
-	char			 aor[256];
-	char			 contact[256];
-	char			 masq_contact[256];
-	char			 source[ADDRSTR_LEN];
-	char			 user_agent[128];
-	int64_t			 expires_at;	/* time_t */
-};
-
 /* statefile.c (parent) */
 int	 state_load(const char *, struct imsgev *);
-void	 state_add(const struct state_entry *);
+void	 state_add(const struct binding *);
 int	 state_commit(const char *);
 int	 state_tmpname(const char *, char *, size_t);
 

@@ -44,13 +44,13 @@
 #define STATE_END	"# end "
 #define STATE_LINELEN	8192
 #define STATE_NFIELDS	6
-#define STATE_FIELDLEN	256	/* the longest field of a state_entry */
+#define STATE_FIELDLEN	256	/* the longest field of a binding */
 
-static struct state_entry	*pending;
+static struct binding	*pending;
 static size_t			 npending;
 
 static int	state_field(char *, char *, size_t);
-static int	state_parse(char *, struct state_entry *);
+static int	state_parse(char *, struct binding *);
 static int	state_write_field(FILE *, const char *, const char *);
 
 /* Decode one strvis-encoded field into a bounded string. */
@@ -67,7 +67,7 @@ state_field(char *in, char *out, size_t outlen)
 }
 
 static int
-state_parse(char *line, struct state_entry *se)
+state_parse(char *line, struct binding *se)
 {
 	char		*field[STATE_NFIELDS], *p = line;
 	const char	*errstr;
@@ -103,7 +103,7 @@ state_parse(char *line, struct state_entry *se)
 int
 state_load(const char *file, struct imsgev *iev)
 {
-	struct state_entry	*entries = NULL;
+	struct binding	*entries = NULL;
 	FILE			*fp;
 	char			 line[STATE_LINELEN], *end;
 	const char		*errstr, *why = NULL;
@@ -190,7 +190,7 @@ state_load(const char *file, struct imsgev *iev)
 
 /* Collect one entry of the table the engine is sending. */
 void
-state_add(const struct state_entry *se)
+state_add(const struct binding *se)
 {
 	if (pending == NULL &&
 	    (pending = calloc(REG_MAX, sizeof(*pending))) == NULL) {
@@ -258,7 +258,7 @@ state_commit(const char *file)
 	if (fprintf(fp, "%s\n", STATE_HEADER) < 0)
 		goto bad;
 	for (i = 0; i < npending; i++) {
-		struct state_entry *se = &pending[i];
+		struct binding *se = &pending[i];
 
 		if (fprintf(fp, "%lld", (long long)se->expires_at) < 0 ||
 		    state_write_field(fp, "\t", se->aor) == -1 ||

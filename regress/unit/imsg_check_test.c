@@ -44,7 +44,7 @@ static int	 sp[2];
 static struct imsgbuf	 wbuf, rbuf;
 
 static void
-good_entry(struct state_entry *se)
+good_entry(struct binding *se)
 {
 	memset(se, 0, sizeof(*se));
 	strlcpy(se->aor, "sip:alice@example.org", sizeof(se->aor));
@@ -83,25 +83,25 @@ static void
 test_state_entry(void)
 {
 	struct {
-		struct state_entry	 se;
+		struct binding	 se;
 		char			 more;
 	} big;
-	struct state_entry	 se;
+	struct binding	 se;
 	char			 name[64];
 	size_t			 i;
 	static const struct {
 		const char	*name;
 		size_t		 off, len;
 	} fields[] = {
-		{ "aor", offsetof(struct state_entry, aor),
+		{ "aor", offsetof(struct binding, aor),
 		    sizeof(se.aor) },
-		{ "contact", offsetof(struct state_entry, contact),
+		{ "contact", offsetof(struct binding, contact),
 		    sizeof(se.contact) },
-		{ "masq_contact", offsetof(struct state_entry, masq_contact),
+		{ "masq_contact", offsetof(struct binding, masq_contact),
 		    sizeof(se.masq_contact) },
-		{ "source", offsetof(struct state_entry, source),
+		{ "source", offsetof(struct binding, source),
 		    sizeof(se.source) },
-		{ "user_agent", offsetof(struct state_entry, user_agent),
+		{ "user_agent", offsetof(struct binding, user_agent),
 		    sizeof(se.user_agent) },
 	};
 
@@ -269,7 +269,7 @@ through(enum sipproxd_role from, enum sipproxd_role to, uint32_t type,
 static void
 test_ways(void)
 {
-	struct state_entry	 se;
+	struct binding	 se;
 	struct rtp_open		 ro;
 	const char		*r;
 	int			 v = 1, fd;

@@ -58,7 +58,7 @@ write_file(const char *path, const char *text)
 
 /* Load a file; return how many entries arrived, collect them in out. */
 static int
-load(const char *path, int *ret, struct state_entry *out, int max)
+load(const char *path, int *ret, struct binding *out, int max)
 {
 	struct imsgev	 iev;
 	struct imsgbuf	 rbuf;
@@ -97,7 +97,7 @@ load(const char *path, int *ret, struct state_entry *out, int max)
 int
 main(void)
 {
-	struct state_entry	 got[8], se;
+	struct binding	 got[8], se;
 	char			 path[PATH_MAX], text[4096];
 	long long		 later = time(NULL) + 3600;
 	long long		 past = time(NULL) - 1;
