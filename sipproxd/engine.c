@@ -77,7 +77,6 @@ static int			 configured;
 void
 engine_main(int debug, int verbose)
 {
-	struct event	 ev_sigint, ev_sigterm, ev_sighup;
 	struct timeval	 tv = { 1, 0 };
 
 	log_init(debug, LOG_DAEMON);
@@ -100,13 +99,7 @@ engine_main(int debug, int verbose)
 	regress_sandbox_trigger("engine");
 #endif
 
-	signal_set(&ev_sigint, SIGINT, engine_sig, NULL);
-	signal_set(&ev_sigterm, SIGTERM, engine_sig, NULL);
-	signal_set(&ev_sighup, SIGHUP, engine_sig, NULL);
-	signal_add(&ev_sigint, NULL);
-	signal_add(&ev_sigterm, NULL);
-	signal_add(&ev_sighup, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	proc_signals(engine_sig, 0);
 
 	imsgev_peer(&iev_parent, 3, "parent", engine_dispatch_parent,
 	    imsgev_parent_gone, NULL);

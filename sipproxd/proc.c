@@ -102,6 +102,24 @@ proc_start(enum sipproxd_role role, const char *argv0, int fd, int debug,
 }
 
 /*
+ * SIGINT, SIGTERM, SIGHUP (and for the parent SIGCHLD) to one handler in
+ * the event loop; SIGPIPE ignored, a closed peer shows as EPIPE.
+ */
+void
+proc_signals(void (*cb)(int, short, void *), int sigchld)
+{
+	static struct event	 ev[4];
+	static const int	 sigs[4] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+	int			 i, n = sigchld ? 4 : 3;
+
+	for (i = 0; i < n; i++) {
+		signal_set(&ev[i], sigs[i], cb, NULL);
+		signal_add(&ev[i], NULL);
+	}
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/*
  * Leave the real root behind: chroot, then drop groups and ids, each
  * checked. Called by the children before sandbox_enter().
  */

@@ -61,7 +61,6 @@ static struct event		 ev_tick;
 void
 relay_main(int debug, int verbose)
 {
-	struct event	 ev_sigint, ev_sigterm, ev_sighup;
 	struct timeval	 tv = { 1, 0 };
 	struct rlimit	 rl;
 
@@ -84,13 +83,7 @@ relay_main(int debug, int verbose)
 	regress_sandbox_trigger("relay");
 #endif
 
-	signal_set(&ev_sigint, SIGINT, relay_sig, NULL);
-	signal_set(&ev_sigterm, SIGTERM, relay_sig, NULL);
-	signal_set(&ev_sighup, SIGHUP, relay_sig, NULL);
-	signal_add(&ev_sigint, NULL);
-	signal_add(&ev_sigterm, NULL);
-	signal_add(&ev_sighup, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	proc_signals(relay_sig, 0);
 
 	imsgev_peer(&iev_parent, 3, "parent", relay_dispatch_parent,
 	    imsgev_parent_gone, NULL);

@@ -95,7 +95,6 @@ usage(void)
 int
 main(int argc, char *argv[])
 {
-	struct event	 ev_sigint, ev_sigterm, ev_sighup, ev_sigchld;
 	struct sock_conn sc;
 	struct passwd	*pw;
 	uid_t		 engine_uid;
@@ -213,15 +212,7 @@ main(int argc, char *argv[])
 	setproctitle("parent");
 	event_init();
 
-	signal_set(&ev_sigint, SIGINT, parent_sig, NULL);
-	signal_set(&ev_sigterm, SIGTERM, parent_sig, NULL);
-	signal_set(&ev_sighup, SIGHUP, parent_sig, NULL);
-	signal_set(&ev_sigchld, SIGCHLD, parent_sig, NULL);
-	signal_add(&ev_sigint, NULL);
-	signal_add(&ev_sigterm, NULL);
-	signal_add(&ev_sighup, NULL);
-	signal_add(&ev_sigchld, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	proc_signals(parent_sig, 1);
 
 	imsgev_peer(&ENGINE->iev, pipe_engine[0], ENGINE->name,
 	    parent_dispatch, parent_gone, ENGINE);

@@ -401,6 +401,7 @@ void	 imsgev_parent_gone(struct imsgev *);
 void	 imsgev_sibling_gone(struct imsgev *);
 void	 imsgev_clear(struct imsgev *);
 void	 proc_drop_privs(const char *, const char *);
+void	 proc_signals(void (*)(int, short, void *), int);
 
 /* config.c */
 struct sipproxd_config	*config_new(void);
