@@ -31,10 +31,4 @@
 #define nitems(_a)	(sizeof((_a)) / sizeof((_a)[0]))
 #endif
 
-/* sandbox_*.c: the same two calls on every system. */
-void	sandbox_unveil(const char *, const char *);
-void	sandbox_enter(const char *);
-/* With "proc": a process the sandboxed one may signal (Linux only). */
-void	sandbox_kill_pid(pid_t);
-
 #endif /* COMPAT_H */

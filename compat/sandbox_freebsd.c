@@ -15,71 +15,75 @@
  */
 
 /*
- * The FreeBSD sandbox is what the caller has already done before entering:
- * chroot to an empty directory and a full privilege drop (children), or
- * running as root with the file system in view (parent). Here only the
- * promise words and unveil permissions are checked, so that a wrong word
- * fails on every system alike.
+ * The FreeBSD sandbox. The children arrive here chrooted to an empty
+ * directory and without privileges (proc_drop_privs()); the parent runs
+ * as root with the file system in view. Capsicum adds what fits:
  *
- * Capsicum is not used: cap_enter() forbids bind(2) and connect(2) to
- * addresses, and every process binds sockets after setup (the parent's
- * listeners on reload, the relay's RTP ports, the engine's TCP and DNS
- * connections). Nor is there a path allowlist like unveil(2) or Landlock.
+ * - Capability mode (cap_enter(2)) for a process that promises nothing
+ *   but "stdio", "recvfd" and "sendfd": its descriptors are all it needs.
+ *   None of sipproxd's processes is such a one. Capability mode forbids
+ *   bind(2), connect(2) and sendto(2) to an address (ECAPMODE), and
+ *   after setup the engine sends SIP to addresses it learns from packets
+ *   while c-ares connects a socket per name server, the relay binds a
+ *   port pair per stream and sends to the peer it latched, and the
+ *   parent opens listeners and reads files at reload.
+ * - Descriptor rights (cap_rights_limit(2)) for the use the process names
+ *   in sandbox_limit_fd(). Out of capability mode this narrows only what
+ *   those descriptors can do: the process may still open others, as far
+ *   as its user and chroot let it.
+ *
+ * Nothing here is like unveil(2) or Landlock: the paths sandbox_unveil()
+ * recorded are checked and not used. Nor does anything narrow kill(2) to
+ * given processes. Any failure is fatal: no sandbox, no daemon.
  */
 
-#include <string.h>
+#include <sys/capsicum.h>
 
 #include "compat.h"
 #include "log.h"
+#include "sandbox.h"
 
-static int	 sandbox_entered;
-
-/* The words the Linux back end knows: the same set everywhere. */
-static const char *const sandbox_words[] = {
-	"stdio", "rpath", "wpath", "cpath", "inet", "unix", "dns", "route",
-	"recvfd", "sendfd", "proc", "exec",
-};
+/* What capability mode leaves a process: the descriptors it has. */
+#define SANDBOX_CAPMODE	(SANDBOX_STDIO | SANDBOX_RECVFD | SANDBOX_SENDFD)
 
 void
-sandbox_unveil(const char *path, const char *perms)
+sandbox_apply(const struct sandbox *sb)
 {
-	if (sandbox_entered)
-		fatalx("sandbox: unveil %s after entering", path);
-	if (perms[strspn(perms, "rwcx")] != '\0')
-		fatalx("sandbox: bad unveil permissions \"%s\" for %s",
-		    perms, path);
-	/* Nothing to record: FreeBSD has no path allowlist. */
-}
-
-/* Nothing here narrows kill(2) to given processes. */
-void
-sandbox_kill_pid(pid_t pid)
-{
-	(void)pid;
-}
-
-void
-sandbox_enter(const char *promises)
-{
-	const char	*p;
-	size_t		 len, i;
-
-	if (sandbox_entered)
-		fatalx("sandbox: entered twice");
-	sandbox_entered = 1;
-
-	for (p = promises; *p != '\0'; p += len) {
-		p += strspn(p, " ");
-		if ((len = strcspn(p, " ")) == 0)
-			break;
-		for (i = 0; i < nitems(sandbox_words); i++) {
-			if (strlen(sandbox_words[i]) == len &&
-			    strncmp(sandbox_words[i], p, len) == 0)
-				break;
-		}
-		if (i == nitems(sandbox_words))
-			fatalx("sandbox: unknown promise %.*s", (int)len, p);
+	if ((sb->promises & ~SANDBOX_CAPMODE) != 0) {
+		log_debug("sandbox: no capability mode for these promises");
+		return;
 	}
-	log_debug("sandbox: chroot and privilege drop only (\"%s\")",
-	    promises);
+	if (cap_enter() == -1)
+		fatal("sandbox: cap_enter");
+	log_debug("sandbox: capability mode");
+}
+
+void
+sandbox_limit_fd(int fd, enum sandbox_fd use)
+{
+	cap_rights_t	 rights;
+
+	switch (use) {
+	case SANDBOX_FD_IMSG:
+		/* recvmsg(2), sendmsg(2) with or without fds, kevent(2) */
+		cap_rights_init(&rights, CAP_RECV, CAP_SEND, CAP_EVENT);
+		break;
+	case SANDBOX_FD_UDP:
+		/* sendto(2) with an address takes CAP_CONNECT; IP_TOS */
+		cap_rights_init(&rights, CAP_RECV, CAP_SEND, CAP_CONNECT,
+		    CAP_SETSOCKOPT, CAP_EVENT);
+		break;
+	case SANDBOX_FD_CONTROL:
+		/*
+		 * accept4(2). The clients inherit the listener's rights;
+		 * getpeereid(3) is a getsockopt(2), then imsg.
+		 */
+		cap_rights_init(&rights, CAP_ACCEPT, CAP_EVENT,
+		    CAP_GETSOCKOPT, CAP_RECV, CAP_SEND);
+		break;
+	default:
+		fatalx("sandbox: descriptor use %d", (int)use);
+	}
+	if (cap_rights_limit(fd, &rights) == -1)
+		fatal("sandbox: cap_rights_limit fd %d", fd);
 }

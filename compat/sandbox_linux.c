@@ -15,7 +15,7 @@
  */
 
 /*
- * The Linux sandbox: pledge(2)-like promise words mapped onto
+ * The Linux sandbox: the promise words of sipproxd/sandbox.c mapped onto
  * PR_SET_NO_NEW_PRIVS, resource limits, Landlock (the file system, where
  * the kernel has it) and a seccomp-BPF allowlist built with libseccomp.
  *
@@ -107,6 +107,7 @@
 
 #include "compat.h"
 #include "log.h"
+#include "sandbox.h"
 
 /* The installed linux/landlock.h may predate these (ABI 3 to 6). */
 #ifndef LANDLOCK_ACCESS_FS_TRUNCATE
@@ -153,57 +154,6 @@ struct sandbox_ll_attr {
 #define ARG_INT(n, v)	SCMP_CMP((n), SCMP_CMP_MASKED_EQ, 0xffffffffULL, \
 			    (v))
 #define ARG_EQ(n, v)	SCMP_CMP((n), SCMP_CMP_EQ, (v), 0)
-
-#define SANDBOX_MAXPATHS	64
-
-#define UNVEIL_R	0x01
-#define UNVEIL_W	0x02
-#define UNVEIL_C	0x04
-#define UNVEIL_X	0x08
-
-struct sandbox_path {
-	char		 path[PATH_MAX];
-	unsigned int	 perms;
-};
-
-#define SANDBOX_MAXPIDS		4
-
-static struct sandbox_path	 sandbox_paths[SANDBOX_MAXPATHS];
-static size_t			 sandbox_npaths;
-static pid_t			 sandbox_pids[SANDBOX_MAXPIDS];
-static size_t			 sandbox_npids;
-static int			 sandbox_entered;
-
-#define P_STDIO		0x0001
-#define P_RPATH		0x0002
-#define P_WPATH		0x0004
-#define P_CPATH		0x0008
-#define P_INET		0x0010
-#define P_UNIX		0x0020
-#define P_DNS		0x0040
-#define P_ROUTE		0x0080
-#define P_RECVFD	0x0100
-#define P_SENDFD	0x0200
-#define P_PROC		0x0400
-#define P_EXEC		0x0800
-
-static const struct {
-	const char	*word;
-	unsigned int	 bit;
-} sandbox_words[] = {
-	{ "stdio",	P_STDIO },
-	{ "rpath",	P_RPATH },
-	{ "wpath",	P_WPATH },
-	{ "cpath",	P_CPATH },
-	{ "inet",	P_INET },
-	{ "unix",	P_UNIX },
-	{ "dns",	P_DNS },
-	{ "route",	P_ROUTE },
-	{ "recvfd",	P_RECVFD },
-	{ "sendfd",	P_SENDFD },
-	{ "proc",	P_PROC },
-	{ "exec",	P_EXEC },
-};
 
 /*
  * System calls allowed without argument checks, per promise. Names are
@@ -293,120 +243,53 @@ static const struct {
 	unsigned int		 bit;
 	const char *const	*calls;
 } sandbox_tables[] = {
-	{ P_STDIO,	sc_stdio },
-	{ P_RPATH,	sc_rpath },
-	{ P_WPATH,	sc_wpath },
-	{ P_CPATH,	sc_cpath },
-	{ P_INET,	sc_inet },
-	{ P_UNIX,	sc_unix },
-	{ P_DNS,	sc_dns },
-	{ P_ROUTE,	sc_route },
-	{ P_PROC,	sc_proc },
-	{ P_EXEC,	sc_exec },
+	{ SANDBOX_STDIO,	sc_stdio },
+	{ SANDBOX_RPATH,	sc_rpath },
+	{ SANDBOX_WPATH,	sc_wpath },
+	{ SANDBOX_CPATH,	sc_cpath },
+	{ SANDBOX_INET,		sc_inet },
+	{ SANDBOX_UNIX,		sc_unix },
+	{ SANDBOX_DNS,		sc_dns },
+	{ SANDBOX_ROUTE,	sc_route },
+	{ SANDBOX_PROC,		sc_proc },
+	{ SANDBOX_EXEC,		sc_exec },
 };
 
-static unsigned int	sandbox_parse(const char *);
 static void		sandbox_caps(unsigned int);
 static void		sandbox_rlimits(void);
-static void		sandbox_landlock(unsigned int);
+static void		sandbox_landlock(const struct sandbox *);
 static void		sandbox_ll_rule(int, const char *, uint64_t, uint64_t);
-static void		sandbox_seccomp(unsigned int);
+static void		sandbox_seccomp(const struct sandbox *);
 static void		sandbox_rule(scmp_filter_ctx, uint32_t, const char *,
 			    unsigned int, const struct scmp_arg_cmp *);
 static void		sandbox_rules_mem(scmp_filter_ctx);
 static void		sandbox_rules_open(scmp_filter_ctx, unsigned int);
 static void		sandbox_rules_socket(scmp_filter_ctx, unsigned int);
-static void		sandbox_rules_misc(scmp_filter_ctx, unsigned int);
+static void		sandbox_rules_misc(scmp_filter_ctx,
+			    const struct sandbox *);
 static void		sandbox_sigsys(int, siginfo_t *, void *);
 
+/*
+ * In order: no new privileges, so that nothing after can undo what
+ * follows; a child's rlimits; capabilities; Landlock for the file system;
+ * and last the system call filter, which would forbid the calls before.
+ */
 void
-sandbox_unveil(const char *path, const char *perms)
+sandbox_apply(const struct sandbox *sb)
 {
-	struct sandbox_path	*sp;
-	const char		*p;
-
-	if (sandbox_entered)
-		fatalx("sandbox: unveil %s after entering", path);
-	if (sandbox_npaths >= SANDBOX_MAXPATHS)
-		fatalx("sandbox: too many unveiled paths");
-	sp = &sandbox_paths[sandbox_npaths];
-	if (strlcpy(sp->path, path, sizeof(sp->path)) >= sizeof(sp->path))
-		fatalx("sandbox: unveil path too long: %s", path);
-	sp->perms = 0;
-	for (p = perms; *p != '\0'; p++) {
-		switch (*p) {
-		case 'r':
-			sp->perms |= UNVEIL_R;
-			break;
-		case 'w':
-			sp->perms |= UNVEIL_W;
-			break;
-		case 'c':
-			sp->perms |= UNVEIL_C;
-			break;
-		case 'x':
-			sp->perms |= UNVEIL_X;
-			break;
-		default:
-			fatalx("sandbox: bad unveil permissions \"%s\" for %s",
-			    perms, path);
-		}
-	}
-	sandbox_npaths++;
-}
-
-void
-sandbox_kill_pid(pid_t pid)
-{
-	if (sandbox_entered)
-		fatalx("sandbox: kill pid %d after entering", (int)pid);
-	if (sandbox_npids >= SANDBOX_MAXPIDS)
-		fatalx("sandbox: too many pids to signal");
-	sandbox_pids[sandbox_npids++] = pid;
-}
-
-void
-sandbox_enter(const char *promises)
-{
-	unsigned int	 set;
-
-	if (sandbox_entered)
-		fatalx("sandbox: entered twice");
-	sandbox_entered = 1;
-
-	set = sandbox_parse(promises);
-
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		fatal("sandbox: PR_SET_NO_NEW_PRIVS");
-	if ((set & P_PROC) == 0)
+	if ((sb->promises & SANDBOX_PROC) == 0)
 		sandbox_rlimits();
-	sandbox_caps(set);
-	sandbox_landlock(set);
-	sandbox_seccomp(set);
+	sandbox_caps(sb->promises);
+	sandbox_landlock(sb);
+	sandbox_seccomp(sb);
 }
 
-/* Every word must be known: a typo must not silently widen a sandbox. */
-static unsigned int
-sandbox_parse(const char *promises)
+/* seccomp and Landlock govern calls by the process, not by descriptor. */
+void
+sandbox_limit_fd(int fd, enum sandbox_fd use)
 {
-	const char	*p;
-	size_t		 len, i;
-	unsigned int	 set = 0;
-
-	for (p = promises; *p != '\0'; p += len) {
-		p += strspn(p, " ");
-		if ((len = strcspn(p, " ")) == 0)
-			break;
-		for (i = 0; i < nitems(sandbox_words); i++) {
-			if (strlen(sandbox_words[i].word) == len &&
-			    strncmp(sandbox_words[i].word, p, len) == 0)
-				break;
-		}
-		if (i == nitems(sandbox_words))
-			fatalx("sandbox: unknown promise %.*s", (int)len, p);
-		set |= sandbox_words[i].bit;
-	}
-	return (set);
 }
 
 /*
@@ -422,9 +305,9 @@ sandbox_caps(unsigned int set)
 	uint64_t			 keep = 0, have;
 	int				 cap;
 
-	if (set & P_INET)
+	if (set & SANDBOX_INET)
 		keep |= 1ULL << CAP_NET_BIND_SERVICE;
-	if (set & P_PROC)
+	if (set & SANDBOX_PROC)
 		keep |= 1ULL << CAP_KILL;
 
 	memset(&hdr, 0, sizeof(hdr));
@@ -475,11 +358,11 @@ sandbox_rlimits(void)
 }
 
 static void
-sandbox_landlock(unsigned int set)
+sandbox_landlock(const struct sandbox *sb)
 {
 	struct sandbox_ll_attr			 attr;
-	struct sandbox_path			*sp;
-	struct stat				 sb;
+	const struct sandbox_path		*sp;
+	struct stat				 st;
 	char					 dir[PATH_MAX];
 	uint64_t				 access;
 	size_t					 i;
@@ -510,7 +393,7 @@ sandbox_landlock(unsigned int set)
 	if (abi >= 6) {
 		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
 		/* The parent signals its children, outside its domain. */
-		if ((set & P_PROC) == 0)
+		if ((sb->promises & SANDBOX_PROC) == 0)
 			attr.scoped |= LANDLOCK_SCOPE_SIGNAL;
 	}
 
@@ -518,30 +401,30 @@ sandbox_landlock(unsigned int set)
 	if (rfd == -1)
 		fatal("sandbox: landlock_create_ruleset");
 
-	for (i = 0; i < sandbox_npaths; i++) {
-		sp = &sandbox_paths[i];
+	for (i = 0; i < sb->npaths; i++) {
+		sp = &sb->paths[i];
 		access = 0;
-		if (sp->perms & UNVEIL_R)
+		if (sp->perms & SANDBOX_UNVEIL_R)
 			access |= LL_FS_READ;
-		if (sp->perms & UNVEIL_W)
+		if (sp->perms & SANDBOX_UNVEIL_W)
 			access |= LL_FS_WRITE;
-		if (sp->perms & UNVEIL_C)
+		if (sp->perms & SANDBOX_UNVEIL_C)
 			access |= LL_FS_CREATE;
-		if (sp->perms & UNVEIL_X)
+		if (sp->perms & SANDBOX_UNVEIL_X)
 			access |= LANDLOCK_ACCESS_FS_EXECUTE;
-		if (stat(sp->path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		if (stat(sp->path, &st) == 0 && S_ISDIR(st.st_mode)) {
 			sandbox_ll_rule(rfd, sp->path, access,
 			    attr.handled_access_fs);
 			continue;
 		}
 		sandbox_ll_rule(rfd, sp->path, access & LL_FS_FILE,
 		    attr.handled_access_fs);
-		if ((sp->perms & UNVEIL_C) == 0)
+		if ((sp->perms & SANDBOX_UNVEIL_C) == 0)
 			continue;
 		/* The file's own name cannot be told apart from others. */
 		access = LANDLOCK_ACCESS_FS_MAKE_REG |
 		    LANDLOCK_ACCESS_FS_REMOVE_FILE;
-		if (sp->perms & UNVEIL_W)
+		if (sp->perms & SANDBOX_UNVEIL_W)
 			access |= LL_FS_WRITE;
 		if (strlcpy(dir, sp->path, sizeof(dir)) >= sizeof(dir))
 			fatalx("sandbox: path too long: %s", sp->path);
@@ -553,7 +436,7 @@ sandbox_landlock(unsigned int set)
 		fatal("sandbox: landlock_restrict_self");
 	close(rfd);
 	log_debug("sandbox: landlock ABI %ld, %zu paths", abi,
-	    sandbox_npaths);
+	    sb->npaths);
 }
 
 /* One path-beneath rule; a path that does not exist gets none. */
@@ -582,13 +465,14 @@ sandbox_ll_rule(int rfd, const char *path, uint64_t access, uint64_t handled)
 }
 
 static void
-sandbox_seccomp(unsigned int set)
+sandbox_seccomp(const struct sandbox *sb)
 {
 	scmp_filter_ctx		 ctx;
 	struct sigaction	 sa;
 	const char *const	*c;
 	const char		*dbg;
 	uint32_t		 action = SCMP_ACT_KILL_PROCESS;
+	unsigned int		 set = sb->promises;
 	size_t			 i;
 	int			 rc;
 
@@ -618,11 +502,11 @@ sandbox_seccomp(unsigned int set)
 		for (c = sandbox_tables[i].calls; *c != NULL; c++)
 			sandbox_rule(ctx, SCMP_ACT_ALLOW, *c, 0, NULL);
 	}
-	if (set & P_STDIO)
+	if (set & SANDBOX_STDIO)
 		sandbox_rules_mem(ctx);
 	sandbox_rules_open(ctx, set);
 	sandbox_rules_socket(ctx, set);
-	sandbox_rules_misc(ctx, set);
+	sandbox_rules_misc(ctx, sb);
 
 	if ((rc = seccomp_load(ctx)) < 0) {
 		errno = -rc;
@@ -680,11 +564,11 @@ sandbox_rules_open(scmp_filter_ctx ctx, unsigned int set)
 			for (trunc = 0; trunc < 2; trunc++) {
 				need = 0;
 				if (accmode[i] != O_WRONLY)
-					need |= P_RPATH;
+					need |= SANDBOX_RPATH;
 				if (accmode[i] != O_RDONLY || trunc)
-					need |= P_WPATH;
+					need |= SANDBOX_WPATH;
 				if (creat)
-					need |= P_CPATH;
+					need |= SANDBOX_CPATH;
 				if ((set & need) != need)
 					continue;
 				val = accmode[i] | (creat ? O_CREAT : 0) |
@@ -722,7 +606,7 @@ sandbox_rules_socket(scmp_filter_ctx ctx, unsigned int set)
 	struct scmp_arg_cmp	 a[3];
 	size_t			 i, j;
 
-	if (set & (P_INET | P_DNS)) {
+	if (set & (SANDBOX_INET | SANDBOX_DNS)) {
 		for (i = 0; i < nitems(inet_af); i++) {
 			for (j = 0; j < nitems(inet_type); j++) {
 				a[0] = ARG_INT(0, inet_af[i]);
@@ -734,7 +618,7 @@ sandbox_rules_socket(scmp_filter_ctx ctx, unsigned int set)
 			}
 		}
 	}
-	if (set & P_UNIX) {
+	if (set & SANDBOX_UNIX) {
 		for (i = 0; i < nitems(unix_type); i++) {
 			a[0] = ARG_INT(0, AF_UNIX);
 			a[1] = SCMP_A1(SCMP_CMP_MASKED_EQ, tmask, unix_type[i]);
@@ -747,7 +631,7 @@ sandbox_rules_socket(scmp_filter_ctx ctx, unsigned int set)
 		a[1] = SCMP_A1(SCMP_CMP_MASKED_EQ, tmask, SOCK_DGRAM);
 		sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES), "socket", 2, a);
 	}
-	if (set & P_ROUTE) {
+	if (set & SANDBOX_ROUTE) {
 		for (i = 0; i < nitems(route_type); i++) {
 			a[0] = ARG_INT(0, AF_NETLINK);
 			a[1] = SCMP_A1(SCMP_CMP_MASKED_EQ, tmask,
@@ -756,7 +640,7 @@ sandbox_rules_socket(scmp_filter_ctx ctx, unsigned int set)
 			sandbox_rule(ctx, SCMP_ACT_ALLOW, "socket", 3, a);
 		}
 	}
-	if (set & P_STDIO) {
+	if (set & SANDBOX_STDIO) {
 		/* An anonymous pair reaches nothing new. */
 		a[0] = ARG_INT(0, AF_UNIX);
 		sandbox_rule(ctx, SCMP_ACT_ALLOW, "socketpair", 1, a);
@@ -764,10 +648,11 @@ sandbox_rules_socket(scmp_filter_ctx ctx, unsigned int set)
 }
 
 static void
-sandbox_rules_misc(scmp_filter_ctx ctx, unsigned int set)
+sandbox_rules_misc(scmp_filter_ctx ctx, const struct sandbox *sb)
 {
 	const char *const	*c;
 	struct scmp_arg_cmp	 a;
+	unsigned int		 set = sb->promises;
 	size_t			 i;
 
 	for (c = sc_soft; *c != NULL; c++)
@@ -775,7 +660,7 @@ sandbox_rules_misc(scmp_filter_ctx ctx, unsigned int set)
 	a = ARG_EQ(1, TCGETS);
 	sandbox_rule(ctx, SCMP_ACT_ERRNO(ENOTTY), "ioctl", 1, &a);
 
-	if (set & P_STDIO) {
+	if (set & SANDBOX_STDIO) {
 		a = ARG_EQ(1, FIONREAD);
 		sandbox_rule(ctx, SCMP_ACT_ALLOW, "ioctl", 1, &a);
 		a = ARG_EQ(1, FIONBIO);
@@ -784,18 +669,18 @@ sandbox_rules_misc(scmp_filter_ctx ctx, unsigned int set)
 		a = ARG_INT(0, (uint64_t)getpid());
 		sandbox_rule(ctx, SCMP_ACT_ALLOW, "tgkill", 1, &a);
 	}
-	if (set & P_PROC) {
+	if (set & SANDBOX_PROC) {
 		/* Our children and ourselves, nobody else. */
 		a = ARG_INT(0, (uint64_t)getpid());
 		sandbox_rule(ctx, SCMP_ACT_ALLOW, "kill", 1, &a);
-		for (i = 0; i < sandbox_npids; i++) {
-			a = ARG_INT(0, (uint64_t)sandbox_pids[i]);
+		for (i = 0; i < sb->npids; i++) {
+			a = ARG_INT(0, (uint64_t)sb->pids[i]);
 			sandbox_rule(ctx, SCMP_ACT_ALLOW, "kill", 1, &a);
 		}
 	}
-	if (set & P_STDIO) {
+	if (set & SANDBOX_STDIO) {
 		/* fstat(3) is fstatat(fd, "", AT_EMPTY_PATH). */
-		if ((set & P_RPATH) == 0) {
+		if ((set & SANDBOX_RPATH) == 0) {
 			a = SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH,
 			    AT_EMPTY_PATH);
 			sandbox_rule(ctx, SCMP_ACT_ALLOW, "newfstatat", 1, &a);
@@ -812,7 +697,7 @@ sandbox_rules_misc(scmp_filter_ctx ctx, unsigned int set)
 	 * The runtime reads /proc/self/maps with the raw open(2), which
 	 * libc never uses (it calls openat): let it fail, not kill.
 	 */
-	if ((set & (P_RPATH | P_WPATH | P_CPATH)) == 0)
+	if ((set & (SANDBOX_RPATH | SANDBOX_WPATH | SANDBOX_CPATH)) == 0)
 		sandbox_rule(ctx, SCMP_ACT_ERRNO(EACCES), "open", 0, NULL);
 #endif
 }

@@ -16,109 +16,59 @@
 
 /*
  * The OpenBSD sandbox: the promise words are pledge(2)'s own, and the
- * recorded paths go to unveil(2) when the process enters the sandbox, at
- * the same point as on the other systems.
+ * paths sandbox_unveil() recorded go to unveil(2) when the process
+ * enters the sandbox, at the same point as on the other systems.
+ * pledge(2) cannot name the processes "proc" may signal.
  */
 
 #include <errno.h>
-#include <limits.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "compat.h"
 #include "log.h"
-
-#define SANDBOX_MAXPATHS	16
-
-struct sandbox_path {
-	char	 path[PATH_MAX];
-	char	 perms[8];
-};
-
-static struct sandbox_path	 sandbox_paths[SANDBOX_MAXPATHS];
-static size_t			 sandbox_npaths;
-static int			 sandbox_entered;
-
-/* The words the Linux back end knows: the same set everywhere. */
-static const char *const sandbox_words[] = {
-	"stdio", "rpath", "wpath", "cpath", "inet", "unix", "dns", "route",
-	"recvfd", "sendfd", "proc", "exec",
-};
-
-static void	sandbox_check(const char *);
+#include "sandbox.h"
 
 void
-sandbox_unveil(const char *path, const char *perms)
+sandbox_apply(const struct sandbox *sb)
 {
-	struct sandbox_path	*sp;
-
-	if (sandbox_entered)
-		fatalx("sandbox: unveil %s after entering", path);
-	if (sandbox_npaths >= SANDBOX_MAXPATHS)
-		fatalx("sandbox: too many unveiled paths");
-	if (perms[strspn(perms, "rwcx")] != '\0')
-		fatalx("sandbox: bad unveil permissions \"%s\" for %s",
-		    perms, path);
-	sp = &sandbox_paths[sandbox_npaths];
-	if (strlcpy(sp->path, path, sizeof(sp->path)) >= sizeof(sp->path) ||
-	    strlcpy(sp->perms, perms, sizeof(sp->perms)) >= sizeof(sp->perms))
-		fatalx("sandbox: unveil %s: too long", path);
-	sandbox_npaths++;
-}
-
-/* pledge(2) cannot name the processes "proc" may signal. */
-void
-sandbox_kill_pid(pid_t pid)
-{
-	(void)pid;
-}
-
-void
-sandbox_enter(const char *promises)
-{
-	size_t	 i;
-
-	if (sandbox_entered)
-		fatalx("sandbox: entered twice");
-	sandbox_entered = 1;
-	sandbox_check(promises);
+	const struct sandbox_path	*sp;
+	char				 perms[5], words[SANDBOX_WORDS_LEN];
+	size_t				 i, n;
 
 	/* Without a path, hide the whole tree as Landlock does on Linux. */
-	if (sandbox_npaths == 0 && unveil("/", "") == -1)
+	if (sb->npaths == 0 && unveil("/", "") == -1)
 		fatal("sandbox: unveil /");
-	for (i = 0; i < sandbox_npaths; i++) {
-		if (unveil(sandbox_paths[i].path,
-		    sandbox_paths[i].perms) == -1) {
+	for (i = 0; i < sb->npaths; i++) {
+		sp = &sb->paths[i];
+		n = 0;
+		if (sp->perms & SANDBOX_UNVEIL_R)
+			perms[n++] = 'r';
+		if (sp->perms & SANDBOX_UNVEIL_W)
+			perms[n++] = 'w';
+		if (sp->perms & SANDBOX_UNVEIL_C)
+			perms[n++] = 'c';
+		if (sp->perms & SANDBOX_UNVEIL_X)
+			perms[n++] = 'x';
+		perms[n] = '\0';
+		if (unveil(sp->path, perms) == -1) {
 			if (errno == ENOENT) {
 				log_debug("sandbox: %s does not exist, "
-				    "skipped", sandbox_paths[i].path);
+				    "skipped", sp->path);
 				continue;
 			}
-			fatal("sandbox: unveil %s", sandbox_paths[i].path);
+			fatal("sandbox: unveil %s", sp->path);
 		}
 	}
 	if (unveil(NULL, NULL) == -1)
 		fatal("sandbox: unveil");
-	if (pledge(promises, NULL) == -1)
-		fatal("sandbox: pledge");
+	if (sandbox_words(sb->promises, words, sizeof(words)) == -1)
+		fatalx("sandbox: promises 0x%x", sb->promises);
+	if (pledge(words, NULL) == -1)
+		fatal("sandbox: pledge \"%s\"", words);
 }
 
-static void
-sandbox_check(const char *promises)
+/* pledge(2) governs the calls of the process, not its descriptors. */
+void
+sandbox_limit_fd(int fd, enum sandbox_fd use)
 {
-	const char	*p;
-	size_t		 len, i;
-
-	for (p = promises; *p != '\0'; p += len) {
-		p += strspn(p, " ");
-		if ((len = strcspn(p, " ")) == 0)
-			break;
-		for (i = 0; i < nitems(sandbox_words); i++) {
-			if (strlen(sandbox_words[i]) == len &&
-			    strncmp(sandbox_words[i], p, len) == 0)
-				break;
-		}
-		if (i == nitems(sandbox_words))
-			fatalx("sandbox: unknown promise %.*s", (int)len, p);
-	}
 }

@@ -33,6 +33,7 @@
 #include "sipproxd.h"
 #include "engine.h"
 #include "log.h"
+#include "sandbox.h"
 
 /* A full table must fit in one client's queue (call.c: CALL_MAX 1024). */
 #if CTL_MAX_QUEUE <= REG_MAX || CTL_MAX_QUEUE <= 1024 * CALL_MEDIA_MAX
@@ -65,6 +66,7 @@ control_listen(int fd)
 	if (ctl_fd != -1)
 		fatalx("control socket received twice");
 	ctl_fd = fd;
+	sandbox_limit_fd(fd, SANDBOX_FD_CONTROL);
 	event_set(&ctl_ev, fd, EV_READ | EV_PERSIST, control_accept, NULL);
 	event_add(&ctl_ev, NULL);
 }

@@ -39,6 +39,7 @@
 #include "log.h"
 #include "dns.h"
 #include "media.h"
+#include "sandbox.h"
 
 #define ENGINE_PROMISES	"stdio inet dns unix recvfd"
 #define SIP_RECVBUF	65536
@@ -423,6 +424,9 @@ engine_reconf_listener(struct imsg *imsg)
 			fatal(NULL);
 		el->cl = cl;
 		el->fd = fd;
+		/* A TCP listener's connections would inherit its rights. */
+		if (cl.proto == IPPROTO_UDP)
+			sandbox_limit_fd(fd, SANDBOX_FD_UDP);
 		event_set(&el->ev, fd, EV_READ | EV_PERSIST,
 		    cl.proto == IPPROTO_TCP ? engine_sip_accept :
 		    engine_sip_read, el);

@@ -45,6 +45,7 @@
 
 #include "sipproxd.h"
 #include "log.h"
+#include "sandbox.h"
 
 /*
  * Fork and re-execute ourselves as the child of the given role, with its
@@ -146,6 +147,7 @@ imsgev_init(struct imsgev *iev, int fd, void (*cb)(int, short, void *),
 {
 	if (imsgbuf_init(&iev->ibuf, fd) == -1)
 		fatal("imsgbuf_init");
+	sandbox_limit_fd(fd, SANDBOX_FD_IMSG);
 	iev->cb = cb;
 	iev->data = data;
 	iev->events = EV_READ;

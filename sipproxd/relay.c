@@ -37,6 +37,7 @@
 #include "rtp.h"
 #include "log.h"
 #include "media.h"
+#include "sandbox.h"
 
 #define RELAY_PROMISES	"stdio inet recvfd"
 

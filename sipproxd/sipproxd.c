@@ -43,6 +43,7 @@
 
 #include "sipproxd.h"
 #include "log.h"
+#include "sandbox.h"
 
 struct child {
 	const char	*name;

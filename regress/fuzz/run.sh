@@ -17,7 +17,7 @@ mkdir -p "$OBJ"
 # harness: daemon sources it links
 HARNESSES="
 fuzz_config: sipproxd/config.c sipproxd/util.c sipproxd/printconf.c sipproxd/log.c $OBJ/parse.c
-fuzz_state: sipproxd/statefile.c sipproxd/proc.c sipproxd/imsg_check.c sipproxd/log.c compat/imsg.c compat/imsg-buffer.c
+fuzz_state: sipproxd/statefile.c sipproxd/proc.c sipproxd/sandbox.c compat/sandbox_linux.c sipproxd/imsg_check.c sipproxd/log.c compat/imsg.c compat/imsg-buffer.c
 fuzz_sip: sipproxd/sip_msg.c sipproxd/sip_uri.c
 fuzz_sdp: sipproxd/sdp.c sipproxd/media.c sipproxd/util.c
 "
@@ -71,9 +71,9 @@ echo "$HARNESSES" | while IFS=: read -r name srcs; do
 	if ! clang -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined -D_GNU_SOURCE \
 	    -DLIBBSD_OPENBSD_VIS -Icompat -Icompat/imsg -Isipproxd \
-	    $(pkg-config --cflags libbsd-overlay libevent) \
+	    $(pkg-config --cflags libbsd-overlay libevent libseccomp) \
 	    -o "$OBJ/$name" "regress/fuzz/$name.c" $srcs \
-	    $(pkg-config --libs libbsd-overlay libevent) \
+	    $(pkg-config --libs libbsd-overlay libevent libseccomp) \
 	    > "$OBJ/$name.log" 2>&1; then
 		echo "FAIL $name: does not build (libclang-rt-14-dev?)"
 		sed 's/^/    /' "$OBJ/$name.log" | head -10

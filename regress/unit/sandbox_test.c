@@ -21,7 +21,8 @@
  *
  * cc -Wall -Wextra -Icompat -Isipproxd \
  *     $(pkg-config --cflags libbsd-overlay libseccomp) \
- *     regress/unit/sandbox_test.c compat/sandbox_linux.c sipproxd/log.c \
+ *     regress/unit/sandbox_test.c sipproxd/sandbox.c compat/sandbox_linux.c \
+ *     sipproxd/log.c \
  *     $(pkg-config --libs libbsd-overlay libseccomp) -o sandbox_test
  */
 
@@ -51,6 +52,7 @@
 
 #include "compat.h"
 #include "log.h"
+#include "sandbox.h"
 
 #define EXPECT_EXIT0	0	/* survived, the call worked */
 #define EXPECT_SIGSYS	1	/* killed by the seccomp filter */
