@@ -97,16 +97,18 @@ $(BUILD)/sipproxd/parse.o: $(BUILD)/sipproxd/parse.c $(HEADERS)
 
 # The regress build: the test-only sandbox trigger compiled in. The
 # sanitizer build is the same with AddressSanitizer and UBSan. Neither is
-# ever installed.
+# ever installed. Both build the unit tests too (regress/regress.mk).
 SANFLAGS = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
 
 regress-build:
-	$(MAKE) BUILD=build-regress XCFLAGS=-DSIPPROXD_REGRESS all
+	$(MAKE) BUILD=build-regress XCFLAGS=-DSIPPROXD_REGRESS all unit
 
 san-build:
 	$(MAKE) BUILD=build-san CFLAGS="$(SANFLAGS) -g" \
-	    XCFLAGS=-DSIPPROXD_REGRESS XLDFLAGS="$(SANFLAGS)" all
+	    XCFLAGS=-DSIPPROXD_REGRESS XLDFLAGS="$(SANFLAGS)" all unit
+
+include regress/regress.mk
 
 # mandoc looks for .Xr targets beside the page: lint the three together.
 lint:
@@ -159,6 +161,6 @@ install: all
 	fi
 
 clean:
-	rm -rf build build-regress build-san regress/obj
+	rm -rf build build-regress build-san build-fuzz regress/obj
 
 .PHONY: all lint check fuzz bench run install clean regress-build san-build

@@ -29,6 +29,8 @@ run() {
 
 for build in build-regress build-san; do
 	export BUILD=$build OBJ=$PWD/regress/obj/$build
+	# make builds the unit tests with the daemon's flags; UNIT_CFLAGS
+	# is for the helpers that a test directory compiles itself.
 	case $build in
 	build-san)
 		export UNIT_CFLAGS="-O1 -g -fsanitize=address,undefined \

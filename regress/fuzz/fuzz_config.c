@@ -50,7 +50,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fwrite(data, 1, size, fp);
 	fclose(fp);
 	if ((conf = parse_config(path, errbuf, sizeof(errbuf))) != NULL) {
-		freopen("/dev/null", "w", stdout);
+		if (freopen("/dev/null", "w", stdout) == NULL)
+			abort();
 		print_config(conf);
 		config_free(conf);
 	}

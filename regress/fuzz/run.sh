@@ -1,39 +1,38 @@
 #!/bin/sh
 #
 # libFuzzer harnesses, one per parser: short runs in the regress suite,
-# long ones with `make fuzz` (sh regress/fuzz/run.sh long). Seeds come
-# from regress/fuzz/corpus/NAME/, copied into a scratch corpus in $OBJ.
-# Each harness runs twice on that corpus: with inputs up to 4096 bytes,
-# where mutations find the grammar fastest, then up to the SIP message
-# limit (SIP_MAX_MSGLEN, SDP_MAX_LEN: 65535), where the length checks
-# and the edits that grow a message to the limit are.
+# long ones with `make fuzz` (sh regress/fuzz/run.sh long). make builds
+# them (make fuzz-build, regress/regress.mk: clang, libFuzzer, ASan and
+# UBSan, in build-fuzz); without clang's libFuzzer each is skipped.
+# Seeds come from regress/fuzz/corpus/NAME/, copied into a scratch
+# corpus in $OBJ. Each harness runs twice on that corpus: with inputs up
+# to 4096 bytes, where mutations find the grammar fastest, then up to the
+# SIP message limit (SIP_MAX_MSGLEN, SDP_MAX_LEN: 65535), where the
+# length checks and the edits that grow a message to the limit are.
+#
+# Alone, from the top of the tree: sh regress/fuzz/run.sh [long]; OBJ is
+# the scratch directory, MAKE the GNU make to use, FUZZ_ONLY="fuzz_sip
+# fuzz_sdp" runs just those.
 
+cd "$(dirname "$0")/../.." || exit 1
 OBJ=${OBJ:-regress/obj/fuzz}
+MAKE=${MAKE:-make}
 secs=10
 [ "$1" = long ] && secs=300
 MAXLENS="4096 65535"
 mkdir -p "$OBJ"
 
-# harness: daemon sources it links
-HARNESSES="
-fuzz_config: sipproxd/config.c sipproxd/util.c sipproxd/printconf.c sipproxd/log.c $OBJ/parse.c
-fuzz_state: sipproxd/statefile.c sipproxd/proc.c sipproxd/sandbox.c compat/sandbox_linux.c sipproxd/imsg_check.c sipproxd/log.c compat/imsg.c compat/imsg-buffer.c
-fuzz_sip: sipproxd/sip_msg.c sipproxd/sip_uri.c
-fuzz_sdp: sipproxd/sdp.c sipproxd/media.c sipproxd/util.c
-"
-
-# clang with the libFuzzer runtime, or every harness is skipped.
-echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n);
-int LLVMFuzzerTestOneInput(const char *d, unsigned long n)
-{ (void)d; (void)n; return 0; }' > "$OBJ/probe.c"
-if ! command -v clang > /dev/null ||
-    ! clang -fsanitize=fuzzer -o "$OBJ/probe" "$OBJ/probe.c" \
-    > /dev/null 2>&1; then
-	echo "$HARNESSES" | while IFS=: read -r name srcs; do
-		[ -n "$name" ] &&
-		    echo "skipped $name: clang libFuzzer not installed"
+names=$($MAKE -s --no-print-directory print-FUZZERS)
+if ! $MAKE -s fuzz-probe > "$OBJ/probe.log" 2>&1; then
+	for name in $names; do
+		echo "skipped $name: clang libFuzzer not installed"
 	done
 	exit 0
+fi
+if ! $MAKE -s fuzz-build > "$OBJ/make.log" 2>&1; then
+	echo "FAIL fuzz: make fuzz-build failed, see $OBJ/make.log"
+	grep -E 'error|\*\*\*' "$OBJ/make.log" | head -10 | sed 's/^/    /'
+	exit 1
 fi
 
 # bigseed kind file: a seed of that kind just under 65535 bytes, so the
@@ -56,29 +55,15 @@ bigseed() {
 	esac > "$2"
 }
 
-byacc -o "$OBJ/parse.c" sipproxd/parse.y || exit 1
-
-echo "$HARNESSES" | while IFS=: read -r name srcs; do
-	[ -n "$name" ] || continue
-	[ -f "regress/fuzz/$name.c" ] || continue
-	# FUZZ_ONLY="fuzz_sip fuzz_sdp" runs just those.
+rc=0
+for name in $names; do
 	if [ -n "$FUZZ_ONLY" ]; then
 		case " $FUZZ_ONLY " in
 		*" $name "*) ;;
 		*) continue ;;
 		esac
 	fi
-	if ! clang -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=undefined -D_GNU_SOURCE \
-	    -DLIBBSD_OPENBSD_VIS -Icompat -Icompat/imsg -Isipproxd \
-	    $(pkg-config --cflags libbsd-overlay libevent libseccomp) \
-	    -o "$OBJ/$name" "regress/fuzz/$name.c" $srcs \
-	    $(pkg-config --libs libbsd-overlay libevent libseccomp) \
-	    > "$OBJ/$name.log" 2>&1; then
-		echo "FAIL $name: does not build (libclang-rt-14-dev?)"
-		sed 's/^/    /' "$OBJ/$name.log" | head -10
-		continue
-	fi
+	bin=build-fuzz/regress/fuzz/$name
 	corpus=regress/fuzz/corpus/${name#fuzz_}
 	work=$OBJ/$name.corpus
 	mkdir -p "$work"
@@ -88,7 +73,7 @@ echo "$HARNESSES" | while IFS=: read -r name srcs; do
 		out=$OBJ/$name.$len.out
 		# -close_fd_mask=3: the target's own chatter; reports come.
 		# -len_control=0: long inputs at once, not after hours.
-		if "$OBJ/$name" -max_total_time=$secs -max_len=$len \
+		if "$bin" -max_total_time=$secs -max_len=$len \
 		    -len_control=0 -timeout=5 -close_fd_mask=3 \
 		    -artifact_prefix="$OBJ/$name-$len-" "$work" > "$out" 2>&1
 		then
@@ -98,6 +83,8 @@ echo "$HARNESSES" | while IFS=: read -r name srcs; do
 			echo "FAIL $name $len: crash, see $out"
 			grep -E 'ERROR|runtime error|SUMMARY' "$out" |
 			    head -5 | sed 's/^/    /'
+			rc=1
 		fi
 	done
 done
+exit $rc

@@ -1,44 +1,59 @@
 #!/bin/sh
 #
-# Unit tests: single daemon files linked with a test main(). Each test
-# binary prints its own ok/FAIL lines.
+# Unit tests: single daemon files linked with a test main(), built by make
+# with the daemon's flags (regress/regress.mk lists them and what each
+# links), then the process boundaries checked on the daemon's objects
+# (boundaries.sh). Each test binary prints its own ok/FAIL lines.
+#
+# Alone, from the top of the tree (make is run first, so the tests are
+# those of the sources as they are):
+#	env BUILD=build-regress sh regress/unit/run.sh
+#	env BUILD=build-san sh regress/unit/run.sh
+# BUILD names the build: build-regress (make regress-build) or build-san
+# (make san-build, ASAN_OPTIONS defaulting as in regress/run.sh); OBJ is
+# the scratch directory; MAKE the GNU make to use.
 
-CC=${CC:-cc}
+cd "$(dirname "$0")/../.." || exit 1
+BUILD=${BUILD:-build-regress}
+MAKE=${MAKE:-make}
 OBJ=${OBJ:-regress/obj/unit}
 mkdir -p "$OBJ"
-FLAGS="$UNIT_CFLAGS -Wall -Wextra -DLIBBSD_OPENBSD_VIS -D_GNU_SOURCE -Icompat \
-    -Icompat/imsg -Isipproxd \
-    $(pkg-config --cflags libbsd-overlay libevent libseccomp libcares)"
-LIBS="$(pkg-config --libs libbsd-overlay libevent libseccomp libcares)"
-IMSG="compat/imsg.c compat/imsg-buffer.c"
+case $BUILD in
+build-regress)
+	target=regress-build
+	;;
+build-san)
+	target=san-build
+	: "${ASAN_OPTIONS:=detect_leaks=0:symbolize=0}"
+	export ASAN_OPTIONS
+	;;
+*)
+	echo "FAIL unit: BUILD=$BUILD, not build-regress or build-san"
+	exit 1
+	;;
+esac
 
-# name: sources
-TESTS="
-imsg_test: $IMSG
-imsg_check_test: sipproxd/imsg_check.c sipproxd/util.c $IMSG
-sandbox_test: sipproxd/sandbox.c compat/sandbox_linux.c sipproxd/log.c
-sandbox_parse_test: sipproxd/sandbox.c sipproxd/log.c
-parse_test: $OBJ/parse.c sipproxd/config.c sipproxd/util.c sipproxd/printconf.c sipproxd/log.c
-state_test: sipproxd/statefile.c sipproxd/proc.c sipproxd/sandbox.c compat/sandbox_linux.c sipproxd/imsg_check.c sipproxd/log.c $IMSG
-sip_test: sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/log.c
-sdp_test: sipproxd/sdp.c sipproxd/media.c sipproxd/util.c sipproxd/log.c
-json_test: sipctl/json.c
-siphash_test: compat/siphash.c sipproxd/mac.c
-dns_test: -DSIPPROXD_REGRESS sipproxd/dns.c sipproxd/util.c sipproxd/log.c
-"
+# -k: a test that does not build fails alone, the others still run.
+built=1
+rc=0
+if ! $MAKE -s -k "$target" > "$OBJ/make.log" 2>&1; then
+	built=0
+	rc=1
+	echo "FAIL unit: make $target failed, see $OBJ/make.log"
+	grep -E 'error|\*\*\*' "$OBJ/make.log" | head -20 | sed 's/^/    /'
+fi
 
-byacc -o "$OBJ/parse.c" sipproxd/parse.y 2>/dev/null
-
-echo "$TESTS" | while IFS=: read -r name srcs; do
-	[ -n "$name" ] || continue
-	if [ ! -f "regress/unit/$name.c" ]; then
-		continue
-	fi
-	if ! $CC $FLAGS -Iregress/unit -o "$OBJ/$name" "regress/unit/$name.c" \
-	    $srcs $LIBS > "$OBJ/$name.log" 2>&1; then
+for name in $($MAKE -s --no-print-directory BUILD="$BUILD" \
+    print-UNIT_TESTS); do
+	bin=$BUILD/regress/unit/$name
+	# After a failed make, a binary not up to date is an old one.
+	if [ $built = 0 ] && ! $MAKE -s -q BUILD="$BUILD" "$bin" \
+	    > /dev/null 2>&1; then
 		echo "FAIL $name: does not build"
-		sed 's/^/    /' "$OBJ/$name.log" | head -20
 		continue
 	fi
-	"$OBJ/$name" || echo "FAIL $name: exited with status $?"
+	"$bin" || { echo "FAIL $name: exited with status $?"; rc=1; }
 done
+
+sh regress/unit/boundaries.sh || rc=1
+exit $rc

@@ -488,11 +488,13 @@ test_errors(void)
 		check("sip_max_headers_parse", rv == SIP_OK, "rv %d %s", rv,
 		    sip_msg_error(&msg));
 		check("sip_max_headers_write_unedited",
-		    sip_msg_write(&msg, wout, sizeof(wout), &wlen) == 0, "");
+		    sip_msg_write(&msg, wout, sizeof(wout), &wlen) == 0,
+		    "write failed");
 		sip_edit_insert(&msg, 0, "Via",
 		    "SIP/2.0/UDP 203.0.113.5;branch=z9hG4bKproxy");
 		check("sip_max_headers_write_refused",
-		    sip_msg_write(&msg, wout, sizeof(wout), &wlen) == -1, "");
+		    sip_msg_write(&msg, wout, sizeof(wout), &wlen) == -1,
+		    "written with a header too many");
 	}
 
 	/* One header longer than SIP_MAX_HDRLEN */
