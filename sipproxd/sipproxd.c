@@ -21,6 +21,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -67,6 +68,9 @@ static void		 parent_reap(int);
 __dead static void	 parent_shutdown(int);
 __dead static void	 parent_compromised(struct imsgev *, const char *);
 static void		 parent_unveil(void);
+static int		 pid_file_lock(const char *);
+static void		 pid_file_write(int, const char *);
+__dead static void	 pid_file_exit(void);
 
 static struct sipproxd_config	*conf;
 static struct child		 children[2] = {
@@ -78,6 +82,8 @@ static struct child		 children[2] = {
 
 static const char	*conffile = SIPPROXD_CONFIG;
 static const char	*sockpath = SIPPROXD_SOCKET;
+static const char	*pidpath;	/* -p, NULL: none */
+static int		 pidfd = -1;
 static int		 reload_acks;		/* children yet to ack */
 static uint32_t		 reload_peer;		/* sipctl waiting, 0: none */
 static int		 shutting_down;
@@ -89,7 +95,7 @@ usage(void)
 	extern char	*__progname;
 
 	fprintf(stderr, "usage: %s [-dnv] [-D macro=value] [-f file] "
-	    "[-s socket]\n", __progname);
+	    "[-p pidfile] [-s socket]\n", __progname);
 	exit(1);
 }
 
@@ -107,7 +113,7 @@ main(int argc, char *argv[])
 
 	log_init(1, LOG_DAEMON);
 
-	while ((ch = getopt(argc, argv, "dD:f:nP:s:v")) != -1) {
+	while ((ch = getopt(argc, argv, "dD:f:np:P:s:v")) != -1) {
 		switch (ch) {
 		case 'd':
 			debug = 1;
@@ -122,6 +128,9 @@ main(int argc, char *argv[])
 			break;
 		case 'n':
 			noaction = 1;
+			break;
+		case 'p':
+			pidpath = optarg;
 			break;
 		case 'P':
 			role = optarg;
@@ -180,15 +189,19 @@ main(int argc, char *argv[])
 	log_init(debug, LOG_DAEMON);
 	log_setverbose(verbose);
 
-	if ((ctl_fd = control_open(sockpath)) == -1)
+	if (pidpath != NULL && (pidfd = pid_file_lock(pidpath)) == -1)
 		exit(1);
+	if ((ctl_fd = control_open(sockpath)) == -1)
+		pid_file_exit();
 	if (listeners_open(conf, NULL) == -1) {
 		unlink(sockpath);
-		exit(1);
+		pid_file_exit();
 	}
 
 	if (!debug && daemon(0, 0) == -1)
 		fatal("daemon");
+	if (pidfd != -1)
+		pid_file_write(pidfd, pidpath);
 	log_info("startup, version %s", SIPPROXD_VERSION);
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
@@ -274,6 +287,56 @@ parent_unveil(void)
 		sandbox_unveil(tmp, "wc");
 	}
 	sandbox_unveil(sockpath, "c");
+	if (pidpath != NULL)
+		sandbox_unveil(pidpath, "c");
+}
+
+/*
+ * The pid file for rc(8), locked for as long as we run: a second
+ * sipproxd given the same file refuses to start, and a stale file left
+ * by a crash is taken over. The lock survives daemon(3), whose child
+ * inherits the open file.
+ */
+static int
+pid_file_lock(const char *path)
+{
+	int	 fd;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0644)) == -1) {
+		log_warn("pid file %s", path);
+		return (-1);
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK)
+			log_warnx("pid file %s: in use by a running sipproxd",
+			    path);
+		else
+			log_warn("pid file %s: lock", path);
+		close(fd);
+		return (-1);
+	}
+	return (fd);
+}
+
+static void
+pid_file_write(int fd, const char *path)
+{
+	char	 buf[32];
+	int	 n;
+
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == -1 || write(fd, buf, n) != n)
+		fatal("pid file %s", path);
+}
+
+/* Start-up failed after the pid file was taken: leave no stale one. */
+__dead static void
+pid_file_exit(void)
+{
+	if (pidfd != -1)
+		unlink(pidpath);
+	exit(1);
 }
 
 static int
@@ -636,6 +699,8 @@ parent_shutdown(int code)
  done:
 	if (unlink(sockpath) == -1 && errno != ENOENT)
 		log_warn("unlink %s", sockpath);
+	if (pidfd != -1 && unlink(pidpath) == -1 && errno != ENOENT)
+		log_warn("unlink %s", pidpath);
 	log_info("terminating");
 	exit(code);
 }

@@ -186,3 +186,26 @@ check "corrupt state: nothing restored" test \
     "$("$SIPCTL" -j -s "$SOCK" show | jq .registrations)" = 0
 daemon_stop
 check "no process left" test -z "$(pgrep -f "$CONF")"
+
+# The pid file for rc(8): the parent's pid while it runs, refused to a
+# second daemon, gone at exit; a stale one from a crash is taken over.
+PIDF=$D/sipproxd.pid
+echo 99999 > "$PIDF"
+"$SIPPROXD" -d -f "$CONF" -s "$SOCK" -p "$PIDF" > "$LOG" 2>&1 &
+DPID=$!
+i=0
+while [ $i -lt 50 ] && [ ! -S "$SOCK" ]; do sleep 0.1; i=$((i + 1)); done
+check "pid file: the parent's pid" test "$(cat "$PIDF")" = "$DPID"
+"$SIPPROXD" -d -f "$CONF" -s "$D/other.sock" -p "$PIDF" > "$D/second" 2>&1
+check "pid file: second daemon refused" sh -c "test $? -ne 0 &&
+    grep -q 'pid file .*in use by a running sipproxd' '$D/second' &&
+    test ! -e '$D/other.sock'"
+check "pid file: kept by the refused one" test "$(cat "$PIDF")" = "$DPID"
+daemon_stop
+check "pid file: removed at exit" test ! -e "$PIDF"
+ln -s "$D/elsewhere" "$PIDF"
+"$SIPPROXD" -d -f "$CONF" -s "$SOCK" -p "$PIDF" > "$D/second" 2>&1
+check "pid file: a symlink refused" sh -c "test $? -ne 0 &&
+    test ! -e '$D/elsewhere' && test ! -e '$SOCK'"
+rm -f "$PIDF"
+check "no process left after pid file tests" test -z "$(pgrep -f "$CONF")"
