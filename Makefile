@@ -146,6 +146,8 @@ install: all
 	install -m 0444 sipproxd.conf.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 0444 etc/sipproxd.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/examples/sipproxd.conf
+	install -m 0444 etc/sipproxd.nft \
+	    $(DESTDIR)$(SYSCONFDIR)/examples/sipproxd.nft
 	install -d -m 0755 $(DESTDIR)/var/empty
 	@if [ -z "$(DESTDIR)" ] && [ "$(OS)" = Linux ] && \
 	    ! getent passwd _sipproxd >/dev/null; then \

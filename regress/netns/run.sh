@@ -19,9 +19,10 @@
 #
 #   lan  10.77.1.10 (phone) --- 10.77.1.1 fw 192.0.2.1 --- 192.0.2.20 wan
 #
-# fw forwards and masquerades 10.77.1.0/24 out of its wan side; wan has no
-# route to 10.77.1.0/24, so only what sipproxd rewrites can reach the
-# phone.  The registrar, the caller and the callee live in wan.  Cases:
+# fw forwards and masquerades 10.77.1.0/24 out of its wan side with the
+# nftables rules of etc/sipproxd.nft, which drop what else comes in; wan
+# has no route to 10.77.1.0/24, so only what sipproxd rewrites can reach
+# the phone.  The registrar, the caller and the callee live in wan.  Cases:
 # register through the proxy, a call in, media through the relay, a call
 # out, and without sipproxd a call to the phone's private contact that
 # must fail (the proof that the test bed discriminates).
@@ -42,6 +43,9 @@ SCN=$PWD/regress/netns
 T=15			# seconds any one sipp may run
 LAN=spx-lan-$$ FW=spx-fw-$$ WAN=spx-wan-$$
 PHONE=10.77.1.10 INSIDE=10.77.1.1 OUTSIDE=192.0.2.1 PEER=192.0.2.20
+# The firewall's rules are the example sipproxd.8 shows: the outside takes
+# SIP and the relay's ports, nothing else (input policy drop).
+NFT=$PWD/etc/sipproxd.nft
 
 skip_all() {
 	for c in $CASES; do echo "skipped $c: $1"; done
@@ -50,7 +54,7 @@ skip_all() {
 
 # shellcheck disable=SC2086 # one word a case
 needs_root $CASES
-for tool in ip iptables sipp timeout jq; do
+for tool in ip nft sipp timeout jq; do
 	command -v $tool > /dev/null || skip_all "no $tool"
 done
 if [ ! -x "$SIPPROXD" ] || [ ! -x "$SIPCTL" ]; then
@@ -124,8 +128,8 @@ plumb() {
 	ip -n "$WAN" link set wan0 up &&
 	ip -n "$LAN" route add default via $INSIDE &&
 	ip netns exec "$FW" sysctl -qw net.ipv4.ip_forward=1 &&
-	ip netns exec "$FW" iptables -t nat -A POSTROUTING \
-	    -s 10.77.1.0/24 -o out0 -j MASQUERADE
+	ip netns exec "$FW" nft -D wan=out0 -D lan_net=10.77.1.0/24 \
+	    -D sip_port=5060 -D rtp_ports=20000-20099 -f "$NFT"
 }
 
 # sipp_start name ns scenario sipp-args...: one call in the background,
