@@ -414,6 +414,7 @@ show_stats(struct ctl_stats *st)
 	counter("Calls over source limit:", st->sip.limit_calls);
 	counter("Streams over source limit:", st->sip.limit_streams);
 	counter("Offers over stream limit:", st->sip.limit_media);
+	counter("SDP codec-filtered:", st->sip.codecs_filtered);
 	counter("REGISTER Contacts refused:", st->sip.refused_contacts);
 	counter("SIP responses forged:", st->sip.responses_forged);
 	printf("%-28s%10s%10s\n", "SIP requests:", "in", "out");

@@ -229,6 +229,7 @@ json_stats(struct ctl_stats *st)
 	json_do_uint("limit_calls", st->sip.limit_calls);
 	json_do_uint("limit_streams", st->sip.limit_streams);
 	json_do_uint("limit_media", st->sip.limit_media);
+	json_do_uint("codecs_filtered", st->sip.codecs_filtered);
 	json_do_uint("refused_contacts", st->sip.refused_contacts);
 	json_do_uint("responses_forged", st->sip.responses_forged);
 	json_do_object("requests");

@@ -82,6 +82,11 @@ static int		 host_addr(const char *, struct sockaddr_storage *);
 static int		 listen_add(const char *, long long, int);
 static int		 outside_set(const char *, in_port_t);
 static int		 outbound_set(const char *, long long);
+static int		 codec_add(const char *);
+
+#define CODEC_ALLOW	0
+#define CODEC_DENY	1
+static int		 codec_list;	/* which list codec_add() fills */
 static int		 dscp_value(const char *, long long, int *);
 
 static struct sipproxd_config	*conf;
@@ -106,6 +111,7 @@ typedef struct {
 %token	OUTBOUND OUTSIDE PORT PORTS PROXY REGISTRATION RTP SIP STATE TCP
 %token	TIMEOUT TO UDP
 %token	CALLS LIMIT OFFER PER SOURCE STREAMS
+%token	ALLOW CODEC DENY
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -321,6 +327,30 @@ main		: LISTEN ON STRING port proto {
 			}
 			conf->g.limit_media = $5;
 		}
+		| CODEC codecact codecs
+		;
+
+codecact	: ALLOW			{ codec_list = CODEC_ALLOW; }
+		| DENY			{ codec_list = CODEC_DENY; }
+		;
+
+codecs		: codecname
+		| '{' codecnames '}'
+		;
+
+codecnames	: codecname
+		| codecnames comma codecname
+		;
+
+comma		: ','
+		| /* empty */
+		;
+
+codecname	: STRING {
+			if (codec_add($1) == -1)
+				YYERROR;
+			free($1);
+		}
 		;
 
 %%
@@ -388,8 +418,11 @@ lookup(char *s)
 	/* Sorted, for bsearch(). */
 	static const struct keywords keywords[] = {
 		{ "address",		ADDRESS },
+		{ "allow",		ALLOW },
 		{ "calls",		CALLS },
+		{ "codec",		CODEC },
 		{ "dejitter",		DEJITTER },
+		{ "deny",		DENY },
 		{ "dscp",		DSCP },
 		{ "expires",		EXPIRES },
 		{ "external",		EXTERNAL },
@@ -1059,5 +1092,42 @@ dscp_value(const char *name, long long n, int *out)
 	} else
 		v = n;
 	*out = v;
+	return (0);
+}
+
+/*
+ * One encoding name for `codec allow` or `codec deny`, as a=rtpmap spells
+ * it (RFC 4855: without case). Each list holds CODEC_MAX names.
+ */
+static int
+codec_add(const char *name)
+{
+	struct codec_rules	*r = &conf->g.codecs;
+	char			(*list)[CODEC_NAMELEN];
+	uint32_t		*n, i;
+	size_t			 len = strlen(name);
+
+	if (codec_list == CODEC_ALLOW) {
+		list = r->allow;
+		n = &r->nallow;
+	} else {
+		list = r->deny;
+		n = &r->ndeny;
+	}
+	if (len == 0 || len >= CODEC_NAMELEN || strcspn(name, "/ \t\"") !=
+	    len) {
+		yyerror("codec \"%s\": not an encoding name", name);
+		return (-1);
+	}
+	for (i = 0; i < *n; i++)
+		if (strcasecmp(list[i], name) == 0) {
+			yyerror("codec %s: listed twice", name);
+			return (-1);
+		}
+	if (*n >= CODEC_MAX) {
+		yyerror("codec %s: more than %d in a list", name, CODEC_MAX);
+		return (-1);
+	}
+	strlcpy(list[(*n)++], name, CODEC_NAMELEN);
 	return (0);
 }

@@ -37,6 +37,20 @@ print_dscp(const char *what, int dscp)
 		printf("%s dscp %d\n", what, dscp);
 }
 
+static void
+print_codecs(const char *what, const char (*names)[CODEC_NAMELEN],
+    uint32_t n)
+{
+	uint32_t	 i;
+
+	if (n == 0)
+		return;
+	printf("codec %s {", what);
+	for (i = 0; i < n && i < CODEC_MAX; i++)
+		printf(" %s", names[i]);
+	printf(" }\n");
+}
+
 /* The lexer's escapes: a quote or a backslash gets a backslash. */
 static void
 print_quoted(const char *s)
@@ -91,4 +105,6 @@ print_config(struct sipproxd_config *conf)
 	printf("limit calls per source %u\n", conf->g.limit_calls);
 	printf("limit streams per source %u\n", conf->g.limit_streams);
 	printf("limit streams per offer %u\n", conf->g.limit_media);
+	print_codecs("allow", conf->g.codecs.allow, conf->g.codecs.nallow);
+	print_codecs("deny", conf->g.codecs.deny, conf->g.codecs.ndeny);
 }

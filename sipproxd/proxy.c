@@ -103,6 +103,8 @@ static enum verdict	 forward_request(struct req *, struct hop *);
 static enum verdict	 response(struct req *);
 static enum verdict	 resolve(struct req *, struct hop *);
 static enum verdict	 media(struct req *, struct call *, int, int);
+static int		 codecs(struct req *, struct call *, int,
+			    const char **, size_t *);
 static void		 reply(struct req *, int, const char *);
 static void		 reply_extra(struct req *, int, const char *,
 			    const char *);
@@ -140,6 +142,7 @@ static void		 send_msg(struct req *, struct hop *);
 static struct sip_msg	 msg;			/* the message being handled */
 static char		 out[SIP_MAX_MSGLEN];
 static char		 sdpout[SIP_MAX_MSGLEN];
+static char		 sdpfilt[SDP_MAX_LEN];	/* after the codec filter */
 static SIPHASH_KEY	 branch_key;	/* our Via branches */
 static SIPHASH_KEY	 tag_key;	/* To tags of our own responses */
 static TAILQ_HEAD(, parked) parked = TAILQ_HEAD_INITIALIZER(parked);
@@ -762,13 +765,18 @@ media(struct req *r, struct call *c, int to, int isreq)
 	char			 bad[ADDRSTR_LEN];
 	uint16_t		 ports[SDP_MAX_MEDIA];
 	size_t			 blen, olen;
-	int			 rv, i, refusable;
+	int			 rv, i, refusable, edited;
 
 	ctype = sip_msg_content_type(&msg);
 	if (ctype == NULL || strncasecmp(ctype, "application/sdp", 15) != 0)
 		return (GO);
 	refusable = isreq && msg.method != SIP_ACK;
 	body = sip_msg_body(&msg, &blen);
+	/* Filtered, it is sent so even if the relay has no ports for it. */
+	if ((edited = codecs(r, c, refusable, &body, &blen)) == -1) {
+		reply(r, 488, "Not Acceptable Here - No codec allowed");
+		goto refused;
+	}
 	if (sdp_parse(body, blen, &sdp, &err) == -1) {
 		log_warnx("%s: SDP from %s: %s", c->callid,
 		    addr_str((struct sockaddr *)&r->src, 1), err);
@@ -799,15 +807,18 @@ media(struct req *r, struct call *c, int to, int isreq)
 		/* A request is answered 503 by the caller. */
 		if (!isreq)
 			log_warnx("%s: no relay ports, SDP passed on "
-			    "unchanged", c->callid);
-		return (GO);
+			    "without them", c->callid);
+	} else if ((el = engine_listener_side(to, AF_UNSPEC)) != NULL) {
+		engine_advertised(el, &addr);
+		if (sdp_rewrite(body, blen, &sdp, &addr, ports, sdpout,
+		    sizeof(sdpout), &olen) == 0) {
+			body = sdpout;
+			blen = olen;
+			edited = 1;
+		} else
+			log_warnx("%s: SDP too large to rewrite", c->callid);
 	}
-	if ((el = engine_listener_side(to, AF_UNSPEC)) == NULL)
-		return (GO);
-	engine_advertised(el, &addr);
-	if (sdp_rewrite(body, blen, &sdp, &addr, ports, sdpout,
-	    sizeof(sdpout), &olen) == -1 ||
-	    sip_edit_body(&msg, sdpout, olen) == -1)
+	if (edited && sip_edit_body(&msg, body, blen) == -1)
 		log_warnx("%s: SDP too large to rewrite", c->callid);
 	return (GO);
  refused:
@@ -815,6 +826,40 @@ media(struct req *r, struct call *c, int to, int isreq)
 	if (msg.method == SIP_INVITE && msg.to_tag[0] == '\0')
 		call_end(c, "media refused");
 	return (DONE);
+}
+
+/*
+ * `codec allow` and `codec deny`: the SDP without the payload types they
+ * take out, in sdpfilt. A request (ACK aside) offering a stream left with
+ * no codec returns -1, to be refused 488; in a response or an ACK such a
+ * stream is rejected (port 0). Returns 1 when *body, *blen now are the
+ * filtered SDP, 0 when nothing was taken out.
+ */
+static int
+codecs(struct req *r, struct call *c, int refusable, const char **body,
+    size_t *blen)
+{
+	const struct codec_rules	*rules = &engine_global()->codecs;
+	size_t				 olen;
+	int				 emptied;
+
+	if (rules->nallow == 0 && rules->ndeny == 0)
+		return (0);
+	/* What cannot be filtered, sdp_parse() judges next. */
+	if (codec_filter(*body, *blen, rules, sdpfilt, sizeof(sdpfilt), &olen,
+	    &emptied) != 1)
+		return (0);
+	if (emptied > 0) {
+		log_info("%s: SDP from %s: %d stream(s) with no codec allowed%s",
+		    c->callid, addr_str((struct sockaddr *)&r->src, 1),
+		    emptied, refusable ? ", refused" : ", rejected");
+		if (refusable)
+			return (-1);
+	}
+	sip_stats.codecs_filtered++;
+	*body = sdpfilt;
+	*blen = olen;
+	return (1);
 }
 
 static void

@@ -75,7 +75,6 @@ struct sdp_wbuf {
 	int	 err;
 };
 
-static int	sdp_field(const char *, size_t, size_t *, size_t *, size_t *);
 static int	sdp_number(const char *, size_t, uint32_t, uint32_t *);
 static int	sdp_visible(const char *, size_t);
 static int	sdp_hostname(const char *, size_t);
@@ -103,7 +102,7 @@ static uint16_t	sdp_new_rtcp(const char *, const struct sdp *,
  * The next blank-separated field of s at or after *i: [*fo, *fo + *fl).
  * Returns 0 when only blanks are left.
  */
-static int
+int
 sdp_field(const char *s, size_t len, size_t *i, size_t *fo, size_t *fl)
 {
 	size_t	p = *i;

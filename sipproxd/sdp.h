@@ -87,6 +87,7 @@ struct sdp {
 };
 
 int	sdp_parse(const char *, size_t, struct sdp *, const char **);
+int	sdp_field(const char *, size_t, size_t *, size_t *, size_t *);
 const char *sdp_check_media(const struct sdp_media *,
 	    const struct sockaddr_storage *);
 int	sdp_check(const struct sdp *, const struct sockaddr_storage *,

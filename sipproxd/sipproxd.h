@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "compat.h"
+#include "codec.h"
 
 #define SIPPROXD_VERSION	"0.1"
 #define SIPPROXD_USER		"_sipproxd"
@@ -188,6 +189,7 @@ struct conf_global {
 	uint32_t		 limit_calls;	/* in set-up, per source */
 	uint32_t		 limit_streams;	/* per source, 0: default */
 	uint32_t		 limit_media;	/* relayed m= lines per offer */
+	struct codec_rules	 codecs;
 };
 
 struct sipproxd_config {
@@ -344,6 +346,7 @@ struct ctl_sip_stats {
 	uint64_t		 limit_streams;	/* ... over `limit streams` */
 	uint64_t		 limit_media;	/* offers over the m= limit */
 	uint64_t		 refused_contacts; /* REGISTER Contacts refused */
+	uint64_t		 codecs_filtered; /* SDP with codecs taken out */
 };
 
 struct ctl_rtp_stats {

@@ -45,7 +45,7 @@ bigseed() {
 	sip)	awk 'NR == 2 { for (i = 0; i < 110; i++)
 		    printf "X-Pad-%03d: %0540d\r\n", i, 0 } { print }' \
 		    $c/sip/invite ;;
-	sdp)	awk '{ print } END { for (i = 0; i < 640; i++)
+	sdp|codec)	awk '{ print } END { for (i = 0; i < 640; i++)
 		    printf "a=x-pad:%090d\r\n", i }' $c/sdp/g711 ;;
 	config)	awk '{ print } END { for (i = 0; i < 640; i++)
 		    printf "# %097d\n", i }' $c/config/full.conf ;;

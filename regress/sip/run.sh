@@ -44,7 +44,7 @@ sip_expiry sip_incoming_call sip_outgoing_call sip_cancel sip_hold
 sip_refused sip_max_forwards sip_max_vias sip_pool_exhausted sip_restart
 sip_forged_response sip_dialog_tags sip_cancel_transaction sip_spiral
 sip_loop sip_restart_prompt sip_full_calls sip_full_registrations
-sip_media_refused_inside sip_media_refused_outside"
+sip_media_refused_inside sip_media_refused_outside sip_codec_filter"
 CASES="$CASES $EDGE_CASES"
 
 if [ -n "$DIRECT" ]; then
@@ -282,6 +282,23 @@ sip_media_refused_outside() {
 	sipp_wait
 	expect calls "$NOCALL"
 	expect rtp "$NORTP"
+}
+
+# `codec allow`: G729 leaves the offer and the answer, each seen on the
+# wire by the other side; an offer of G729 alone gets 488 from the proxy.
+sip_codec_filter() {
+	cp "$CONF" "$T/plain.conf"
+	echo 'codec allow { PCMU PCMA telephone-event }' >> "$CONF"
+	"$SIPCTL" -s "$SOCK" reload > /dev/null || bad "reload failed"
+	sipp_uas "$CASE.callee" codec_callee.xml $PEER
+	sipp_bg "$CASE.phone" codec_phone.xml $PHONE $(phone_to $PEER) -s bob
+	sipp_wait
+	expect calls "$NOCALL"
+	expect stats '.sip.codecs_filtered >= 2'
+	grep -q "1 stream(s) with no codec allowed, refused" "$LOG" ||
+	    bad "no log line for the 488"
+	cp "$T/plain.conf" "$CONF"
+	"$SIPCTL" -s "$SOCK" reload > /dev/null || bad "reload back failed"
 }
 
 # With one port pair left in the relay (a reload shrinks the range), a
@@ -575,7 +592,7 @@ for c in $CASES; do
 	sip_refused|sip_max_forwards|sip_max_vias|sip_pool_exhausted|sip_restart|\
 	sip_flood|sip_offer_limit|sip_register_contact|sip_ipv6_register|\
 	sip_forged_response|sip_dialog_tags|sip_cancel_transaction|sip_spiral|\
-	sip_loop|sip_restart_prompt|sip_media_refused_*)
+	sip_loop|sip_restart_prompt|sip_media_refused_*|sip_codec_filter)
 		# what the proxy answers itself needs the proxy
 		if [ -n "$DIRECT" ]; then
 			echo "skipped $c: needs the daemon"
