@@ -87,6 +87,7 @@ engine_main(int debug, int verbose)
 	started = time(NULL);
 
 	event_init();
+	tlsctx_init();
 	/* The resolver reads resolv.conf now: the chroot has none. */
 	if (dns_init(proxy_wakeup) == -1)
 		fatalx("resolver initialisation failed");
@@ -345,6 +346,9 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
 	struct sock_conn	 sc;
 	struct binding	 se;
+	struct conf_tlsfile	 tf;
+	uint8_t			 chunk[TLS_CHUNK];
+	size_t			 len;
 	int			 xfd;
 
 	switch (imsg_get_type(imsg)) {
@@ -377,6 +381,21 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		break;
 	case IMSG_RECONF_LISTENER:
 		engine_reconf_listener(imsg);
+		break;
+	case IMSG_RECONF_TLS_FILE:
+		if (nconf == NULL ||
+		    imsg_get_data(imsg, &tf, sizeof(tf)) == -1)
+			fatalx("bad IMSG_RECONF_TLS_FILE");
+		tlsctx_reconf_file(&tf);
+		break;
+	case IMSG_RECONF_TLS_DATA:
+		/* Maybe a part of the key: no copy of it stays here. */
+		if (nconf == NULL || (len = imsg_get_len(imsg)) == 0 ||
+		    len > sizeof(chunk) ||
+		    imsg_get_data(imsg, chunk, len) == -1)
+			fatalx("bad IMSG_RECONF_TLS_DATA");
+		tlsctx_reconf_data(imsg_get_id(imsg), chunk, len);
+		explicit_bzero(chunk, len);
 		break;
 	case IMSG_RECONF_DONE:
 		engine_reconf_done();
@@ -454,6 +473,7 @@ engine_reconf_done(void)
 		engine_conf_free(econf);
 	econf = nconf;
 	nconf = NULL;
+	tlsctx_reconf_done();
 
 	/* sip dscp: the traffic class of everything we send. */
 	tos = econf->g.sip_dscp << 2;

@@ -157,6 +157,19 @@ void		 call_show(uint32_t);
 void		 call_source_usage(const struct sockaddr_storage *,
 		    unsigned int *, unsigned int *, unsigned int *);
 
+/* tls.c (in the engine) */
+struct tls;
+void		 tlsctx_init(void);
+void		 tlsctx_reconf_file(const struct conf_tlsfile *);
+void		 tlsctx_reconf_data(uint32_t, const void *, size_t);
+void		 tlsctx_reconf_done(void);
+int		 tlsctx_can_accept(void);
+int		 tlsctx_can_connect(void);
+struct tls	*tlsctx_accept(int, const char *);
+struct tls	*tlsctx_connect(int, const char *, const char *);
+int		 tlsctx_handshake(struct tls *, const char *, int);
+void		 tlsctx_free(struct tls *);
+
 /* control.c (in the engine) */
 void	 control_listen(int);
 void	 control_close(void);

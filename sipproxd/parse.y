@@ -39,6 +39,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <tls.h>
+
 #include "sipproxd.h"
 #include "log.h"
 
@@ -83,6 +85,8 @@ static int		 listen_add(const char *, long long, int);
 static int		 outside_set(const char *, in_port_t);
 static int		 outbound_set(const char *, long long);
 static int		 dscp_value(const char *, long long, int *);
+static int		 tls_file_set(int, const char *);
+static void		 tls_files_check(void);
 
 static struct sipproxd_config	*conf;
 static char			*errbuf;
@@ -106,11 +110,13 @@ typedef struct {
 %token	OUTBOUND OUTSIDE PORT PORTS PROXY REGISTRATION RTP SIP STATE TCP
 %token	TIMEOUT TO UDP
 %token	CALLS LIMIT OFFER PER SOURCE STREAMS
+%token	CA CERTIFICATE KEY TLS
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
 %type	<v.number>	port optport
 %type	<v.proto>	proto
+%type	<v.number>	tlsfile
 /* What error recovery discards is freed; so actions never free on error. */
 %destructor { free($$); } <v.string>
 %%
@@ -172,6 +178,11 @@ optport		: /* empty */		{ $$ = 0; }
 			}
 			$$ = $2;
 		}
+		;
+
+tlsfile		: CERTIFICATE		{ $$ = TLS_FILE_CERT; }
+		| KEY			{ $$ = TLS_FILE_KEY; }
+		| CA			{ $$ = TLS_FILE_CA; }
 		;
 
 proto		: /* empty */		{ $$ = IPPROTO_UDP; }
@@ -313,6 +324,11 @@ main		: LISTEN ON STRING port proto {
 			}
 			conf->g.limit_streams = $5;
 		}
+		| TLS tlsfile STRING {
+			if (tls_file_set($2, $3) == -1)
+				YYERROR;
+			free($3);
+		}
 		| LIMIT STREAMS PER OFFER NUMBER {
 			if ($5 < 1 || $5 > LIMIT_MEDIA_MAX) {
 				yyerror("limit streams per offer %lld: out of "
@@ -388,12 +404,15 @@ lookup(char *s)
 	/* Sorted, for bsearch(). */
 	static const struct keywords keywords[] = {
 		{ "address",		ADDRESS },
+		{ "ca",			CA },
 		{ "calls",		CALLS },
+		{ "certificate",	CERTIFICATE },
 		{ "dejitter",		DEJITTER },
 		{ "dscp",		DSCP },
 		{ "expires",		EXPIRES },
 		{ "external",		EXTERNAL },
 		{ "include",		INCLUDE },
+		{ "key",		KEY },
 		{ "latch",		LATCH },
 		{ "limit",		LIMIT },
 		{ "listen",		LISTEN },
@@ -413,6 +432,7 @@ lookup(char *s)
 		{ "streams",		STREAMS },
 		{ "tcp",		TCP },
 		{ "timeout",		TIMEOUT },
+		{ "tls",		TLS },
 		{ "to",			TO },
 		{ "udp",		UDP }
 	};
@@ -779,6 +799,11 @@ parse_config(const char *filename, char *ebuf, size_t elen)
 		conferror("no outside interface or address given");
 	}
 
+	if (errors == 0) {
+		topfile = &(struct file){ .name = (char *)filename };
+		tls_files_check();
+	}
+
 	/* By default a source may hold half the relay's port pairs. */
 	if (errors == 0 && conf->g.limit_streams == 0) {
 		conf->g.limit_streams = (conf->g.rtp_port_hi - conf->g.rtp_port_lo +
@@ -1060,4 +1085,65 @@ dscp_value(const char *name, long long n, int *out)
 		v = n;
 	*out = v;
 	return (0);
+}
+
+/* A TLS file, read where it is given: errors name its line. */
+static int
+tls_file_set(int which, const char *path)
+{
+	struct tlsfile	*tf = &conf->tls[which];
+	char		 why[256];
+
+	if (tf->path != NULL) {
+		yyerror("tls %s given twice", tlsfile_name(which));
+		return (-1);
+	}
+	/* The parent reads it again on reload, from "/". */
+	if (path[0] != '/') {
+		yyerror("tls %s %s: must be an absolute path",
+		    tlsfile_name(which), path);
+		return (-1);
+	}
+	if (strlen(path) >= PATH_MAX) {
+		yyerror("tls %s: path too long", tlsfile_name(which));
+		return (-1);
+	}
+	if ((tf->path = strdup(path)) == NULL)
+		fatal(NULL);
+	if (config_tls_read(tf, which, why, sizeof(why)) == -1) {
+		yyerror("tls %s %s: %s", tlsfile_name(which), path, why);
+		free(tf->path);
+		tf->path = NULL;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Without a CA file given, the system's bundle: without one no server
+ * can be verified, so outgoing TLS (a sips: target) could only fail. A
+ * system without the bundle gets none. Then what needs both files.
+ */
+static void
+tls_files_check(void)
+{
+	struct tlsfile	*tf = &conf->tls[TLS_FILE_CA];
+	const char	*ca = tls_default_ca_cert_file();
+	char		 why[256];
+
+	if (tf->path == NULL) {
+		if (access(ca, F_OK) == -1)
+			log_debug("%s: %s, no CA to verify servers by", ca,
+			    strerror(errno));
+		else {
+			if ((tf->path = strdup(ca)) == NULL)
+				fatal(NULL);
+			tf->implicit = 1;
+			if (config_tls_read(tf, TLS_FILE_CA, why,
+			    sizeof(why)) == -1)
+				conferror("tls ca %s: %s", ca, why);
+		}
+	}
+	if (errors == 0 && config_tls_check(conf, why, sizeof(why)) == -1)
+		conferror("%s", why);
 }

@@ -53,6 +53,7 @@ print_config(struct sipproxd_config *conf)
 {
 	struct listener	*l;
 	in_port_t	 port, outside_port = SIP_PORT;
+	int		 i;
 
 	TAILQ_FOREACH(l, &conf->listeners, entry) {
 		port = sa_port(&l->ss);
@@ -91,4 +92,12 @@ print_config(struct sipproxd_config *conf)
 	printf("limit calls per source %u\n", conf->g.limit_calls);
 	printf("limit streams per source %u\n", conf->g.limit_streams);
 	printf("limit streams per offer %u\n", conf->g.limit_media);
+	/* The system's CA bundle is the default, not written out. */
+	for (i = 0; i < TLS_FILES; i++) {
+		if (conf->tls[i].path == NULL || conf->tls[i].implicit)
+			continue;
+		printf("tls %s \"", tlsfile_name(i));
+		print_quoted(conf->tls[i].path);
+		printf("\"\n");
+	}
 }

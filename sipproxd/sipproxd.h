@@ -46,6 +46,7 @@
 #define REG_EXPIRES		3600
 #define RTP_DSCP		46	/* EF, expedited forwarding */
 #define SIP_DSCP		26	/* AF31, signalling */
+#define SIPS_PORT		5061	/* SIP over TLS */
 
 /* rtp latch: whom a relay leg accepts packets from. */
 #define RTP_LATCH_LEARN		0	/* a source at the SDP or SIP address */
@@ -83,6 +84,18 @@
 #define ADDRSTR_LEN		(INET6_ADDRSTRLEN + 8)	/* [addr]:port */
 #define CTL_MSG_LEN		1024
 
+/*
+ * TLS: the files the parent reads for the engine, each at most
+ * TLS_FILE_MAX bytes (a CA bundle is some 200 KB), sent in chunks that
+ * fit an imsg.
+ */
+#define TLS_FILE_CERT		0	/* certificate chain, PEM */
+#define TLS_FILE_KEY		1	/* its private key, PEM */
+#define TLS_FILE_CA		2	/* CAs to verify servers by, PEM */
+#define TLS_FILES		3
+#define TLS_FILE_MAX		(1024 * 1024)
+#define TLS_CHUNK		8192
+
 enum sipproxd_role {
 	ROLE_PARENT,
 	ROLE_ENGINE,
@@ -115,6 +128,8 @@ enum imsg_type {
 	/* configuration, parent -> children, swapped on DONE */
 	IMSG_RECONF_CONF,		/* conf_global */
 	IMSG_RECONF_LISTENER,		/* conf_listener, fd when new */
+	IMSG_RECONF_TLS_FILE,		/* conf_tlsfile: one file follows */
+	IMSG_RECONF_TLS_DATA,		/* its next bytes (peerid: which) */
 	IMSG_RECONF_DONE,		/* child -> parent: ack */
 
 	/* engine <-> relay (peerid: stream id, chosen by the engine) */
@@ -190,10 +205,22 @@ struct conf_global {
 	uint32_t		 limit_media;	/* relayed m= lines per offer */
 };
 
+/*
+ * A TLS file as given and, once read, its contents: the parent's alone,
+ * sent to the engine and wiped (the key) after that.
+ */
+struct tlsfile {
+	char			*path;		/* NULL: not given */
+	int			 implicit;	/* the system's, not given */
+	uint8_t			*data;
+	size_t			 len;
+};
+
 struct sipproxd_config {
 	struct listeners	 listeners;
 	struct conf_files	 files;		/* the file and its includes */
 	struct conf_global	 g;
+	struct tlsfile		 tls[TLS_FILES];
 };
 
 /* IMSG_RECONF_LISTENER: one listener; the fd comes with it when new. */
@@ -202,6 +229,12 @@ struct conf_listener {
 	char			 name[NAME_LEN];
 	int			 proto;
 	int			 outside;
+};
+
+/* IMSG_RECONF_TLS_FILE: which file, and how many bytes of it follow. */
+struct conf_tlsfile {
+	uint32_t		 which;		/* TLS_FILE_* */
+	uint32_t		 len;		/* 1 .. TLS_FILE_MAX */
 };
 
 /*
@@ -411,6 +444,12 @@ struct listener		*listener_find(struct listeners *,
 			    const struct listener *);
 void			 config_add_file(struct sipproxd_config *,
 			    const char *);
+int			 config_tls_read(struct tlsfile *, int, char *,
+			    size_t);
+int			 config_tls_check(struct sipproxd_config *, char *,
+			    size_t);
+void			 config_tls_wipe(struct sipproxd_config *);
+const char		*tlsfile_name(int);
 int			 dscp_from_name(const char *);
 const char		*dscp_name(int);
 const char		*latch_name(int);

@@ -71,9 +71,9 @@ echo "$HARNESSES" | while IFS=: read -r name srcs; do
 	if ! clang -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined -D_GNU_SOURCE \
 	    -DLIBBSD_OPENBSD_VIS -Icompat -Icompat/imsg -Isipproxd \
-	    $(pkg-config --cflags libbsd-overlay libevent) \
+	    $(pkg-config --cflags libbsd-overlay libevent libtls) \
 	    -o "$OBJ/$name" "regress/fuzz/$name.c" $srcs \
-	    $(pkg-config --libs libbsd-overlay libevent) \
+	    $(pkg-config --libs libbsd-overlay libevent libtls) \
 	    > "$OBJ/$name.log" 2>&1; then
 		echo "FAIL $name: does not build (libclang-rt-14-dev?)"
 		sed 's/^/    /' "$OBJ/$name.log" | head -10

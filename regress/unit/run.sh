@@ -8,8 +8,8 @@ OBJ=${OBJ:-regress/obj/unit}
 mkdir -p "$OBJ"
 FLAGS="$UNIT_CFLAGS -Wall -Wextra -DLIBBSD_OPENBSD_VIS -D_GNU_SOURCE -Icompat \
     -Icompat/imsg -Isipproxd \
-    $(pkg-config --cflags libbsd-overlay libevent libseccomp libcares)"
-LIBS="$(pkg-config --libs libbsd-overlay libevent libseccomp libcares)"
+    $(pkg-config --cflags libbsd-overlay libevent libseccomp libcares libtls)"
+LIBS="$(pkg-config --libs libbsd-overlay libevent libseccomp libcares libtls)"
 IMSG="compat/imsg.c compat/imsg-buffer.c"
 
 # name: sources
