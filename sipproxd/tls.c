@@ -249,11 +249,11 @@ tlsctx_handshake(struct tls *ctx, const char *peer, int outgoing)
 	}
 	if ((why = tls_error(ctx)) == NULL)
 		why = "handshake failed";
+	/* libtls says "certificate verification failed: ..." or the like. */
 	if (outgoing)
-		log_warnx("tls to %s: server not verified or handshake "
-		    "failed: %s", peer, why);
+		log_warnx("tls to %s: %s", peer, why);
 	else
-		log_info("tls from %s: handshake failed: %s", peer, why);
+		log_info("tls from %s: %s", peer, why);
 	return (-1);
 }
 
