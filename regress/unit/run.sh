@@ -24,6 +24,7 @@ sdp_test: sipproxd/sdp.c sipproxd/media.c sipproxd/util.c sipproxd/log.c
 json_test: sipctl/json.c
 siphash_test: compat/siphash.c sipproxd/mac.c
 dns_test: -DSIPPROXD_REGRESS sipproxd/dns.c sipproxd/util.c sipproxd/log.c
+tls_test: sipproxd/tls.c sipproxd/config.c sipproxd/util.c compat/sandbox_linux.c sipproxd/log.c
 "
 
 byacc -o "$OBJ/parse.c" sipproxd/parse.y 2>/dev/null
