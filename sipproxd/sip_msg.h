@@ -245,7 +245,6 @@ struct sip_msg {
 /* sip_msg.c: parse */
 int		 sip_msg_parse(struct sip_msg *, const char *, size_t);
 const char	*sip_msg_error(const struct sip_msg *);
-int		 sip_msg_frame(const char *, size_t, size_t *);
 const char	*sip_method_name(enum sip_method);
 enum sip_method	 sip_method_lookup(const char *, size_t);
 enum sip_hdr_id	 sip_hdr_lookup(const char *, size_t);
