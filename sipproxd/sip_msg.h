@@ -304,6 +304,8 @@ int		 sip_uri_set_hostport(const char *, size_t, const char *,
 		    uint16_t, char *, size_t);
 int		 sip_uri_param(const struct sip_uri *, const char *, char *,
 		    size_t);
+int		 sip_uri_set_transport(const char *, size_t, const char *,
+		    char *, size_t);
 int		 sip_uri_aor(const struct sip_uri *, char *, size_t);
 ssize_t		 sip_unescape(const char *, size_t, char *, size_t);
 int		 sip_addr_parse(const char *, size_t, struct sip_addr *);
