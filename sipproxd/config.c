@@ -55,6 +55,8 @@ config_new(void)
 	conf->g.reg_expires = REG_EXPIRES;
 	conf->g.limit_calls = LIMIT_CALLS;
 	conf->g.limit_media = LIMIT_MEDIA;
+	conf->g.tcp_idle = TCP_IDLE;
+	conf->g.tcp_connect = TCP_CONNECT;
 	return (conf);
 }
 

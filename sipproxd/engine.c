@@ -62,7 +62,7 @@ static void	engine_sip_accept(int, short, void *);
 static void	engine_rtp_reply(struct imsg *);
 static int	is_ours(const struct sockaddr_storage *,
 	    int (*)(const struct sockaddr_storage *,
-	    const struct sockaddr_storage *), int);
+	    const struct sockaddr_storage *));
 __dead static void engine_shutdown(void);
 
 static struct imsgev		 iev_parent;
@@ -154,6 +154,7 @@ engine_tick(int fd, short event, void *arg)
 	bindings_tick(now, 0);
 	call_tick(now);
 	proxy_tick(now);
+	conn_tick(now);
 	evtimer_add(&ev_tick, &tv);
 }
 
@@ -251,15 +252,37 @@ engine_listener_side(int side, int family)
 	return (NULL);
 }
 
+/*
+ * The socket that names us to a peer over transport tr on a side: the
+ * side's listener of that transport, else its UDP one (a connection of
+ * ours to a provider needs no listener of its own).
+ */
 struct engine_listener *
-engine_listener_find(const struct sockaddr_storage *ss)
+engine_listener_tr(int side, int family, int tr)
+{
+	struct engine_listener	*el;
+
+	if (econf == NULL)
+		return (NULL);
+	if (tr != SIP_TR_UDP)
+		TAILQ_FOREACH(el, &econf->listeners, entry)
+			if (el->cl.proto == IPPROTO_TCP &&
+			    el->cl.outside == (side == LEG_OUTSIDE) &&
+			    (family == AF_UNSPEC ||
+			    el->cl.ss.ss_family == family))
+				return (el);
+	return (engine_listener_side(side, family));
+}
+
+struct engine_listener *
+engine_listener_find(const struct sockaddr_storage *ss, int proto)
 {
 	struct engine_listener	*el;
 
 	if (econf == NULL)
 		return (NULL);
 	TAILQ_FOREACH(el, &econf->listeners, entry)
-		if (el->cl.proto == IPPROTO_UDP && sa_cmp(&el->cl.ss, ss) == 0)
+		if (el->cl.proto == proto && sa_cmp(&el->cl.ss, ss) == 0)
 			return (el);
 	return (NULL);
 }
@@ -292,25 +315,28 @@ engine_local(int side, struct sockaddr_storage *ss)
 	sa_set_port(ss, 0);
 }
 
-/* One of our SIP addresses (the external one included), port and all. */
+/*
+ * One of our SIP addresses (the external one included), port and all,
+ * over any transport.
+ */
 int
 engine_is_ours(const struct sockaddr_storage *ss)
 {
-	return (is_ours(ss, sa_cmp, IPPROTO_UDP));
+	return (is_ours(ss, sa_cmp));
 }
 
 /* One of our addresses (the external one included), on any port. */
 int
 engine_is_our_host(const struct sockaddr_storage *ss)
 {
-	return (is_ours(ss, sa_cmp_host, 0));
+	return (is_ours(ss, sa_cmp_host));
 }
 
 /* ss equal, as cmp says, to a listener's address or its advertised one. */
 static int
 is_ours(const struct sockaddr_storage *ss,
     int (*cmp)(const struct sockaddr_storage *,
-    const struct sockaddr_storage *), int proto)
+    const struct sockaddr_storage *))
 {
 	struct engine_listener	*el;
 	struct sockaddr_storage	 adv;
@@ -318,8 +344,6 @@ is_ours(const struct sockaddr_storage *ss,
 	if (econf == NULL)
 		return (0);
 	TAILQ_FOREACH(el, &econf->listeners, entry) {
-		if (proto != 0 && el->cl.proto != proto)
-			continue;
 		engine_advertised(el, &adv);
 		if (cmp(&el->cl.ss, ss) == 0 || cmp(&adv, ss) == 0)
 			return (1);
@@ -586,24 +610,13 @@ engine_sip_read(int fd, short event, void *arg)
 			return;
 		}
 		sip_stats.received++;
-		proxy_input(el, buf, n, &ss);
+		proxy_input(el, NULL, buf, n, &ss);
 	}
 }
 
+/* SIP over TCP: connections are conn.c's. */
 static void
 engine_sip_accept(int fd, short event, void *arg)
 {
-	int	 s;
-
-	if ((s = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) ==
-	    -1) {
-		if (errno != EAGAIN && errno != EINTR &&
-		    errno != ECONNABORTED)
-			log_warn("accept");
-		return;
-	}
-	sip_stats.received++;
-	sip_stats.dropped++;
-	log_debug("tcp connection closed: no SIP handling yet");
-	close(s);
+	conn_accept(arg);
 }

@@ -46,6 +46,7 @@
 
 #define INCLUDE_DEPTH	8
 #define MAXTOKEN	1024
+#define TLS_NOT_YET	"SIP over TLS is not supported yet"
 
 static struct file {
 	TAILQ_ENTRY(file)	 entry;
@@ -82,8 +83,9 @@ static int		 symset(const char *, const char *, int);
 static char		*symget(const char *);
 static int		 host_addr(const char *, struct sockaddr_storage *);
 static int		 listen_add(const char *, long long, int);
-static int		 outside_set(const char *, in_port_t);
-static int		 outbound_set(const char *, long long);
+static int		 outside_set(const char *, in_port_t, int);
+static int		 outbound_set(const char *, long long, int);
+static int		 listen_udp(void);
 static int		 dscp_value(const char *, long long, int *);
 static int		 tls_file_set(int, const char *);
 static void		 tls_files_check(void);
@@ -91,7 +93,7 @@ static void		 tls_files_check(void);
 static struct sipproxd_config	*conf;
 static char			*errbuf;
 static size_t			 errlen;
-static int			 seen_outside;
+static int			 seen_outside;	/* 1 << transport */
 static int			 errors;
 static int			 lex_errline;
 
@@ -99,7 +101,7 @@ typedef struct {
 	union {
 		long long	 number;
 		char		*string;
-		int		 proto;
+		int		 transport;
 	} v;
 	int lineno;
 } YYSTYPE;
@@ -110,12 +112,13 @@ typedef struct {
 %token	OUTBOUND OUTSIDE PORT PORTS PROXY REGISTRATION RTP SIP STATE TCP
 %token	TIMEOUT TO UDP
 %token	CALLS LIMIT OFFER PER SOURCE STREAMS
-%token	CA CERTIFICATE KEY TLS
+%token	CONNECT INACTIVITY KEEPALIVE TLS
+%token	CA CERTIFICATE KEY
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
 %type	<v.number>	port optport
-%type	<v.proto>	proto
+%type	<v.transport>	transport
 %type	<v.number>	tlsfile
 /* What error recovery discards is freed; so actions never free on error. */
 %destructor { free($$); } <v.string>
@@ -185,31 +188,57 @@ tlsfile		: CERTIFICATE		{ $$ = TLS_FILE_CERT; }
 		| CA			{ $$ = TLS_FILE_CA; }
 		;
 
-proto		: /* empty */		{ $$ = IPPROTO_UDP; }
-		| UDP			{ $$ = IPPROTO_UDP; }
-		| TCP			{ $$ = IPPROTO_TCP; }
+transport	: /* empty */		{ $$ = SIP_TR_UDP; }
+		| UDP			{ $$ = SIP_TR_UDP; }
+		| TCP			{ $$ = SIP_TR_TCP; }
+		| TLS			{ $$ = SIP_TR_TLS; }
 		;
 
-main		: LISTEN ON STRING port proto {
-			/* Until SIP over TCP works, no socket that drops it. */
-			if ($5 == IPPROTO_TCP) {
-				yyerror("listen on %s port %lld tcp: SIP over "
-				    "TCP is not supported yet", $3, $4);
+main		: LISTEN ON STRING port transport {
+			if ($5 == SIP_TR_TLS) {
+				yyerror("listen on %s port %lld tls: %s", $3,
+				    $4, TLS_NOT_YET);
 				YYERROR;
 			}
-			if (listen_add($3, $4, $5) == -1)
+			if (listen_add($3, $4, $5 == SIP_TR_TCP ?
+			    IPPROTO_TCP : IPPROTO_UDP) == -1)
 				YYERROR;
 			free($3);
 		}
-		| OUTSIDE STRING port {
-			if (outside_set($2, $3) == -1)
+		| OUTSIDE STRING port transport {
+			if (outside_set($2, $3, $4) == -1)
 				YYERROR;
 			free($2);
 		}
-		| OUTBOUND PROXY STRING optport {
-			if (outbound_set($3, $4) == -1)
+		| OUTBOUND PROXY STRING optport transport {
+			if (outbound_set($3, $4, $5) == -1)
 				YYERROR;
 			free($3);
+		}
+		| TCP INACTIVITY TIMEOUT NUMBER {
+			if ($4 < 1 || $4 > TCP_IDLE_MAX) {
+				yyerror("tcp inactivity timeout %lld: out of "
+				    "range 1 to %d", $4, TCP_IDLE_MAX);
+				YYERROR;
+			}
+			conf->g.tcp_idle = $4;
+		}
+		| TCP CONNECT TIMEOUT NUMBER {
+			if ($4 < TCP_CONNECT_MIN || $4 > TCP_CONNECT_MAX) {
+				yyerror("tcp connect timeout %lld: out of "
+				    "range %d to %d milliseconds", $4,
+				    TCP_CONNECT_MIN, TCP_CONNECT_MAX);
+				YYERROR;
+			}
+			conf->g.tcp_connect = $4;
+		}
+		| TCP KEEPALIVE NUMBER {
+			if ($3 < 0 || $3 > TCP_KEEPALIVE_MAX) {
+				yyerror("tcp keepalive %lld: out of range 0 to "
+				    "%d", $3, TCP_KEEPALIVE_MAX);
+				YYERROR;
+			}
+			conf->g.tcp_keepalive = $3;
 		}
 		| EXTERNAL ADDRESS STRING {
 			if (host_addr($3, &conf->g.external_addr) == -1) {
@@ -407,11 +436,14 @@ lookup(char *s)
 		{ "ca",			CA },
 		{ "calls",		CALLS },
 		{ "certificate",	CERTIFICATE },
+		{ "connect",		CONNECT },
 		{ "dejitter",		DEJITTER },
 		{ "dscp",		DSCP },
 		{ "expires",		EXPIRES },
 		{ "external",		EXTERNAL },
+		{ "inactivity",		INACTIVITY },
 		{ "include",		INCLUDE },
+		{ "keepalive",		KEEPALIVE },
 		{ "key",		KEY },
 		{ "latch",		LATCH },
 		{ "limit",		LIMIT },
@@ -798,6 +830,18 @@ parse_config(const char *filename, char *ebuf, size_t elen)
 		topfile = &(struct file){ .name = (char *)filename };
 		conferror("no outside interface or address given");
 	}
+	/* RFC 3261 18: SIP over TCP comes on top of UDP, not instead. */
+	if (errors == 0 && !(seen_outside & (1 << SIP_TR_UDP))) {
+		topfile = &(struct file){ .name = (char *)filename };
+		conferror("outside %s tcp without outside %s: SIP over TCP "
+		    "comes on top of UDP", conf->g.outside_name,
+		    conf->g.outside_name);
+	}
+	if (errors == 0 && !listen_udp()) {
+		topfile = &(struct file){ .name = (char *)filename };
+		conferror("no listen on for UDP: SIP over TCP comes on top of "
+		    "UDP");
+	}
 
 	if (errors == 0) {
 		topfile = &(struct file){ .name = (char *)filename };
@@ -969,22 +1013,51 @@ listen_add(const char *name, long long port, int proto)
 	return (ret);
 }
 
+/* A TCP listener inside needs a UDP one beside it. */
+static int
+listen_udp(void)
+{
+	struct listener	*l;
+	int		 udp = 0, tcp = 0;
+
+	TAILQ_FOREACH(l, &conf->listeners, entry) {
+		if (l->outside)
+			continue;
+		if (l->proto == IPPROTO_UDP)
+			udp = 1;
+		else
+			tcp = 1;
+	}
+	return (udp || !tcp);
+}
+
 /*
  * The outside: an address, or an interface's first IPv4 (else IPv6). Its
- * SIP socket is a listener of its own, marked outside.
+ * SIP socket is a listener of its own, marked outside; one per transport,
+ * all on the same outside.
  */
 static int
-outside_set(const char *name, in_port_t port)
+outside_set(const char *name, in_port_t port, int tr)
 {
 	struct sockaddr_storage	 ss;
 	struct ifaddrs		*ifap, *ifa;
 	struct listener		*l;
 	int			 found = 0;
 
-	if (seen_outside++) {
-		yyerror("outside given twice");
+	if (tr == SIP_TR_TLS) {
+		yyerror("outside %s tls: %s", name, TLS_NOT_YET);
 		return (-1);
 	}
+	if (seen_outside & (1 << tr)) {
+		yyerror("outside %sgiven twice", tr == SIP_TR_TCP ? "tcp " : "");
+		return (-1);
+	}
+	if (seen_outside && strcmp(conf->g.outside_name, name) != 0) {
+		yyerror("outside %s: the outside is %s already", name,
+		    conf->g.outside_name);
+		return (-1);
+	}
+	seen_outside |= 1 << tr;
 	if (strlcpy(conf->g.outside_name, name, sizeof(conf->g.outside_name)) >=
 	    sizeof(conf->g.outside_name)) {
 		yyerror("outside %s: name too long", name);
@@ -1023,12 +1096,14 @@ outside_set(const char *name, in_port_t port)
 	l->ss = conf->g.outside_addr;
 	sa_set_port(&l->ss, port);
 	strlcpy(l->name, name, sizeof(l->name));
-	l->proto = IPPROTO_UDP;
+	l->proto = tr == SIP_TR_TCP ? IPPROTO_TCP : IPPROTO_UDP;
 	l->outside = 1;
 	l->fd = -1;
 	if (listener_find(&conf->listeners, l) != NULL) {
-		yyerror("outside %s port %u: also a listen on address",
-		    addr_str((struct sockaddr *)&l->ss, 0), port);
+		yyerror("outside %s port %u%s%s: also a listen on address",
+		    addr_str((struct sockaddr *)&l->ss, 0), port,
+		    tr != SIP_TR_UDP ? " " : "",
+		    tr != SIP_TR_UDP ? transport_str(tr) : "");
 		free(l);
 		return (-1);
 	}
@@ -1038,7 +1113,7 @@ outside_set(const char *name, in_port_t port)
 
 /* A host name (letters, digits, hyphens, dots) or an address. */
 static int
-outbound_set(const char *name, long long port)
+outbound_set(const char *name, long long port, int tr)
 {
 	struct sockaddr_storage	 ss;
 	const char		*p;
@@ -1063,7 +1138,12 @@ outbound_set(const char *name, long long port)
 		yyerror("outbound proxy %s: name too long", name);
 		return (-1);
 	}
+	if (tr == SIP_TR_TLS) {
+		yyerror("outbound proxy %s tls: %s", name, TLS_NOT_YET);
+		return (-1);
+	}
 	conf->g.outbound_port = port;
+	conf->g.outbound_transport = tr;
 	return (0);
 }
 

@@ -59,6 +59,14 @@
 #define REG_EXPIRES_MAX		604800
 #define REG_MAX			4096	/* registrations kept and saved */
 
+/* SIP over TCP (and TLS): `tcp inactivity timeout`, `connect`, `keepalive`. */
+#define TCP_IDLE		600	/* seconds, siproxd's default */
+#define TCP_IDLE_MAX		86400
+#define TCP_CONNECT		500	/* milliseconds */
+#define TCP_CONNECT_MIN		10
+#define TCP_CONNECT_MAX		60000
+#define TCP_KEEPALIVE_MAX	3600	/* seconds; 0: no keepalives */
+
 /*
  * What one outside source may hold (`limit ... per source`) and one SDP
  * may have relayed (`limit streams per offer`). The streams default is
@@ -96,6 +104,13 @@
 #define TLS_FILE_MAX		(1024 * 1024)
 #define TLS_CHUNK		8192
 
+/* The transport of a listener, a connection, a hop (RFC 3261 18). */
+enum sip_transport {
+	SIP_TR_UDP,
+	SIP_TR_TCP,
+	SIP_TR_TLS
+};
+
 enum sipproxd_role {
 	ROLE_PARENT,
 	ROLE_ENGINE,
@@ -116,6 +131,7 @@ enum imsg_type {
 	IMSG_CTL_SHOW_CALLS,		/* reply: ctl_call..., END */
 	IMSG_CTL_SHOW_RTP,		/* reply: ctl_rtp_stream..., END */
 	IMSG_CTL_SHOW_STATS,		/* reply: ctl_stats, END */
+	IMSG_CTL_SHOW_CONNECTIONS,	/* reply: ctl_sip_conn..., END */
 	IMSG_CTL_RELOAD,		/* reply: RESULT */
 	IMSG_CTL_LOG_VERBOSE,		/* int verbose; reply: RESULT */
 	IMSG_CTL_RESULT,		/* ctl_result */
@@ -191,6 +207,7 @@ struct conf_global {
 	struct sockaddr_storage	 external_addr;	/* AF_UNSPEC when unset */
 	char			 outbound_proxy[256];	/* "" when unset */
 	uint16_t		 outbound_port;	/* 0: SRV */
+	int			 outbound_transport; /* enum sip_transport */
 	uint16_t		 rtp_port_lo;
 	uint16_t		 rtp_port_hi;
 	uint32_t		 rtp_timeout;	/* seconds */
@@ -203,6 +220,9 @@ struct conf_global {
 	uint32_t		 limit_calls;	/* in set-up, per source */
 	uint32_t		 limit_streams;	/* per source, 0: default */
 	uint32_t		 limit_media;	/* relayed m= lines per offer */
+	uint32_t		 tcp_idle;	/* seconds */
+	uint32_t		 tcp_connect;	/* milliseconds */
+	uint32_t		 tcp_keepalive;	/* seconds, 0: off */
 };
 
 /*
@@ -377,6 +397,31 @@ struct ctl_sip_stats {
 	uint64_t		 limit_streams;	/* ... over `limit streams` */
 	uint64_t		 limit_media;	/* offers over the m= limit */
 	uint64_t		 refused_contacts; /* REGISTER Contacts refused */
+	/* SIP connections (TCP, TLS) */
+	uint64_t		 conn_accepted;
+	uint64_t		 conn_connected;	/* opened by us */
+	uint64_t		 conn_refused;	/* over a connection limit */
+	uint64_t		 conn_connect_failed;	/* refused, unreachable */
+	uint64_t		 conn_connect_timeouts;	/* `tcp connect timeout` */
+	uint64_t		 conn_idle_closed;	/* `tcp inactivity timeout` */
+	uint64_t		 conn_abuse_closed;	/* framing, read deadline,
+						   write queue */
+};
+
+/* IMSG_CTL_SHOW_CONNECTIONS: one SIP connection. */
+struct ctl_sip_conn {
+	uint32_t		 id;
+	char			 peer[ADDRSTR_LEN];
+	char			 local[ADDRSTR_LEN];
+	int			 transport;	/* enum sip_transport */
+	int			 outgoing;	/* 1: opened by us */
+	int			 outside;	/* 1: the outside's */
+	char			 state[16];
+	int64_t			 age;		/* seconds */
+	int64_t			 idle;		/* seconds */
+	uint64_t		 bytes_in;
+	uint64_t		 bytes_out;
+	uint64_t		 queued;	/* bytes waiting to be sent */
 };
 
 struct ctl_rtp_stats {
@@ -478,6 +523,7 @@ void			 sa_hostport(const struct sockaddr_storage *,
 			    char *, size_t);
 int			 addr_parse(const char *, struct sockaddr_storage *);
 const char		*proto_str(int);
+const char		*transport_str(int);
 
 /* parse.y: errors are logged and the last ones kept in the buffer. */
 struct sipproxd_config	*parse_config(const char *, char *, size_t);

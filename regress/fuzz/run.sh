@@ -19,6 +19,7 @@ HARNESSES="
 fuzz_config: sipproxd/config.c sipproxd/util.c sipproxd/printconf.c sipproxd/log.c $OBJ/parse.c
 fuzz_state: sipproxd/statefile.c sipproxd/proc.c sipproxd/imsg_check.c sipproxd/log.c compat/imsg.c compat/imsg-buffer.c
 fuzz_sip: sipproxd/sip_msg.c sipproxd/sip_uri.c
+fuzz_frame: sipproxd/sip_frame.c sipproxd/sip_msg.c sipproxd/sip_uri.c
 fuzz_sdp: sipproxd/sdp.c sipproxd/media.c sipproxd/util.c
 "
 

@@ -20,6 +20,7 @@ sandbox_test: compat/sandbox_linux.c sipproxd/log.c
 parse_test: $OBJ/parse.c sipproxd/config.c sipproxd/util.c sipproxd/printconf.c sipproxd/log.c
 state_test: sipproxd/statefile.c sipproxd/proc.c sipproxd/imsg_check.c sipproxd/log.c $IMSG
 sip_test: sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/log.c
+frame_test: sipproxd/sip_frame.c
 sdp_test: sipproxd/sdp.c sipproxd/media.c sipproxd/util.c sipproxd/log.c
 json_test: sipctl/json.c
 siphash_test: compat/siphash.c sipproxd/mac.c

@@ -41,7 +41,6 @@ static void	test_errors(void);
 static void	test_edits(void);
 static void	test_response(void);
 static void	test_uri(void);
-static void	test_frame(void);
 
 #define INVITE_BODY "v=0\r\no=- 1 1 IN IP4 192.168.1.10\r\ns=-\r\n" \
 	"c=IN IP4 192.168.1.10\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n"
@@ -854,29 +853,6 @@ test_uri(void)
 	check("sip_unescape_short", rv == -1, "rv %d", rv);
 }
 
-static void
-test_frame(void)
-{
-	const char	*s = "\r\nOPTIONS sip:a@b SIP/2.0\r\nl: 3\r\n\r\nabcNEXT";
-	size_t		 need;
-	int		 rv;
-
-	rv = sip_msg_frame(s, 20, &need);
-	check("sip_frame_partial", rv == 0 && need == 0, "rv %d", rv);
-	rv = sip_msg_frame(s, 36, &need);
-	check("sip_frame_body_partial", rv == 0 && need == 38, "rv %d need %zu",
-	    rv, need);
-	rv = sip_msg_frame(s, strlen(s), &need);
-	check("sip_frame_complete", rv == 1 && need == 38, "rv %d need %zu",
-	    rv, need);
-	rv = sip_msg_frame("OPTIONS sip:a@b SIP/2.0\r\nX: 1\r\n\r\n", 33,
-	    &need);
-	check("sip_frame_no_cl", rv == -1, "rv %d", rv);
-	rv = sip_msg_frame("OPTIONS sip:a@b SIP/2.0\nContent-Length: 70000\n\n",
-	    47, &need);
-	check("sip_frame_too_big", rv == -1, "rv %d", rv);
-}
-
 int
 main(void)
 {
@@ -887,6 +863,5 @@ main(void)
 	test_edits();
 	test_response();
 	test_uri();
-	test_frame();
 	return (failures != 0);
 }
