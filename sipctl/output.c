@@ -338,10 +338,11 @@ show_listener(struct ctl_listener *l)
 	if (l->name[0] != '\0') {
 		name = vis_dup(l->name);
 		printf("%-18s%s %s (%s)\n", "Listener:", addr,
-		    fmt_proto(l->proto), name);
+		    fmt_transport(l->transport), name);
 		free(name);
 	} else
-		printf("%-18s%s %s\n", "Listener:", addr, fmt_proto(l->proto));
+		printf("%-18s%s %s\n", "Listener:", addr,
+		    fmt_transport(l->transport));
 	free(addr);
 	nlisteners++;
 }

@@ -140,7 +140,7 @@ json_listener(struct ctl_listener *l)
 	json_do_object(NULL);
 	json_do_string("address", addr);
 	json_do_uint("port", port);
-	json_do_string("proto", fmt_proto(l->proto));
+	json_do_string("proto", fmt_transport(l->transport));
 	json_do_string("name", l->name);
 	json_do_end();
 }

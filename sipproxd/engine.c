@@ -215,6 +215,7 @@ engine_show_listeners(uint32_t peer)
 		    sizeof(cl.addr));
 		strlcpy(cl.name, el->cl.name, sizeof(cl.name));
 		cl.proto = el->cl.proto;
+		cl.transport = el->cl.transport;
 		control_compose(peer, IMSG_CTL_SHOW_LISTENER, &cl, sizeof(cl));
 	}
 }
@@ -266,7 +267,7 @@ engine_listener_tr(int side, int family, int tr)
 		return (NULL);
 	if (tr != SIP_TR_UDP)
 		TAILQ_FOREACH(el, &econf->listeners, entry)
-			if (el->cl.proto == IPPROTO_TCP &&
+			if (el->cl.transport == tr &&
 			    el->cl.outside == (side == LEG_OUTSIDE) &&
 			    (family == AF_UNSPEC ||
 			    el->cl.ss.ss_family == family))
@@ -465,7 +466,7 @@ engine_reconf_listener(struct imsg *imsg)
 		if (el == NULL)
 			fatalx("reload: listener %s %s not found",
 			    addr_str((struct sockaddr *)&cl.ss, 1),
-			    proto_str(cl.proto));
+			    transport_str(cl.transport));
 		TAILQ_REMOVE(&econf->listeners, el, entry);
 		el->cl = cl;
 	} else {
@@ -479,7 +480,7 @@ engine_reconf_listener(struct imsg *imsg)
 		event_add(&el->ev, NULL);
 		log_debug("listening on %s %s",
 		    addr_str((struct sockaddr *)&cl.ss, 1),
-		    proto_str(cl.proto));
+		    transport_str(cl.transport));
 	}
 	TAILQ_INSERT_TAIL(&nconf->listeners, el, entry);
 }
@@ -523,7 +524,7 @@ engine_conf_free(struct engine_conf *ec)
 		TAILQ_REMOVE(&ec->listeners, el, entry);
 		log_debug("closing listener %s %s",
 		    addr_str((struct sockaddr *)&el->cl.ss, 1),
-		    proto_str(el->cl.proto));
+		    transport_str(el->cl.transport));
 		event_del(&el->ev);
 		close(el->fd);
 		free(el);

@@ -46,7 +46,6 @@
 
 #define INCLUDE_DEPTH	8
 #define MAXTOKEN	1024
-#define TLS_NOT_YET	"SIP over TLS is not supported yet"
 
 static struct file {
 	TAILQ_ENTRY(file)	 entry;
@@ -194,19 +193,15 @@ transport	: /* empty */		{ $$ = SIP_TR_UDP; }
 		| TLS			{ $$ = SIP_TR_TLS; }
 		;
 
-main		: LISTEN ON STRING port transport {
-			if ($5 == SIP_TR_TLS) {
-				yyerror("listen on %s port %lld tls: %s", $3,
-				    $4, TLS_NOT_YET);
-				YYERROR;
-			}
-			if (listen_add($3, $4, $5 == SIP_TR_TCP ?
-			    IPPROTO_TCP : IPPROTO_UDP) == -1)
+main		: LISTEN ON STRING optport transport {
+			if (listen_add($3, $4 != 0 ? $4 : $5 == SIP_TR_TLS ?
+			    SIPS_PORT : SIP_PORT, $5) == -1)
 				YYERROR;
 			free($3);
 		}
-		| OUTSIDE STRING port transport {
-			if (outside_set($2, $3, $4) == -1)
+		| OUTSIDE STRING optport transport {
+			if (outside_set($2, $3 != 0 ? $3 : $4 == SIP_TR_TLS ?
+			    SIPS_PORT : SIP_PORT, $4) == -1)
 				YYERROR;
 			free($2);
 		}
@@ -833,8 +828,8 @@ parse_config(const char *filename, char *ebuf, size_t elen)
 	/* RFC 3261 18: SIP over TCP comes on top of UDP, not instead. */
 	if (errors == 0 && !(seen_outside & (1 << SIP_TR_UDP))) {
 		topfile = &(struct file){ .name = (char *)filename };
-		conferror("outside %s tcp without outside %s: SIP over TCP "
-		    "comes on top of UDP", conf->g.outside_name,
+		conferror("outside %s tcp or tls without outside %s: SIP over "
+		    "TCP comes on top of UDP", conf->g.outside_name,
 		    conf->g.outside_name);
 	}
 	if (errors == 0 && !listen_udp()) {
@@ -954,7 +949,7 @@ host_addr(const char *s, struct sockaddr_storage *ss)
 
 static int
 listen_one(const char *name, const struct sockaddr_storage *ss,
-    in_port_t port, int proto)
+    in_port_t port, int tr)
 {
 	struct listener	*l, *o;
 
@@ -963,12 +958,13 @@ listen_one(const char *name, const struct sockaddr_storage *ss,
 	l->ss = *ss;
 	sa_set_port(&l->ss, port);
 	strlcpy(l->name, name, sizeof(l->name));
-	l->proto = proto;
+	l->transport = tr;
+	l->proto = tr == SIP_TR_UDP ? IPPROTO_UDP : IPPROTO_TCP;
 	l->fd = -1;
 	if ((o = listener_find(&conf->listeners, l)) != NULL) {
 		yyerror("listen on %s port %u %s: %s",
 		    addr_str((struct sockaddr *)&l->ss, 0), port,
-		    proto_str(proto), o->outside ? "the outside's address" :
+		    transport_str(tr), o->outside ? "the outside's address" :
 		    "duplicate");
 		free(l);
 		return (-1);
@@ -979,7 +975,7 @@ listen_one(const char *name, const struct sockaddr_storage *ss,
 
 /* An address, or every address of an interface but IPv6 link-local. */
 static int
-listen_add(const char *name, long long port, int proto)
+listen_add(const char *name, long long port, int tr)
 {
 	struct sockaddr_storage	 ss;
 	const struct in6_addr	*a6;
@@ -991,7 +987,7 @@ listen_add(const char *name, long long port, int proto)
 		return (-1);
 	}
 	if (host_addr(name, &ss) == 0)
-		return (listen_one(name, &ss, port, proto));
+		return (listen_one(name, &ss, port, tr));
 
 	if (getifaddrs(&ifap) == -1)
 		fatal("getifaddrs");
@@ -1002,7 +998,7 @@ listen_add(const char *name, long long port, int proto)
 		if ((a6 = sa_in6(&ss)) != NULL && IN6_IS_ADDR_LINKLOCAL(a6))
 			continue;
 		found = 1;
-		if (listen_one(name, &ss, port, proto) == -1)
+		if (listen_one(name, &ss, port, tr) == -1)
 			ret = -1;
 	}
 	freeifaddrs(ifap);
@@ -1044,12 +1040,9 @@ outside_set(const char *name, in_port_t port, int tr)
 	struct listener		*l;
 	int			 found = 0;
 
-	if (tr == SIP_TR_TLS) {
-		yyerror("outside %s tls: %s", name, TLS_NOT_YET);
-		return (-1);
-	}
 	if (seen_outside & (1 << tr)) {
-		yyerror("outside %sgiven twice", tr == SIP_TR_TCP ? "tcp " : "");
+		yyerror("outside %s%sgiven twice", tr != SIP_TR_UDP ?
+		    transport_str(tr) : "", tr != SIP_TR_UDP ? " " : "");
 		return (-1);
 	}
 	if (seen_outside && strcmp(conf->g.outside_name, name) != 0) {
@@ -1096,7 +1089,8 @@ outside_set(const char *name, in_port_t port, int tr)
 	l->ss = conf->g.outside_addr;
 	sa_set_port(&l->ss, port);
 	strlcpy(l->name, name, sizeof(l->name));
-	l->proto = tr == SIP_TR_TCP ? IPPROTO_TCP : IPPROTO_UDP;
+	l->transport = tr;
+	l->proto = tr == SIP_TR_UDP ? IPPROTO_UDP : IPPROTO_TCP;
 	l->outside = 1;
 	l->fd = -1;
 	if (listener_find(&conf->listeners, l) != NULL) {
@@ -1136,10 +1130,6 @@ outbound_set(const char *name, long long port, int tr)
 	if (strlcpy(conf->g.outbound_proxy, name,
 	    sizeof(conf->g.outbound_proxy)) >= sizeof(conf->g.outbound_proxy)) {
 		yyerror("outbound proxy %s: name too long", name);
-		return (-1);
-	}
-	if (tr == SIP_TR_TLS) {
-		yyerror("outbound proxy %s tls: %s", name, TLS_NOT_YET);
 		return (-1);
 	}
 	conf->g.outbound_port = port;
@@ -1208,6 +1198,7 @@ static void
 tls_files_check(void)
 {
 	struct tlsfile	*tf = &conf->tls[TLS_FILE_CA];
+	struct listener	*l;
 	const char	*ca = tls_default_ca_cert_file();
 	char		 why[256];
 
@@ -1226,4 +1217,19 @@ tls_files_check(void)
 	}
 	if (errors == 0 && config_tls_check(conf, why, sizeof(why)) == -1)
 		conferror("%s", why);
+	if (errors != 0)
+		return;
+	TAILQ_FOREACH(l, &conf->listeners, entry) {
+		if (l->transport != SIP_TR_TLS ||
+		    conf->tls[TLS_FILE_CERT].data != NULL)
+			continue;
+		conferror("%s %s port %u tls: no tls certificate and key given",
+		    l->outside ? "outside" : "listen on",
+		    addr_str((struct sockaddr *)&l->ss, 0), sa_port(&l->ss));
+		break;
+	}
+	if (conf->g.outbound_transport == SIP_TR_TLS &&
+	    conf->tls[TLS_FILE_CA].data == NULL)
+		conferror("outbound proxy %s tls: no tls ca to verify it by",
+		    conf->g.outbound_proxy);
 }

@@ -60,7 +60,7 @@ print_config(struct sipproxd_config *conf)
 		if (!l->outside)
 			printf("listen on %s port %u %s\n",
 			    addr_str((struct sockaddr *)&l->ss, 0), port,
-			    proto_str(l->proto));
+			    transport_str(l->transport));
 	}
 	TAILQ_FOREACH(l, &conf->listeners, entry) {
 		if (!l->outside)
@@ -69,8 +69,8 @@ print_config(struct sipproxd_config *conf)
 		printf("outside %s", conf->g.outside_name);
 		if (port != SIP_PORT)
 			printf(" port %u", port);
-		if (l->proto != IPPROTO_UDP)
-			printf(" %s", proto_str(l->proto));
+		if (l->transport != SIP_TR_UDP)
+			printf(" %s", transport_str(l->transport));
 		printf("\n");
 	}
 	if (conf->g.external_addr.ss_family != AF_UNSPEC)

@@ -319,7 +319,7 @@ listener_open(struct listener *l)
 	    l->proto)) == -1) {
 		log_warn("listen on %s %s: socket",
 		    addr_str((struct sockaddr *)&l->ss, 1),
-		    proto_str(l->proto));
+		    transport_str(l->transport));
 		return (-1);
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
@@ -335,7 +335,7 @@ listener_open(struct listener *l)
 	return (0);
  fail:
 	log_warn("listen on %s %s", addr_str((struct sockaddr *)&l->ss, 1),
-	    proto_str(l->proto));
+	    transport_str(l->transport));
 	close(fd);
 	return (-1);
 }
@@ -440,6 +440,7 @@ parent_send_config(void)
 		cl.ss = l->ss;
 		strlcpy(cl.name, l->name, sizeof(cl.name));
 		cl.proto = l->proto;
+		cl.transport = l->transport;
 		cl.outside = l->outside;
 		imsgev_compose(&ENGINE->iev, IMSG_RECONF_LISTENER, 0, l->fd,
 		    &cl, sizeof(cl));

@@ -184,6 +184,7 @@ struct listener {
 	struct sockaddr_storage	 ss;		/* address and port */
 	char			 name[NAME_LEN]; /* as written in the config */
 	int			 proto;		/* IPPROTO_UDP or IPPROTO_TCP */
+	int			 transport;	/* enum sip_transport */
 	int			 outside;	/* the outside SIP socket */
 	int			 fd;		/* -1 until opened */
 };
@@ -248,6 +249,7 @@ struct conf_listener {
 	struct sockaddr_storage	 ss;
 	char			 name[NAME_LEN];
 	int			 proto;
+	int			 transport;	/* enum sip_transport */
 	int			 outside;
 };
 
@@ -331,6 +333,7 @@ struct ctl_listener {
 	char			 addr[ADDRSTR_LEN];
 	char			 name[NAME_LEN];
 	int			 proto;
+	int			 transport;	/* enum sip_transport */
 };
 
 /*
