@@ -32,10 +32,16 @@
  * inactivity timeout`; `tcp keepalive` pings idle ones (RFC 5626 4.4.1)
  * and every ping is answered.
  *
- * Reads and writes go through conn_io_read() and conn_io_write(), where
- * TLS plugs in (see there). A connection is closed at once but freed only
- * on the way back to the event loop, so that no caller up the stack (the
- * proxy handling a message it read) is left with a freed one.
+ * Reads and writes go through conn_io_read() and conn_io_write(): plain
+ * for TCP, libtls for TLS (tls.c has the contexts). A TLS connection
+ * first does its handshake, driven by the event loop as libtls asks
+ * (TLS_WANT_POLLIN, TLS_WANT_POLLOUT), within CONN_TLS_DEADLINE seconds:
+ * a client that stays silent or speaks no TLS holds no slot for long,
+ * and a server we connect to must show a certificate the CA signed for
+ * the name we asked for, or what waited for it gets 503. A connection
+ * is closed at once but freed only on the way back to the event loop,
+ * so that no caller up the stack (the proxy handling a message it read)
+ * is left with a freed one.
  */
 
 #include <sys/types.h>
@@ -51,6 +57,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <tls.h>
 #include <unistd.h>
 
 #include "sipproxd.h"
@@ -66,6 +73,8 @@
 #define CONN_RBUF		(SIP_MAX_MSGLEN + 1)
 #define CONN_WQ_MAX		(256 * 1024)	/* bytes waiting for a peer */
 #define CONN_ACCEPT_BURST	16	/* accepts per listener event */
+#define CONN_TLS_DEADLINE	10	/* seconds a TLS handshake may take */
+#define CONN_TLS_BURST		(256 * 1024)	/* bytes read per event */
 
 #define CONN_AGAIN		-2	/* conn_io_*: wait for c->*want */
 
@@ -119,14 +128,19 @@ struct conn {
 	time_t			 last_msg;	/* a message sent */
 	uint64_t		 bytes_in;
 	uint64_t		 bytes_out;
-	/* TLS plugs in here: its struct tls *. */
+	struct tls		*tls;		/* TLS: libtls's context */
+	time_t			 handshake;	/* since when, 0: done */
+	short			 hswant;	/* the handshake waits for */
+	char			 name[SIP_MAX_HOSTLEN];	/* server to verify */
 };
 
 TAILQ_HEAD(conn_list, conn);
 
 static struct conn	*conn_new(int, int, int, int,
 			    const struct sockaddr_storage *);
-static struct conn	*conn_open(int, int, const struct sockaddr_storage *);
+static struct conn	*conn_open(int, int, const struct sockaddr_storage *,
+			    const char *);
+static void		 conn_handshake(struct conn *);
 static void		 conn_sockopts(struct conn *);
 static void		 conn_established(struct conn *);
 static void		 conn_connect_done(int, short, void *);
@@ -160,6 +174,7 @@ conn_accept(struct engine_listener *el)
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen;
 	struct conn		*c;
+	char			 peer[ADDRSTR_LEN];
 	int			 fd, i;
 
 	for (i = 0; i < CONN_ACCEPT_BURST; i++) {
@@ -184,34 +199,46 @@ conn_accept(struct engine_listener *el)
 			close(fd);
 			continue;
 		}
-		/* TLS plugs in here: the server side of the handshake. */
 		c = conn_new(fd, el->cl.outside ? LEG_OUTSIDE : LEG_INSIDE,
-		    SIP_TR_TCP, 0, &ss);
+		    el->cl.transport, 0, &ss);
 		c->listener = el->cl.ss;
 		c->state = CONN_OPEN;
 		/* Whoever connects must say something, and soon. */
 		c->msg_since = c->created;
 		conn_sockopts(c);
-		log_debug("connection %u from %s on %s", c->id,
-		    addr_str((struct sockaddr *)&ss, 1),
-		    addr_str((struct sockaddr *)&el->cl.ss, 1));
+		/* addr_str() has one buffer: the peer first, then ours. */
+		sa_hostport(&ss, peer, sizeof(peer));
+		log_debug("connection %u from %s on %s %s", c->id, peer,
+		    addr_str((struct sockaddr *)&el->cl.ss, 1),
+		    transport_str(c->tr));
+		if (c->tr == SIP_TR_TLS) {
+			/* The server side of the handshake, first. */
+			if ((c->tls = tlsctx_accept(fd, peer)) == NULL) {
+				conn_close(c, "no tls");
+				continue;
+			}
+			c->handshake = c->created;
+			c->hswant = EV_READ;
+		}
 		conn_events(c);
 	}
 }
 
 /*
  * A message to a peer, on the connection open to it or on a new one.
- * report: a request to be answered by proxy_unsent() if the connection
- * cannot be opened. Returns -1 if it cannot even be tried.
+ * name: the host name we meant to reach, that a TLS server's certificate
+ * must be valid for (NULL: its address). report: a request to be
+ * answered by proxy_unsent() if the connection cannot be opened.
+ * Returns -1 if it cannot even be tried.
  */
 int
 conn_send(int side, int tr, const struct sockaddr_storage *to,
-    const void *data, size_t len, int report)
+    const char *name, const void *data, size_t len, int report)
 {
 	struct conn	*c;
 
 	if ((c = conn_find(side, tr, to)) == NULL &&
-	    (c = conn_open(side, tr, to)) == NULL)
+	    (c = conn_open(side, tr, to, name)) == NULL)
 		return (-1);
 	return (conn_write(c, data, len, report ? CONN_W_REQUEST :
 	    CONN_W_MSG));
@@ -290,6 +317,17 @@ conn_tick(time_t now)
 	TAILQ_FOREACH_SAFE(c, &conns, entry, next) {
 		if (c->state != CONN_OPEN)
 			continue;
+		if (c->handshake != 0) {
+			if (now - c->handshake < CONN_TLS_DEADLINE)
+				continue;
+			if (c->outgoing) {
+				sip_stats.conn_connect_timeouts++;
+				conn_connect_failed(c, "tls handshake timed "
+				    "out", 408);
+			} else
+				conn_abuse(c, "tls handshake deadline");
+			continue;
+		}
 		if (c->msg_since != 0 &&
 		    now - c->msg_since >= CONN_READ_DEADLINE) {
 			conn_abuse(c, "read deadline");
@@ -328,7 +366,7 @@ conn_show(uint32_t peer)
 		cc.outgoing = c->outgoing;
 		cc.outside = c->side == LEG_OUTSIDE;
 		strlcpy(cc.state, c->state == CONN_CONNECTING ? "connecting" :
-		    "open", sizeof(cc.state));
+		    c->handshake != 0 ? "handshake" : "open", sizeof(cc.state));
 		active = c->last_in > c->last_msg ? c->last_in : c->last_msg;
 		cc.age = now - c->created;
 		cc.idle = now - active;
@@ -383,7 +421,8 @@ conn_new(int fd, int side, int tr, int outgoing,
  * never from within the proxy's own call.
  */
 static struct conn *
-conn_open(int side, int tr, const struct sockaddr_storage *to)
+conn_open(int side, int tr, const struct sockaddr_storage *to,
+    const char *name)
 {
 	const struct conf_global	*g = engine_global();
 	struct engine_listener		*el;
@@ -392,8 +431,13 @@ conn_open(int side, int tr, const struct sockaddr_storage *to)
 	struct conn			*c;
 	int				 fd;
 
-	/* TLS plugs in here: a client context; until then, no TLS. */
-	if (tr != SIP_TR_TCP)
+	if (tr == SIP_TR_TLS && !tlsctx_can_connect()) {
+		log_warnx("tls to %s: no CA to verify the server by, see tls "
+		    "ca in sipproxd.conf(5)",
+		    addr_str((const struct sockaddr *)to, 1));
+		return (NULL);
+	}
+	if (tr != SIP_TR_TCP && tr != SIP_TR_TLS)
 		return (NULL);
 	if (nconns_out >= CONN_MAX_OUT) {
 		sip_stats.conn_refused++;
@@ -421,6 +465,9 @@ conn_open(int side, int tr, const struct sockaddr_storage *to)
 	c = conn_new(fd, side, tr, 1, to);
 	c->listener = el->cl.ss;
 	c->state = CONN_CONNECTING;
+	/* The certificate names the host we meant, or its address. */
+	strlcpy(c->name, name != NULL && *name != '\0' ? name :
+	    addr_str((const struct sockaddr *)to, 0), sizeof(c->name));
 	conn_sockopts(c);
 	sip_stats.conn_connected++;
 	log_debug("connection %u to %s", c->id,
@@ -466,7 +513,6 @@ conn_established(struct conn *c)
 {
 	socklen_t	 len = sizeof(c->local);
 
-	/* TLS plugs in here: the client side of the handshake. */
 	evtimer_del(&c->ev_connect);
 	c->state = CONN_OPEN;
 	c->last_in = time(NULL);
@@ -474,6 +520,54 @@ conn_established(struct conn *c)
 		memset(&c->local, 0, sizeof(c->local));
 	log_debug("connection %u to %s open", c->id,
 	    addr_str((struct sockaddr *)&c->peer, 1));
+	if (c->tr == SIP_TR_TLS) {
+		/* The client side of the handshake; the queue waits. */
+		if ((c->tls = tlsctx_connect(c->fd, c->name,
+		    addr_str((struct sockaddr *)&c->peer, 1))) == NULL) {
+			conn_connect_failed(c, "no tls", 503);
+			return;
+		}
+		c->handshake = c->last_in;
+		c->hswant = EV_WRITE;
+		conn_handshake(c);
+		return;
+	}
+	conn_flush(c);
+}
+
+/*
+ * One step of a TLS handshake, when the socket is ready for it. Done:
+ * what waited is sent, what comes is read. Failed: a server we could
+ * not verify (tls.c logged why) answers what waited with 503; a client
+ * that spoke no TLS is dropped like any other that breaks the rules.
+ */
+static void
+conn_handshake(struct conn *c)
+{
+	const char	*why;
+	char		 buf[512];
+	int		 rv;
+
+	rv = tlsctx_handshake(c->tls, addr_str((struct sockaddr *)&c->peer,
+	    1), c->outgoing, &why);
+	if (rv == TLS_WANT_POLLIN || rv == TLS_WANT_POLLOUT) {
+		c->hswant = rv == TLS_WANT_POLLIN ? EV_READ : EV_WRITE;
+		conn_events(c);
+		return;
+	}
+	if (rv == -1) {
+		snprintf(buf, sizeof(buf), "tls handshake%s%s%s: %s",
+		    c->outgoing ? " (server name " : "",
+		    c->outgoing ? c->name : "", c->outgoing ? ")" : "", why);
+		if (c->outgoing)
+			conn_connect_failed(c, buf, 503);
+		else
+			conn_abuse(c, buf);
+		return;
+	}
+	c->handshake = 0;
+	c->rwant = EV_READ;
+	c->wwant = EV_WRITE;
 	conn_flush(c);
 }
 
@@ -531,6 +625,10 @@ conn_io(int fd, short event, void *arg)
 			conn_established(c);
 		return;
 	}
+	if (c->handshake != 0) {
+		conn_handshake(c);
+		return;
+	}
 	if ((event & c->wwant) && !TAILQ_EMPTY(&c->wq))
 		conn_flush(c);
 	if (c->state == CONN_OPEN && (event & c->rwant))
@@ -539,11 +637,10 @@ conn_io(int fd, short event, void *arg)
 }
 
 /*
- * The transport's read and write: plain sockets for TCP. TLS plugs in
- * here: with a struct tls on the connection, tls_read() and tls_write()
- * instead, and TLS_WANT_POLLIN or TLS_WANT_POLLOUT set c->rwant (in a
- * read) or c->wwant (in a write) to EV_READ or EV_WRITE, whichever the
- * handshake or renegotiation needs, and return CONN_AGAIN. A write is
+ * The transport's read and write: plain sockets for TCP; for TLS
+ * tls_read() and tls_write(), where TLS_WANT_POLLIN or TLS_WANT_POLLOUT
+ * set c->rwant (in a read) or c->wwant (in a write) to EV_READ or
+ * EV_WRITE, whichever libtls needs, and return CONN_AGAIN. A write is
  * retried with the same bytes from the queue, as libtls wants.
  * Returns the bytes moved, 0 at the end (read), -1 on an error.
  */
@@ -552,6 +649,14 @@ conn_io_read(struct conn *c, void *buf, size_t len)
 {
 	ssize_t	 n;
 
+	if (c->tls != NULL) {
+		n = tls_read(c->tls, buf, len);
+		if (n == TLS_WANT_POLLIN || n == TLS_WANT_POLLOUT) {
+			c->rwant = n == TLS_WANT_POLLIN ? EV_READ : EV_WRITE;
+			return (CONN_AGAIN);
+		}
+		return (n);
+	}
 	if ((n = read(c->fd, buf, len)) == -1 &&
 	    (errno == EAGAIN || errno == EINTR)) {
 		c->rwant = EV_READ;
@@ -565,6 +670,14 @@ conn_io_write(struct conn *c, const void *buf, size_t len)
 {
 	ssize_t	 n;
 
+	if (c->tls != NULL) {
+		n = tls_write(c->tls, buf, len);
+		if (n == TLS_WANT_POLLIN || n == TLS_WANT_POLLOUT) {
+			c->wwant = n == TLS_WANT_POLLIN ? EV_READ : EV_WRITE;
+			return (CONN_AGAIN);
+		}
+		return (n);
+	}
 	if ((n = write(c->fd, buf, len)) == -1 &&
 	    (errno == EAGAIN || errno == EINTR)) {
 		c->wwant = EV_WRITE;
@@ -573,27 +686,49 @@ conn_io_write(struct conn *c, const void *buf, size_t len)
 	return (n);
 }
 
+/*
+ * What the peer sent. Over TLS, libtls may hold the rest of a record
+ * that the socket no longer shows: read on until it wants more, up to
+ * CONN_TLS_BURST bytes, then come back through the event loop so that
+ * one busy peer does not starve the others.
+ */
 static void
 conn_input(struct conn *c)
 {
-	ssize_t	 n;
+	const char	*why;
+	ssize_t		 n;
+	size_t		 burst = 0;
 
-	if (c->rbuf == NULL && (c->rbuf = malloc(CONN_RBUF)) == NULL) {
-		log_warn("connection %u", c->id);
-		conn_close(c, "out of memory");
-		return;
+	for (;;) {
+		if (c->rbuf == NULL &&
+		    (c->rbuf = malloc(CONN_RBUF)) == NULL) {
+			log_warn("connection %u", c->id);
+			conn_close(c, "out of memory");
+			return;
+		}
+		if ((n = conn_io_read(c, c->rbuf + c->rlen,
+		    CONN_RBUF - c->rlen)) == CONN_AGAIN)
+			return;
+		if (n <= 0) {
+			if (n == 0)
+				why = "closed by peer";
+			else if (c->tls == NULL ||
+			    (why = tls_error(c->tls)) == NULL)
+				why = strerror(errno);
+			conn_close(c, why);
+			return;
+		}
+		c->rlen += n;
+		c->bytes_in += n;
+		c->last_in = time(NULL);
+		conn_frames(c);
+		if (c->tls == NULL || c->state != CONN_OPEN)
+			return;
+		if ((burst += n) >= CONN_TLS_BURST) {
+			event_active(&c->ev, EV_READ, 1);
+			return;
+		}
 	}
-	if ((n = conn_io_read(c, c->rbuf + c->rlen, CONN_RBUF - c->rlen)) ==
-	    CONN_AGAIN)
-		return;
-	if (n <= 0) {
-		conn_close(c, n == 0 ? "closed by peer" : strerror(errno));
-		return;
-	}
-	c->rlen += n;
-	c->bytes_in += n;
-	c->last_in = time(NULL);
-	conn_frames(c);
 }
 
 /*
@@ -687,12 +822,18 @@ conn_flush(struct conn *c)
 	struct conn_wbuf	*wb;
 	ssize_t			 n;
 
+	/* Nothing goes before the TLS handshake is done. */
+	if (c->handshake != 0) {
+		conn_events(c);
+		return;
+	}
 	while ((wb = TAILQ_FIRST(&c->wq)) != NULL) {
 		n = conn_io_write(c, wb->data + wb->off, wb->len - wb->off);
 		if (n == CONN_AGAIN)
 			break;
 		if (n == -1) {
-			conn_close(c, strerror(errno));
+			conn_close(c, c->tls != NULL && tls_error(c->tls) !=
+			    NULL ? tls_error(c->tls) : strerror(errno));
 			return;
 		}
 		wb->off += n;
@@ -717,6 +858,8 @@ conn_events(struct conn *c)
 		return;
 	if (c->state == CONN_CONNECTING)
 		want = EV_WRITE;
+	else if (c->handshake != 0)
+		want = c->hswant;
 	else {
 		want = c->rwant;
 		if (!TAILQ_EMPTY(&c->wq))
@@ -757,7 +900,9 @@ conn_close(struct conn *c, const char *why)
 	if (why != NULL)
 		log_debug("connection %u with %s closed: %s", c->id,
 		    addr_str((struct sockaddr *)&c->peer, 1), why);
-	/* TLS plugs in here: tls_close(), without waiting for the peer. */
+	/* A TLS close_notify, if the socket takes it: nobody waits. */
+	if (c->tls != NULL && c->handshake == 0)
+		(void)tls_close(c->tls);
 	if (c->events != 0)
 		event_del(&c->ev);
 	evtimer_del(&c->ev_connect);
@@ -818,7 +963,7 @@ conn_free(struct conn *c)
 {
 	struct conn_wbuf	*wb;
 
-	/* TLS plugs in here: tls_free(). */
+	tls_free(c->tls);
 	while ((wb = TAILQ_FIRST(&c->wq)) != NULL) {
 		TAILQ_REMOVE(&c->wq, wb, entry);
 		free(wb);

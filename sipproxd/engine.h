@@ -76,7 +76,7 @@ int	 proxy_uri_transport(const char *);
  */
 void		 conn_accept(struct engine_listener *);
 int		 conn_send(int, int, const struct sockaddr_storage *,
-		    const void *, size_t, int);
+		    const char *, const void *, size_t, int);
 int		 conn_reply(struct conn *, const void *, size_t);
 struct conn	*conn_find(int, int, const struct sockaddr_storage *);
 struct conn	*conn_by_id(uint32_t);
@@ -193,8 +193,8 @@ int		 tlsctx_can_accept(void);
 int		 tlsctx_can_connect(void);
 struct tls	*tlsctx_accept(int, const char *);
 struct tls	*tlsctx_connect(int, const char *, const char *);
-int		 tlsctx_handshake(struct tls *, const char *, int);
-void		 tlsctx_free(struct tls *);
+int		 tlsctx_handshake(struct tls *, const char *, int,
+		    const char **);
 
 /* control.c (in the engine) */
 void	 control_listen(int);

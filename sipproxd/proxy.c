@@ -141,7 +141,7 @@ static int		 record_route_one(int, struct engine_listener *, int);
 static int		 contacts_masquerade(struct engine_listener *, int,
 			    struct req *, int);
 static enum verdict	 register_request(struct req *);
-static int		 register_contact_check(const struct sip_addr *,
+static int		 register_contact_check(const struct sip_addr *, int,
 			    const struct sockaddr_storage *, const char **);
 static int		 addr_special(const struct sockaddr_storage *);
 static void		 aor_of(const struct sip_uri *, char *, size_t);
@@ -717,8 +717,24 @@ forward_request(struct req *r, struct hop *hop)
 	struct engine_listener	*to;
 	struct call		*c;
 	enum verdict		 v;
-	char			 mf[16];
+	char			 mf[16], ruri[8];
 	int			 i;
+
+	/*
+	 * A sips: target is reached over TLS or not at all (RFC 3261 19.1,
+	 * RFC 5630 3.1.3): never downgraded to a hop without it.
+	 */
+	sip_msg_ruri(&msg, ruri, sizeof(ruri));
+	if (hop->tr != SIP_TR_TLS && strncasecmp(ruri, "sips:", 5) == 0) {
+		log_debug("%s: sips: target, next hop %s over %s: refused",
+		    sip_msg_callid(&msg), addr_str((struct sockaddr *)
+		    &hop->ss, 1), transport_str(hop->tr));
+		reply(r, 480, "Temporarily Unavailable - sips: needs TLS");
+		if (r->call != NULL && msg.method == SIP_INVITE &&
+		    msg.to_tag[0] == '\0')
+			call_end(r->call, "sips: needs TLS");
+		return (DONE);
+	}
 
 	if ((to = engine_listener_tr(hop->side, hop->ss.ss_family,
 	    hop->tr)) == NULL) {
@@ -811,7 +827,8 @@ response(struct req *r)
 	 */
 	if (hop.tr != SIP_TR_UDP &&
 	    conn_find(hop.side, hop.tr, &hop.ss) == NULL)
-		sa_set_port(&hop.ss, next.port != 0 ? next.port : SIP_PORT);
+		sa_set_port(&hop.ss, next.port != 0 ? next.port :
+		    hop.tr == SIP_TR_TLS ? SIPS_PORT : SIP_PORT);
 
 	/* The request came from hop.side; its sender's Via is next. */
 	c = call_match(&msg, hop.side, next.branch);
@@ -957,7 +974,8 @@ transmit(struct hop *hop, const char *buf, size_t len, int isreq)
 		}
 		return (engine_send(el, &hop->ss, buf, len));
 	}
-	if (conn_send(hop->side, hop->tr, &hop->ss, buf, len, isreq) == -1) {
+	if (conn_send(hop->side, hop->tr, &hop->ss, hop->host, buf, len,
+	    isreq) == -1) {
 		sip_stats.dropped++;
 		return (-1);
 	}
@@ -1410,8 +1428,8 @@ register_request(struct req *r)
 
 	for (idx = 0; sip_msg_list_get(&msg, SIP_HDR_CONTACT, idx, &a, NULL,
 	    NULL) == 0; idx++) {
-		if ((status = register_contact_check(&a, &r->src, &why)) ==
-		    0)
+		if ((status = register_contact_check(&a, r->tr, &r->src,
+		    &why)) == 0)
 			continue;
 		sip_stats.refused_contacts++;
 		log_refusal(r, why);
@@ -1428,9 +1446,9 @@ register_request(struct req *r)
 }
 
 /*
- * A Contact a phone may register: a sip: URI (sips: needs TLS, which we
- * do not speak over UDP; a tel: or other URI names no host to reach)
- * whose host, when it is an address, is the one the REGISTER came from
+ * A Contact a phone may register: a sip: URI, or a sips: one over TLS
+ * (tr; sips: elsewhere could never be reached as it asks; a tel: or
+ * other URI names no host to reach) whose host, when it is an address, is the one the REGISTER came from
  * (not with the port of one of our sockets), or else neither one of our
  * own addresses nor loopback, unspecified or multicast. What comes for the phone later would otherwise loop into
  * us or reach a service on this host. A host name is not resolved: what
@@ -1438,7 +1456,7 @@ register_request(struct req *r)
  * or the status to answer with *why.
  */
 static int
-register_contact_check(const struct sip_addr *a,
+register_contact_check(const struct sip_addr *a, int tr,
     const struct sockaddr_storage *src, const char **why)
 {
 	struct sockaddr_storage	 ss;
@@ -1451,10 +1469,11 @@ register_contact_check(const struct sip_addr *a,
 		return (strncasecmp(a->uri, "sip:", 4) == 0 ||
 		    strncasecmp(a->uri, "sips:", 5) == 0 ? 400 : 403);
 	*why = "Forbidden - Contact scheme not routable";
-	if (u.scheme != SIP_URI_SIP)
+	if (u.scheme != SIP_URI_SIP &&
+	    (u.scheme != SIP_URI_SIPS || tr != SIP_TR_TLS))
 		return (403);
-	if (sa_from_host(AF_UNSPEC, u.host, u.port != 0 ? u.port : SIP_PORT,
-	    &ss) == -1)
+	if (sa_from_host(AF_UNSPEC, u.host, u.port != 0 ? u.port :
+	    u.scheme == SIP_URI_SIPS ? SIPS_PORT : SIP_PORT, &ss) == -1)
 		return (0);
 	*why = "Forbidden - Contact names this proxy";
 	if (engine_is_ours(&ss))
@@ -1559,7 +1578,8 @@ phone_hop(struct req *r, struct hop *hop, int tr,
 		return (GO);
 	if (sip_uri_parse(contact, strlen(contact), &u) == 0 &&
 	    u.scheme != SIP_URI_TEL && sa_from_host(src->ss_family, u.host,
-	    u.port != 0 ? u.port : SIP_PORT, &ss) == 0 &&
+	    u.port != 0 ? u.port : tr == SIP_TR_TLS ? SIPS_PORT : SIP_PORT,
+	    &ss) == 0 &&
 	    sa_cmp_host(&ss, src) == 0) {
 		hop->ss = ss;
 		return (GO);

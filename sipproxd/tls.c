@@ -231,13 +231,14 @@ tlsctx_connect(int fd, const char *servername, const char *peer)
 /*
  * One step of a handshake, non-blocking: 0 done, TLS_WANT_POLLIN or
  * TLS_WANT_POLLOUT to be called again when the socket is ready, -1
- * failed (logged: a server not verified says so and why).
+ * failed, why says (libtls: "certificate verification failed: ...",
+ * "name `x' not present in server certificate" and the like).
  */
 int
-tlsctx_handshake(struct tls *ctx, const char *peer, int outgoing)
+tlsctx_handshake(struct tls *ctx, const char *peer, int outgoing,
+    const char **why)
 {
-	const char	*why;
-	int		 rv;
+	int	 rv;
 
 	rv = tls_handshake(ctx);
 	if (rv == TLS_WANT_POLLIN || rv == TLS_WANT_POLLOUT)
@@ -247,23 +248,7 @@ tlsctx_handshake(struct tls *ctx, const char *peer, int outgoing)
 		    tls_conn_version(ctx), tls_conn_cipher(ctx));
 		return (0);
 	}
-	if ((why = tls_error(ctx)) == NULL)
-		why = "handshake failed";
-	/* libtls says "certificate verification failed: ..." or the like. */
-	if (outgoing)
-		log_warnx("tls to %s: %s", peer, why);
-	else
-		log_info("tls from %s: %s", peer, why);
+	if ((*why = tls_error(ctx)) == NULL)
+		*why = "tls handshake failed";
 	return (-1);
-}
-
-/* Close and free; a peer that does not read our close_notify is not
- * waited for. */
-void
-tlsctx_free(struct tls *ctx)
-{
-	if (ctx == NULL)
-		return;
-	(void)tls_close(ctx);
-	tls_free(ctx);
 }

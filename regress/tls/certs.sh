@@ -3,7 +3,7 @@
 # tls_certs dir: in dir (created), two CAs and what they signed:
 #   ca.crt           the test CA, signer of:
 #     server.crt/.key  sipproxd: IP 127.0.0.2, 127.0.0.3, DNS localhost
-#     peer.crt/.key    a TLS provider or phone: IP 127.0.0.20, 127.0.0.10
+#     peer.crt/.key    a provider or callee: IP 127.0.0.20, 127.0.0.21
 #   rogue.crt        another CA, signer of:
 #     rogue-peer.crt/.key  the same names as peer.crt
 # Keys are mode 0600. Returns non-zero if openssl fails.
@@ -34,8 +34,8 @@ tls_certs() {
 		    -out "$1.crt" || exit 1
 	}
 	_leaf server ca "IP:127.0.0.2,IP:127.0.0.3,DNS:localhost"
-	_leaf peer ca "IP:127.0.0.20,IP:127.0.0.10,DNS:localhost"
-	_leaf rogue-peer rogue "IP:127.0.0.20,IP:127.0.0.10,DNS:localhost"
+	_leaf peer ca "IP:127.0.0.20,IP:127.0.0.21,DNS:localhost"
+	_leaf rogue-peer rogue "IP:127.0.0.20,IP:127.0.0.21,DNS:localhost"
 	rm -f ./*.csr ./*.ext ./*.srl
 	chmod 644 ./*.crt
 	) > "$_d/openssl.log" 2>&1

@@ -19,10 +19,11 @@
  * for the regress tests. On loopback only; every connection is one
  * process that ends with it or with us.
  *
- *   tlspipe -C ca -l addr:port -r addr:port [-n name]
+ *   tlspipe -C ca -l addr:port -r addr:port [-b addr] [-n name]
  *	client: accept TCP on -l, for each connection open TLS to -r,
  *	verifying its certificate against the CA file and the name (-n,
- *	else -r's address); bytes go both ways.
+ *	else -r's address); bytes go both ways. -b: the address to
+ *	connect from, the phone's own (else the kernel picks one).
  *   tlspipe -c cert -k key -l addr:port -r addr:port
  *	server: accept TLS on -l with that certificate, for each
  *	connection open TCP to -r; bytes go both ways.
@@ -71,6 +72,7 @@ struct half {
 static struct tls	*tls_listen;	/* server mode */
 static struct tls_config *tcfg;
 static const char	*servername;
+static struct sockaddr_in bindaddr;	/* sin_family 0: none */
 
 __dead static void	 usage(void);
 static void		 addr_of(const char *, struct sockaddr_in *);
@@ -84,7 +86,7 @@ __dead static void
 usage(void)
 {
 	fprintf(stderr, "usage: tlspipe -C ca -l addr:port -r addr:port "
-	    "[-n name]\n"
+	    "[-b addr] [-n name]\n"
 	    "       tlspipe -c cert -k key -l addr:port -r addr:port\n"
 	    "       tlspipe -p -r addr:port [-t seconds]\n");
 	exit(1);
@@ -116,6 +118,9 @@ tcp_connect(const struct sockaddr_in *sin)
 
 	if ((s = socket(AF_INET, SOCK_STREAM, 0)) == -1)
 		err(1, "socket");
+	if (bindaddr.sin_family == AF_INET && bind(s,
+	    (struct sockaddr *)&bindaddr, sizeof(bindaddr)) == -1)
+		err(1, "bind %s", inet_ntoa(bindaddr.sin_addr));
 	if (connect(s, (const struct sockaddr *)sin, sizeof(*sin)) == -1) {
 		warn("connect %s:%u", inet_ntoa(sin->sin_addr),
 		    ntohs(sin->sin_port));
@@ -335,8 +340,14 @@ main(int argc, char *argv[])
 	int			 ch, ls, s, on = 1, server, pmode = 0;
 	int			 secs = 10;
 
-	while ((ch = getopt(argc, argv, "C:c:k:l:n:pr:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:C:c:k:l:n:pr:t:")) != -1) {
 		switch (ch) {
+		case 'b':
+			bindaddr.sin_family = AF_INET;
+			if (inet_pton(AF_INET, optarg,
+			    &bindaddr.sin_addr) != 1)
+				errx(1, "-b %s: not an IPv4 address", optarg);
+			break;
 		case 'C':
 			ca = optarg;
 			break;

@@ -100,13 +100,20 @@ reconf(int set)
 static int
 handshakes(struct tls *s, struct tls *c)
 {
-	int	 i, rs = 1, rc = 1;
+	const char	*why;
+	int		 i, rs = 1, rc = 1;
 
 	for (i = 0; i < 1000 && (rs != 0 || rc != 0); i++) {
-		if (rs != 0 && (rs = tlsctx_handshake(s, "client", 0)) == -1)
+		if (rs != 0 &&
+		    (rs = tlsctx_handshake(s, "client", 0, &why)) == -1) {
+			log_warnx("server: %s", why);
 			return (-1);
-		if (rc != 0 && (rc = tlsctx_handshake(c, "server", 1)) == -1)
+		}
+		if (rc != 0 &&
+		    (rc = tlsctx_handshake(c, "server", 1, &why)) == -1) {
+			log_warnx("client: %s", why);
 			return (-1);
+		}
 		usleep(1000);
 	}
 	return (rs == 0 && rc == 0 ? 0 : -1);
@@ -163,8 +170,8 @@ t_handshake(void)
 	if (transfer(c, s, "REGISTER sip:x SIP/2.0\r\n") == -1 ||
 	    transfer(s, c, "SIP/2.0 200 OK\r\n") == -1)
 		return (3);
-	tlsctx_free(s);
-	tlsctx_free(c);
+	tls_free(s);
+	tls_free(c);
 	return (0);
 }
 
@@ -203,10 +210,10 @@ t_reconf(void)
 		return (2);
 	if (connect_pair("localhost", &s2, &c2) == -1)
 		return (3);
-	tlsctx_free(s);
-	tlsctx_free(c);
-	tlsctx_free(s2);
-	tlsctx_free(c2);
+	tls_free(s);
+	tls_free(c);
+	tls_free(s2);
+	tls_free(c2);
 	return (0);
 }
 
