@@ -568,7 +568,14 @@ conn_handshake(struct conn *c)
 	c->handshake = 0;
 	c->rwant = EV_READ;
 	c->wwant = EV_WRITE;
+	/* The first message has its full read deadline from now on. */
+	if (!c->outgoing)
+		c->msg_since = time(NULL);
 	conn_flush(c);
+	/* What came with the end of the handshake may wait in libtls. */
+	if (c->state == CONN_OPEN)
+		conn_input(c);
+	conn_events(c);
 }
 
 /* The connect deadline, or a connect() that failed at once. */
