@@ -192,9 +192,8 @@ conn_accept(struct engine_listener *el)
 		/* Whoever connects must say something, and soon. */
 		c->msg_since = c->created;
 		conn_sockopts(c);
-		log_debug("connection %u from %s on %s", c->id,
-		    addr_str((struct sockaddr *)&ss, 1),
-		    addr_str((struct sockaddr *)&el->cl.ss, 1));
+		log_debug("connection %u from %s", c->id,
+		    addr_str((struct sockaddr *)&ss, 1));
 		conn_events(c);
 	}
 }
