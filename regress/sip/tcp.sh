@@ -79,10 +79,10 @@ sip_tcp_bridge_out() {
 sip_tcp_bridge_in() {
 	tcp_conf
 	register 120 3600
-	sipp_uas "$CASE.phone" tcp_answer_phone.xml $PHONE -key iparam ""
+	sipp_uas "$CASE.phone" tcp_answer_phone.xml $PHONE -s alice \
+	    -key iparam ""
 	sipp_bg "$CASE.caller" tcp_caller.xml $PEER $(outside_to $PHONE) \
-	    -t t1 -s alice -d 1000 -key cid "bridge-in-$$" \
-	    -key iparam "" -key oparam ";transport=tcp"
+	    -t t1 -s alice -d 1000 -key iparam "" -key oparam ";transport=tcp"
 	expect calls '.calls | length == 1 and .[0].state == "confirmed"'
 	sipp_wait
 	expect calls "$NOCALL"
@@ -97,14 +97,14 @@ sip_tcp_reuse() {
 	sipp_uas "$CASE.registrar" tcp_registrar.xml $REGISTRAR -s tess \
 	    -key vtr UDP -key mparam ""
 	sipp_bg "$CASE.phone" tcp_reuse_phone.xml $PHONE \
-	    $(phone_to $REGISTRAR) -t t1 -s tess -key cid "reuse-$$" \
+	    $(phone_to $REGISTRAR) -t t1 -s tess -cid_str "reuse-$$-%u" \
 	    -key iparam ";transport=tcp"
 	sipp_wait_only "$CASE.registrar"
 	expect registrations '[.registrations[] |
 	    select(.aor == "sip:tess@127.0.0.20")] | length == 1'
 	opened=$(stat opened)
 	sipp_bg "$CASE.caller" tcp_caller.xml $PEER $(outside_to $PHONE) \
-	    -s tess -d 1000 -key cid "reuse-$$" \
+	    -s tess -d 1000 -cid_str "reuse-$$-%u" \
 	    -key iparam ";transport=tcp" -key oparam ""
 	expect calls '.calls | length == 1 and .[0].state == "confirmed"'
 	expect connections '(.connections | length == 1) and

@@ -227,7 +227,7 @@ step_repeat(int fd, const char *path, int times)
 			struct pollfd	 pfd = { fd, POLLOUT, 0 };
 
 			if (poll(&pfd, 1, waitsecs * 1000) <= 0) {
-				printf("wrote %d, then blocked\n", i);
+				printf("wrote %d, blocked\n", i);
 				free(buf);
 				return;
 			}
