@@ -1448,12 +1448,13 @@ register_request(struct req *r)
 /*
  * A Contact a phone may register: a sip: URI, or a sips: one over TLS
  * (tr; sips: elsewhere could never be reached as it asks; a tel: or
- * other URI names no host to reach) whose host, when it is an address, is the one the REGISTER came from
- * (not with the port of one of our sockets), or else neither one of our
- * own addresses nor loopback, unspecified or multicast. What comes for the phone later would otherwise loop into
- * us or reach a service on this host. A host name is not resolved: what
- * comes for the phone goes to where its REGISTER came from. Returns 0,
- * or the status to answer with *why.
+ * other URI names no host to reach) whose host, when it is an address,
+ * is the one the REGISTER came from (not with the port of one of our
+ * sockets), or else neither one of our own addresses nor loopback,
+ * unspecified or multicast. What comes for the phone later would
+ * otherwise loop into us or reach a service on this host. A host name
+ * is not resolved: what comes for the phone goes to where its REGISTER
+ * came from. Returns 0, or the status to answer with *why.
  */
 static int
 register_contact_check(const struct sip_addr *a, int tr,

@@ -762,6 +762,7 @@ test_uri(void)
 	};
 	struct sip_uri	 u;
 	struct sip_addr	 a;
+	const char	*p;
 	char		 name[64], buf[256];
 	size_t		 i;
 	int		 rv;
@@ -805,6 +806,23 @@ test_uri(void)
 	rv = sip_uri_set_hostport("tel:+123", 8, "203.0.113.5", 5060, buf,
 	    sizeof(buf));
 	check("sip_uri_set_hostport_tel", rv == -1, "rv %d", rv);
+
+	/* The transport parameter replaced, added, removed; the rest kept. */
+	p = "sip:a@h:5060;lr;Transport=UDP;x=1?h=v";
+	rv = sip_uri_set_transport(p, strlen(p), "tcp", buf, sizeof(buf));
+	check("sip_uri_set_transport", rv > 0 && strcmp(buf,
+	    "sip:a@h:5060;lr;x=1;transport=tcp?h=v") == 0, "%s", buf);
+	p = "sip:a@h;transport=tcp";
+	rv = sip_uri_set_transport(p, strlen(p), NULL, buf, sizeof(buf));
+	check("sip_uri_set_transport_none", rv > 0 &&
+	    strcmp(buf, "sip:a@h") == 0, "%s", buf);
+	rv = sip_uri_set_transport("sip:[::1]", 9, "tcp", buf, sizeof(buf));
+	check("sip_uri_set_transport_v6", rv > 0 &&
+	    strcmp(buf, "sip:[::1];transport=tcp") == 0, "%s", buf);
+	rv = sip_uri_set_transport("sip:a@h", 7, "tcp", buf, 10);
+	check("sip_uri_set_transport_small", rv == -1, "rv %d", rv);
+	rv = sip_uri_set_transport("tel:+1", 6, "tcp", buf, sizeof(buf));
+	check("sip_uri_set_transport_tel", rv == -1, "rv %d", rv);
 
 	/* Addresses of record: an IPv6 host in brackets, canonical. */
 	rv = sip_uri_parse("sip:alice@[::1]:5070;transport=udp", 34, &u);
