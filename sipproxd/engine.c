@@ -373,6 +373,7 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 	struct binding	 se;
 	struct conf_tlsfile	 tf;
 	uint8_t			 chunk[TLS_CHUNK];
+	const char		*why = NULL;
 	size_t			 len;
 	int			 xfd;
 
@@ -409,16 +410,20 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		break;
 	case IMSG_RECONF_TLS_FILE:
 		if (nconf == NULL ||
-		    imsg_get_data(imsg, &tf, sizeof(tf)) == -1)
-			fatalx("bad IMSG_RECONF_TLS_FILE");
+		    imsg_get_data(imsg, &tf, sizeof(tf)) == -1 ||
+		    (why = imsg_check_payload(IMSG_RECONF_TLS_FILE, &tf,
+		    sizeof(tf))) != NULL)
+			fatalx("bad IMSG_RECONF_TLS_FILE: %s", why != NULL ?
+			    why : "unexpected");
 		tlsctx_reconf_file(&tf);
 		break;
 	case IMSG_RECONF_TLS_DATA:
 		/* Maybe a part of the key: no copy of it stays here. */
-		if (nconf == NULL || (len = imsg_get_len(imsg)) == 0 ||
-		    len > sizeof(chunk) ||
-		    imsg_get_data(imsg, chunk, len) == -1)
-			fatalx("bad IMSG_RECONF_TLS_DATA");
+		if (nconf == NULL || (len = imsg_get_len(imsg)) > sizeof(chunk) ||
+		    (why = imsg_check_payload(IMSG_RECONF_TLS_DATA, NULL,
+		    len)) != NULL || imsg_get_data(imsg, chunk, len) == -1)
+			fatalx("bad IMSG_RECONF_TLS_DATA: %s", why != NULL ?
+			    why : "unexpected");
 		tlsctx_reconf_data(imsg_get_id(imsg), chunk, len);
 		explicit_bzero(chunk, len);
 		break;

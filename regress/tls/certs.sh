@@ -6,6 +6,7 @@
 #     peer.crt/.key    a provider or callee: IP 127.0.0.20, 127.0.0.21
 #   rogue.crt        another CA, signer of:
 #     rogue-peer.crt/.key  the same names as peer.crt
+#     server2.crt/.key     the same names as server.crt
 # Keys are mode 0600. Returns non-zero if openssl fails.
 
 tls_certs() {
@@ -36,6 +37,7 @@ tls_certs() {
 	_leaf server ca "IP:127.0.0.2,IP:127.0.0.3,DNS:localhost"
 	_leaf peer ca "IP:127.0.0.20,IP:127.0.0.21,DNS:localhost"
 	_leaf rogue-peer rogue "IP:127.0.0.20,IP:127.0.0.21,DNS:localhost"
+	_leaf server2 rogue "IP:127.0.0.2,IP:127.0.0.3,DNS:localhost"
 	rm -f ./*.csr ./*.ext ./*.srl
 	chmod 644 ./*.crt
 	) > "$_d/openssl.log" 2>&1

@@ -42,7 +42,7 @@ PEER=127.0.0.21
 
 CASES="tls_register_udp_to_tls tls_register_tls_to_udp tls_call_udp_to_tls
 tls_call_tls_to_tls tls_call_in tls_sips tls_sips_no_downgrade
-tls_unknown_ca tls_wrong_name tls_plaintext tls_silent"
+tls_unknown_ca tls_wrong_name tls_plaintext tls_silent tls_reload"
 # TLS_CASES="a b": only those.
 CASES=${TLS_CASES:-$CASES}
 
@@ -315,6 +315,53 @@ tls_silent() {
 	took=$(($(date +%s) - start))
 	[ $took -ge 9 ] && [ $took -le 13 ] ||
 	    bad "dropped after $took s, want 10"
+}
+
+# verified ca: a TLS handshake with our inside, from the phone's
+# address, verifying us by the CA file ca.crt (or rogue.crt).
+verified() {
+	"$TLSPIPE" -C "$T/certs/$1.crt" -r $INSIDE:5061 -b $PHONE \
+	    2>> "$T/verified.log"
+}
+
+# install name: server.crt and .key replaced by name.crt and .key, each
+# renamed over the old file as renewal tools do.
+install() {
+	cp -p "$T/certs/$1.crt" "$T/certs/new.crt" &&
+	    cp -p "$T/certs/$1.key" "$T/certs/new.key" &&
+	    mv "$T/certs/new.crt" "$T/certs/server.crt" &&
+	    mv "$T/certs/new.key" "$T/certs/server.key" ||
+	    bad "cannot install $1"
+}
+
+# The parent reads the certificate and key again on reload, through its
+# sandbox: a key others may read is refused, and the running certificate
+# stays; a new pair, renamed over the old files, is what clients see
+# from then on.
+tls_reload() {
+	for f in crt key; do
+		cp -p "$T/certs/server.$f" "$T/certs/orig.$f"
+	done
+	verified ca || bad "not verified before the reload"
+	chmod 644 "$T/certs/server2.key"
+	install server2
+	if "$SIPCTL" -s "$SOCK" reload > "$T/reload.out" 2>&1; then
+		bad "reload with a key others may read succeeded"
+	fi
+	grep -q "readable or writable by other users" "$T/reload.out" ||
+	    bad "reload: $(head -1 "$T/reload.out")"
+	verified ca || bad "the running certificate changed"
+	chmod 600 "$T/certs/server.key"
+	"$SIPCTL" -s "$SOCK" reload > "$T/reload.out" 2>&1 ||
+	    bad "reload failed: $(head -1 "$T/reload.out")"
+	verified ca && bad "the old certificate is still shown"
+	verified rogue || bad "the new certificate is not shown"
+	install orig
+	"$SIPCTL" -s "$SOCK" reload > "$T/reload.out" 2>&1 ||
+	    bad "reload back failed: $(head -1 "$T/reload.out")"
+	verified ca || bad "not verified after the reload back"
+	grep -q "certificate verification failed" "$T/verified.log" ||
+	    bad "tlspipe did not say why it failed"
 }
 
 if ! tls_certs "$T/certs"; then

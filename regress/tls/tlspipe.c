@@ -27,6 +27,9 @@
  *   tlspipe -c cert -k key -l addr:port -r addr:port
  *	server: accept TLS on -l with that certificate, for each
  *	connection open TCP to -r; bytes go both ways.
+ *   tlspipe -C ca -r addr:port [-b addr] [-n name]
+ *	check: one TLS handshake with -r, verified as in client mode;
+ *	exit 0 if it succeeds, 1 if not.
  *   tlspipe -p -r addr:port [-t seconds]
  *	plain: connect TCP to -r, send standard input, copy what comes
  *	back to standard output until the peer closes (exit 0) or -t
@@ -81,6 +84,7 @@ static int		 handshake(struct tls *, int, const char *);
 static void		 shuttle(struct tls *, int, int);
 __dead static void	 serve(int, int, const struct sockaddr_in *);
 static int		 plain(const struct sockaddr_in *, int);
+static int		 check(const struct sockaddr_in *);
 
 __dead static void
 usage(void)
@@ -88,6 +92,7 @@ usage(void)
 	fprintf(stderr, "usage: tlspipe -C ca -l addr:port -r addr:port "
 	    "[-b addr] [-n name]\n"
 	    "       tlspipe -c cert -k key -l addr:port -r addr:port\n"
+	    "       tlspipe -C ca -r addr:port [-b addr] [-n name]\n"
 	    "       tlspipe -p -r addr:port [-t seconds]\n");
 	exit(1);
 }
@@ -289,6 +294,32 @@ serve(int s, int server, const struct sockaddr_in *remote)
 	exit(0);
 }
 
+/* One handshake, verified, and nothing more. */
+static int
+check(const struct sockaddr_in *remote)
+{
+	struct tls	*ctx;
+	char		 who[64];
+	int		 s, rv;
+
+	snprintf(who, sizeof(who), "%s:%u", inet_ntoa(remote->sin_addr),
+	    ntohs(remote->sin_port));
+	if ((s = tcp_connect(remote)) == -1)
+		return (1);
+	if ((ctx = tls_client()) == NULL || tls_configure(ctx, tcfg) == -1)
+		errx(1, "tls client");
+	if (tls_connect_socket(ctx, s, servername != NULL ? servername :
+	    inet_ntoa(remote->sin_addr)) == -1)
+		errx(1, "tls_connect_socket: %s", tls_error(ctx));
+	if (fcntl(s, F_SETFL, O_NONBLOCK) == -1)
+		err(1, "fcntl");
+	rv = handshake(ctx, s, who);
+	(void)tls_close(ctx);
+	tls_free(ctx);
+	close(s);
+	return (rv == 0 ? 0 : 1);
+}
+
 /* The plain client: stdin to the peer, the peer to stdout. */
 static int
 plain(const struct sockaddr_in *remote, int secs)
@@ -383,6 +414,13 @@ main(int argc, char *argv[])
 	addr_of(r, &remote);
 	if (pmode)
 		return (plain(&remote, secs));
+	if (l == NULL && ca != NULL && cert == NULL) {
+		if ((tcfg = tls_config_new()) == NULL ||
+		    tls_config_set_ca_file(tcfg, ca) == -1)
+			errx(1, "%s", tcfg == NULL ? "tls_config_new" :
+			    tls_config_error(tcfg));
+		return (check(&remote));
+	}
 	if (l == NULL || (ca == NULL) == (cert == NULL) ||
 	    (cert == NULL) != (key == NULL))
 		usage();
