@@ -116,7 +116,7 @@ typedef struct {
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
-%type	<v.number>	port optport
+%type	<v.number>	optport
 %type	<v.transport>	transport
 %type	<v.number>	tlsfile
 /* What error recovery discards is freed; so actions never free on error. */
@@ -159,18 +159,10 @@ varset		: STRING '=' STRING {
 		}
 		;
 
-port		: /* empty */		{ $$ = SIP_PORT; }
-		| PORT NUMBER		{
-			if ($2 < 1 || $2 > 65535) {
-				yyerror("port %lld: out of range 1 to 65535",
-				    $2);
-				YYERROR;
-			}
-			$$ = $2;
-		}
-		;
-
-/* No port: the name's SRV records say (RFC 3263). */
+/*
+ * No port: the transport's default (listen on, outside), or the name's
+ * SRV records (outbound proxy, RFC 3263).
+ */
 optport		: /* empty */		{ $$ = 0; }
 		| PORT NUMBER		{
 			if ($2 < 1 || $2 > 65535) {
