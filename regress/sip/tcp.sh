@@ -297,8 +297,8 @@ sip_tcp_noread() {
 		printf 'OPTIONS sip:nobody@%s SIP/2.0\r\n' $INSIDE
 		i=0
 		while [ $i -lt 30 ]; do
-			printf 'Via: SIP/2.0/TCP 127.0.0.43:5060;branch=z9hG4bK-%03d;x-pad=%0900d\r\n' \
-			    $i 0
+			printf 'Via: SIP/2.0/TCP 127.0.0.43:5060;%s%03d;%s%0900d\r\n' \
+			    branch=z9hG4bK- $i x-pad= 0
 			i=$((i + 1))
 		done
 		printf 'Max-Forwards: 70\r\nFrom: <sip:p@127.0.0.43>;tag=1\r\n'
