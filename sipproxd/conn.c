@@ -139,6 +139,7 @@ static void		 conn_frames(struct conn *);
 static int		 conn_write(struct conn *, const void *, size_t, int);
 static void		 conn_flush(struct conn *);
 static void		 conn_events(struct conn *);
+static time_t		 conn_active(const struct conn *);
 static struct engine_listener *conn_listener(struct conn *);
 static void		 conn_close(struct conn *, const char *);
 static void		 conn_abuse(struct conn *, const char *);
@@ -231,7 +232,9 @@ conn_find(int side, int tr, const struct sockaddr_storage *ss)
 
 	TAILQ_FOREACH(c, &conns, entry)
 		if (c->side == side && (int)c->tr == tr &&
-		    (sa_cmp(&c->peer, ss) == 0 || sa_cmp(&c->alias, ss) == 0))
+		    (sa_cmp(&c->peer, ss) == 0 ||
+		    (c->alias.ss_family != AF_UNSPEC &&
+		    sa_cmp(&c->alias, ss) == 0)))
 			return (c);
 	return (NULL);
 }
@@ -284,7 +287,6 @@ conn_tick(time_t now)
 {
 	const struct conf_global	*g = engine_global();
 	struct conn			*c, *next;
-	time_t				 active;
 
 	TAILQ_FOREACH_SAFE(c, &conns, entry, next) {
 		if (c->state != CONN_OPEN)
@@ -294,8 +296,7 @@ conn_tick(time_t now)
 			conn_abuse(c, "read deadline");
 			continue;
 		}
-		active = c->last_in > c->last_msg ? c->last_in : c->last_msg;
-		if (now - active >= (time_t)g->tcp_idle) {
+		if (now - conn_active(c) >= (time_t)g->tcp_idle) {
 			sip_stats.conn_idle_closed++;
 			conn_close(c, "inactivity timeout");
 			continue;
@@ -313,7 +314,7 @@ conn_show(uint32_t peer)
 {
 	struct ctl_sip_conn	 cc;
 	struct conn		*c;
-	time_t			 now = time(NULL), active;
+	time_t			 now = time(NULL);
 
 	TAILQ_FOREACH(c, &conns, entry) {
 		memset(&cc, 0, sizeof(cc));
@@ -328,9 +329,8 @@ conn_show(uint32_t peer)
 		cc.outside = c->side == LEG_OUTSIDE;
 		strlcpy(cc.state, c->state == CONN_CONNECTING ? "connecting" :
 		    "open", sizeof(cc.state));
-		active = c->last_in > c->last_msg ? c->last_in : c->last_msg;
 		cc.age = now - c->created;
-		cc.idle = now - active;
+		cc.idle = now - conn_active(c);
 		cc.bytes_in = c->bytes_in;
 		cc.bytes_out = c->bytes_out;
 		cc.queued = c->wqlen;
@@ -728,6 +728,13 @@ conn_events(struct conn *c)
 	c->events = want;
 	event_set(&c->ev, c->fd, want | EV_PERSIST, conn_io, c);
 	event_add(&c->ev, NULL);
+}
+
+/* The last time something was received or a message was sent. */
+static time_t
+conn_active(const struct conn *c)
+{
+	return (c->last_in > c->last_msg ? c->last_in : c->last_msg);
 }
 
 /* Our socket that names us on this connection, for the proxy. */

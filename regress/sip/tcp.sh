@@ -262,6 +262,16 @@ sip_tcp_per_source() {
 	    bad "$(($(stat refused) - before)) refused, want 1"
 }
 
+# lines n format: format printed with 0 to n - 1, and 0.
+lines() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		# shellcheck disable=SC2059 # the format is the caller's
+		printf "$2" $i 0
+		i=$((i + 1))
+	done
+}
+
 # Headers that never end and a Content-Length over the limit: the
 # connection closes at once, and megabytes more are never read.
 sip_tcp_oversize() {
@@ -269,11 +279,7 @@ sip_tcp_oversize() {
 	before=$(stat abuse_closed)
 	{
 		printf 'OPTIONS sip:nobody@%s SIP/2.0\r\n' $INSIDE
-		i=0
-		while [ $i -lt 700 ]; do
-			printf 'X-Pad-%03d: %090d\r\n' $i 0
-			i=$((i + 1))
-		done
+		lines 700 'X-Pad-%03d: %090d\r\n'
 	} > "$T/long"
 	tcp_client long 127.0.0.42 repeat:"$T/long":200
 	k=$(sed -n 's/^wrote \([0-9]*\), then .*/\1/p' "$T/long.out")
@@ -293,14 +299,10 @@ sip_tcp_oversize() {
 sip_tcp_noread() {
 	tcp_conf
 	before=$(stat abuse_closed)
+	via='Via: SIP/2.0/TCP 127.0.0.43:5060;branch=z9hG4bK-%03d'
 	{
 		printf 'OPTIONS sip:nobody@%s SIP/2.0\r\n' $INSIDE
-		i=0
-		while [ $i -lt 30 ]; do
-			printf 'Via: SIP/2.0/TCP 127.0.0.43:5060;%s%03d;%s%0900d\r\n' \
-			    branch=z9hG4bK- $i x-pad= 0
-			i=$((i + 1))
-		done
+		lines 30 "$via;x-pad=%0900d\r\n"
 		printf 'Max-Forwards: 70\r\nFrom: <sip:p@127.0.0.43>;tag=1\r\n'
 		printf 'To: <sip:nobody@%s>\r\nCall-ID: noread-%s\r\n' \
 		    $INSIDE $$
