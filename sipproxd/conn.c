@@ -411,8 +411,7 @@ conn_open(int side, int tr, const struct sockaddr_storage *to)
 		return (NULL);
 	}
 	if (bind(fd, (struct sockaddr *)&local, sa_len(&local)) == -1) {
-		log_warn("connection to %s: bind %s",
-		    addr_str((const struct sockaddr *)to, 1),
+		log_warn("connection from %s: bind",
 		    addr_str((struct sockaddr *)&local, 0));
 		close(fd);
 		return (NULL);
