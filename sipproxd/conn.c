@@ -280,7 +280,8 @@ conn_alias(struct conn *c, const struct sockaddr_storage *ss)
 /*
  * Once a second: the read deadline, `tcp inactivity timeout` and `tcp
  * keepalive`. Idle means nothing received and no message sent; our own
- * pings do not count, the peer's answers do.
+ * pings do not count, the peer's answers do. In whole seconds, so that
+ * a timeout is never early: a connection goes up to two seconds late.
  */
 void
 conn_tick(time_t now)
@@ -292,11 +293,11 @@ conn_tick(time_t now)
 		if (c->state != CONN_OPEN)
 			continue;
 		if (c->msg_since != 0 &&
-		    now - c->msg_since >= CONN_READ_DEADLINE) {
+		    now - c->msg_since > CONN_READ_DEADLINE) {
 			conn_abuse(c, "read deadline");
 			continue;
 		}
-		if (now - conn_active(c) >= (time_t)g->tcp_idle) {
+		if (now - conn_active(c) > (time_t)g->tcp_idle) {
 			sip_stats.conn_idle_closed++;
 			conn_close(c, "inactivity timeout");
 			continue;
