@@ -153,6 +153,7 @@ static void		 conn_frames(struct conn *);
 static int		 conn_write(struct conn *, const void *, size_t, int);
 static void		 conn_flush(struct conn *);
 static void		 conn_events(struct conn *);
+static time_t		 conn_active(const struct conn *);
 static struct engine_listener *conn_listener(struct conn *);
 static void		 conn_close(struct conn *, const char *);
 static void		 conn_abuse(struct conn *, const char *);
@@ -259,7 +260,9 @@ conn_find(int side, int tr, const struct sockaddr_storage *ss)
 
 	TAILQ_FOREACH(c, &conns, entry)
 		if (c->side == side && (int)c->tr == tr &&
-		    (sa_cmp(&c->peer, ss) == 0 || sa_cmp(&c->alias, ss) == 0))
+		    (sa_cmp(&c->peer, ss) == 0 ||
+		    (c->alias.ss_family != AF_UNSPEC &&
+		    sa_cmp(&c->alias, ss) == 0)))
 			return (c);
 	return (NULL);
 }
@@ -305,20 +308,21 @@ conn_alias(struct conn *c, const struct sockaddr_storage *ss)
 /*
  * Once a second: the read deadline, `tcp inactivity timeout` and `tcp
  * keepalive`. Idle means nothing received and no message sent; our own
- * pings do not count, the peer's answers do.
+ * pings do not count, the peer's answers do. In whole seconds, so that
+ * a timeout is never early: a connection goes up to two seconds late.
  */
 void
 conn_tick(time_t now)
 {
 	const struct conf_global	*g = engine_global();
 	struct conn			*c, *next;
-	time_t				 active;
 
 	TAILQ_FOREACH_SAFE(c, &conns, entry, next) {
 		if (c->state != CONN_OPEN)
 			continue;
 		if (c->handshake != 0) {
-			if (now - c->handshake < CONN_TLS_DEADLINE)
+			/* Whole seconds: never early, a second late at most. */
+			if (now - c->handshake <= CONN_TLS_DEADLINE)
 				continue;
 			if (c->outgoing) {
 				sip_stats.conn_connect_timeouts++;
@@ -329,12 +333,11 @@ conn_tick(time_t now)
 			continue;
 		}
 		if (c->msg_since != 0 &&
-		    now - c->msg_since >= CONN_READ_DEADLINE) {
+		    now - c->msg_since > CONN_READ_DEADLINE) {
 			conn_abuse(c, "read deadline");
 			continue;
 		}
-		active = c->last_in > c->last_msg ? c->last_in : c->last_msg;
-		if (now - active >= (time_t)g->tcp_idle) {
+		if (now - conn_active(c) > (time_t)g->tcp_idle) {
 			sip_stats.conn_idle_closed++;
 			conn_close(c, "inactivity timeout");
 			continue;
@@ -352,7 +355,7 @@ conn_show(uint32_t peer)
 {
 	struct ctl_sip_conn	 cc;
 	struct conn		*c;
-	time_t			 now = time(NULL), active;
+	time_t			 now = time(NULL);
 
 	TAILQ_FOREACH(c, &conns, entry) {
 		memset(&cc, 0, sizeof(cc));
@@ -367,9 +370,8 @@ conn_show(uint32_t peer)
 		cc.outside = c->side == LEG_OUTSIDE;
 		strlcpy(cc.state, c->state == CONN_CONNECTING ? "connecting" :
 		    c->handshake != 0 ? "handshake" : "open", sizeof(cc.state));
-		active = c->last_in > c->last_msg ? c->last_in : c->last_msg;
 		cc.age = now - c->created;
-		cc.idle = now - active;
+		cc.idle = now - conn_active(c);
 		cc.bytes_in = c->bytes_in;
 		cc.bytes_out = c->bytes_out;
 		cc.queued = c->wqlen;
@@ -456,8 +458,7 @@ conn_open(int side, int tr, const struct sockaddr_storage *to,
 		return (NULL);
 	}
 	if (bind(fd, (struct sockaddr *)&local, sa_len(&local)) == -1) {
-		log_warn("connection to %s: bind %s",
-		    addr_str((const struct sockaddr *)to, 1),
+		log_warn("connection from %s: bind",
 		    addr_str((struct sockaddr *)&local, 0));
 		close(fd);
 		return (NULL);
@@ -879,6 +880,13 @@ conn_events(struct conn *c)
 	c->events = want;
 	event_set(&c->ev, c->fd, want | EV_PERSIST, conn_io, c);
 	event_add(&c->ev, NULL);
+}
+
+/* The last time something was received or a message was sent. */
+static time_t
+conn_active(const struct conn *c)
+{
+	return (c->last_in > c->last_msg ? c->last_in : c->last_msg);
 }
 
 /* Our socket that names us on this connection, for the proxy. */

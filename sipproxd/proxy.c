@@ -1136,10 +1136,10 @@ src_hostport(struct req *r, char *host, size_t len, uint16_t *port)
 /*
  * Our Via. Its branch is the cookie, a transaction part, a loop part,
  * the side and transport the request came over (where the responses go
- * back), and a check of all that and of where the responses go. The transaction part
- * is a MAC of the request's own top branch and sent-by, Call-ID and
- * CSeq number, so that a CANCEL or a non-2xx ACK gets the INVITE's
- * branch (RFC 3261 16.11). The check is a MAC of the rest and of the
+ * back), and a check of all that and of where the responses go. The
+ * transaction part is a MAC of the request's own top branch and
+ * sent-by, Call-ID and CSeq number, so that a CANCEL or a non-2xx ACK
+ * gets the INVITE's branch (RFC 3261 16.11). The check is a MAC of the rest and of the
  * address the responses will be sent to (the received and rport
  * via_mark() writes), so that a response, forged or altered, cannot
  * make us send it anywhere else.

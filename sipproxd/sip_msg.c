@@ -1357,8 +1357,11 @@ sip_msg_write(const struct sip_msg *m, char *out, size_t outsz,
 		}
 		put(&w, m->buf + h->line_off, h->line_len);
 	}
-	/* Added when missing, unless nothing was edited (byte identity). */
-	if (!cl_done && blen > 0 && m->nedits > 0) {
+	/*
+	 * Added when missing, unless nothing was edited (byte identity):
+	 * over a stream the receiver frames by it (RFC 3261 18.3), 0 too.
+	 */
+	if (!cl_done && m->nedits > 0) {
 		snprintf(num, sizeof(num), "Content-Length: %zu", blen);
 		puts_(&w, num);
 		puts_(&w, m->eol);

@@ -649,6 +649,14 @@ test_edits(void)
 	    len > 23 && strcmp(out + len - 23,
 	    "Content-Length: 2\r\n\r\nhi") == 0, "rv %d\n%s", rv, out);
 
+	/* And when there is no body, for a stream to frame it. */
+	sip_edit_reset(&msg);
+	rv = sip_edit_ruri(&msg, "sip:b@192.168.1.20:5062");
+	rv |= write_msg(&len);
+	check("sip_edit_cl_zero", rv == 0 && len > 21 &&
+	    strcmp(out + len - 21, "Content-Length: 0\r\n\r\n") == 0,
+	    "rv %d\n%s", rv, out);
+
 	/* Output bounded: a body that does not fit is refused. */
 	{
 		static char	body[SIP_MAX_MSGLEN];
