@@ -17,7 +17,7 @@ OS	!= uname -s
 
 # OpenBSD's strvis(3), not NetBSD's
 DEFS	= -DLIBBSD_OPENBSD_VIS
-PKGS	= libbsd-overlay libbsd-ctor libevent libcares
+PKGS	= libbsd-overlay libbsd-ctor libevent libcares libtls
 ifeq ($(OS),Linux)
 # accept4, recvmmsg, setresuid and friends are GNU extensions in glibc
 DEFS	+= -D_GNU_SOURCE
@@ -61,7 +61,8 @@ SIPPROXD_SRCS = sipproxd/sipproxd.c sipproxd/proc.c sipproxd/engine.c \
 	sipproxd/bindings.c sipproxd/proxy.c sipproxd/call.c \
 	sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/sdp.c sipproxd/dns.c \
 	sipproxd/mac.c sipproxd/media.c sipproxd/imsg_check.c sipproxd/log.c \
-	sipproxd/util.c sipproxd/sandbox.c sipproxd/codec.c \
+	sipproxd/util.c sipproxd/sandbox.c sipproxd/codec.c sipproxd/conn.c \
+	sipproxd/sip_frame.c sipproxd/tls.c \
 	$(COMPAT) $(SANDBOX)
 SIPCTL_SRCS = sipctl/sipctl.c sipctl/parser.c sipctl/output.c \
 	sipctl/output_json.c sipctl/json.c $(COMPAT)
@@ -71,7 +72,8 @@ SIPCTL_OBJS = $(SIPCTL_SRCS:%.c=$(BUILD)/%.o)
 
 HEADERS	= sipproxd/sipproxd.h sipproxd/engine.h sipproxd/log.h sipproxd/rtp.h \
 	  sipproxd/sip_msg.h sipproxd/sdp.h sipproxd/dns.h sipproxd/mac.h \
-	  sipproxd/media.h sipproxd/sandbox.h sipproxd/codec.h compat/compat.h \
+	  sipproxd/media.h sipproxd/sandbox.h sipproxd/codec.h \
+	  sipproxd/sip_frame.h compat/compat.h \
 	  compat/siphash.h $(IMSG_H)
 
 MANPAGES = man/sipproxd.8 man/sipctl.8 sipproxd.conf.5

@@ -6,7 +6,8 @@
 
 pkgs="make gcc libc6-dev pkg-config byacc libevent-dev libbsd-dev
 libseccomp-dev libc-ares-dev mandoc sip-tester iproute2 procps jq clang
-libclang-rt-14-dev passwd util-linux iptables nftables"
+libclang-rt-14-dev passwd util-linux iptables nftables libtls-dev openssl
+ca-certificates"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "etc/debian-deps.sh: run as root" >&2

@@ -62,6 +62,7 @@ static void	 show_registration(struct binding *);
 static void	 show_call(struct ctl_call *);
 static void	 show_rtp(struct ctl_rtp_stream *);
 static void	 show_stats(struct ctl_stats *);
+static void	 show_conn(struct ctl_sip_conn *);
 static void	 show_result(struct ctl_result *);
 static int	 show_tail(struct parse_result *);
 
@@ -73,6 +74,7 @@ const struct output show_output = {
 	.call = show_call,
 	.rtp = show_rtp,
 	.stats = show_stats,
+	.conn = show_conn,
 	.result = show_result,
 	.tail = show_tail
 };
@@ -133,6 +135,24 @@ fmt_proto(int proto)
 		return ("tcp");
 	default:
 		snprintf(buf, sizeof(buf), "proto-%d", proto);
+		return (buf);
+	}
+}
+
+const char *
+fmt_transport(int tr)
+{
+	static char	buf[16];
+
+	switch (tr) {
+	case SIP_TR_UDP:
+		return ("udp");
+	case SIP_TR_TCP:
+		return ("tcp");
+	case SIP_TR_TLS:
+		return ("tls");
+	default:
+		snprintf(buf, sizeof(buf), "transport-%d", tr);
 		return (buf);
 	}
 }
@@ -271,6 +291,11 @@ show_head(struct parse_result *res)
 		    "Port", "Peer", "Latched", "Packets", "Bytes", "Dropped",
 		    "Lost", "Jitter");
 		break;
+	case SHOW_CONNECTIONS:
+		table_init("rllllllrrrrr", "ID", "Peer", "Local", "Proto",
+		    "Side", "Dir", "State", "Age", "Idle", "In", "Out",
+		    "Queued");
+		break;
 	default:
 		break;
 	}
@@ -313,10 +338,11 @@ show_listener(struct ctl_listener *l)
 	if (l->name[0] != '\0') {
 		name = vis_dup(l->name);
 		printf("%-18s%s %s (%s)\n", "Listener:", addr,
-		    fmt_proto(l->proto), name);
+		    fmt_transport(l->transport), name);
 		free(name);
 	} else
-		printf("%-18s%s %s\n", "Listener:", addr, fmt_proto(l->proto));
+		printf("%-18s%s %s\n", "Listener:", addr,
+		    fmt_transport(l->transport));
 	free(addr);
 	nlisteners++;
 }
@@ -394,6 +420,22 @@ show_rtp(struct ctl_rtp_stream *r)
 	show_rtp_leg(" ", " ", " ", "outside", &r->outside);
 }
 
+static void
+show_conn(struct ctl_sip_conn *c)
+{
+	char	id[16], age[64], idle[64], in[32], out[32], queued[32];
+
+	snprintf(id, sizeof(id), "%u", c->id);
+	strlcpy(age, fmt_timeframe(c->age), sizeof(age));
+	strlcpy(idle, fmt_timeframe(c->idle), sizeof(idle));
+	strlcpy(in, fmt_u64(c->bytes_in), sizeof(in));
+	strlcpy(out, fmt_u64(c->bytes_out), sizeof(out));
+	strlcpy(queued, fmt_u64(c->queued), sizeof(queued));
+	table_row(id, c->peer, c->local[0] != '\0' ? c->local : "-",
+	    fmt_transport(c->transport), c->outside ? "outside" : "inside",
+	    c->outgoing ? "out" : "in", c->state, age, idle, in, out, queued);
+}
+
 /* One line of show stats: a label and its count. */
 static void
 counter(const char *label, uint64_t n)
@@ -417,6 +459,13 @@ show_stats(struct ctl_stats *st)
 	counter("SDP codec-filtered:", st->sip.codecs_filtered);
 	counter("REGISTER Contacts refused:", st->sip.refused_contacts);
 	counter("SIP responses forged:", st->sip.responses_forged);
+	counter("Connections accepted:", st->sip.conn_accepted);
+	counter("Connections opened:", st->sip.conn_connected);
+	counter("Connections refused:", st->sip.conn_refused);
+	counter("Connects failed:", st->sip.conn_connect_failed);
+	counter("Connects timed out:", st->sip.conn_connect_timeouts);
+	counter("Connections closed, idle:", st->sip.conn_idle_closed);
+	counter("Connections dropped, abuse:", st->sip.conn_abuse_closed);
 	printf("%-28s%10s%10s\n", "SIP requests:", "in", "out");
 	for (i = 0; i < SIP_STAT_METHODS; i++)
 		if (st->sip.requests_in[i] || st->sip.requests_out[i])
@@ -462,6 +511,7 @@ show_tail(struct parse_result *res)
 	case SHOW_REGISTRATIONS:
 	case SHOW_CALLS:
 	case SHOW_RTP:
+	case SHOW_CONNECTIONS:
 		table_print();
 		break;
 	default:

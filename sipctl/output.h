@@ -34,6 +34,7 @@ struct output {
 	void	(*call)(struct ctl_call *);
 	void	(*rtp)(struct ctl_rtp_stream *);
 	void	(*stats)(struct ctl_stats *);
+	void	(*conn)(struct ctl_sip_conn *);
 	void	(*result)(struct ctl_result *);
 	int	(*tail)(struct parse_result *);
 };
@@ -44,6 +45,7 @@ extern const struct output	json_output;
 /* output.c */
 const char	*fmt_timeframe(int64_t);
 const char	*fmt_proto(int);
+const char	*fmt_transport(int);
 int64_t		 uptime(int64_t);
 int64_t		 expires_in(const struct binding *);
 

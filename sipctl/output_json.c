@@ -36,6 +36,7 @@ static void	 json_registration(struct binding *);
 static void	 json_call(struct ctl_call *);
 static void	 json_rtp(struct ctl_rtp_stream *);
 static void	 json_stats(struct ctl_stats *);
+static void	 json_conn(struct ctl_sip_conn *);
 static void	 json_result(struct ctl_result *);
 static int	 json_tail(struct parse_result *);
 
@@ -47,6 +48,7 @@ const struct output json_output = {
 	.call = json_call,
 	.rtp = json_rtp,
 	.stats = json_stats,
+	.conn = json_conn,
 	.result = json_result,
 	.tail = json_tail
 };
@@ -64,6 +66,9 @@ json_head(struct parse_result *res)
 		break;
 	case SHOW_RTP:
 		json_do_array("streams");
+		break;
+	case SHOW_CONNECTIONS:
+		json_do_array("connections");
 		break;
 	default:
 		break;
@@ -135,7 +140,7 @@ json_listener(struct ctl_listener *l)
 	json_do_object(NULL);
 	json_do_string("address", addr);
 	json_do_uint("port", port);
-	json_do_string("proto", fmt_proto(l->proto));
+	json_do_string("proto", fmt_transport(l->transport));
 	json_do_string("name", l->name);
 	json_do_end();
 }
@@ -232,6 +237,15 @@ json_stats(struct ctl_stats *st)
 	json_do_uint("codecs_filtered", st->sip.codecs_filtered);
 	json_do_uint("refused_contacts", st->sip.refused_contacts);
 	json_do_uint("responses_forged", st->sip.responses_forged);
+	json_do_object("connections");
+	json_do_uint("accepted", st->sip.conn_accepted);
+	json_do_uint("opened", st->sip.conn_connected);
+	json_do_uint("refused", st->sip.conn_refused);
+	json_do_uint("connect_failed", st->sip.conn_connect_failed);
+	json_do_uint("connect_timeouts", st->sip.conn_connect_timeouts);
+	json_do_uint("idle_closed", st->sip.conn_idle_closed);
+	json_do_uint("abuse_closed", st->sip.conn_abuse_closed);
+	json_do_end();
 	json_do_object("requests");
 	for (i = 0; i < SIP_STAT_METHODS; i++) {
 		json_do_object(methods[i]);
@@ -257,6 +271,32 @@ json_stats(struct ctl_stats *st)
 	json_do_uint("bytes", st->rtp.bytes);
 	json_do_uint("dropped", st->rtp.dropped);
 	json_do_uint("open_failures", st->rtp.open_failures);
+	json_do_end();
+}
+
+static void
+json_conn(struct ctl_sip_conn *c)
+{
+	char	addr[sizeof(c->peer)];
+	int	port;
+
+	json_do_object(NULL);
+	json_do_uint("id", c->id);
+	split_addr(c->peer, addr, sizeof(addr), &port);
+	json_do_string("peer", addr);
+	json_do_uint("peer_port", port);
+	split_addr(c->local, addr, sizeof(addr), &port);
+	json_do_string("local", addr);
+	json_do_uint("local_port", port);
+	json_do_string("transport", fmt_transport(c->transport));
+	json_do_string("side", c->outside ? "outside" : "inside");
+	json_do_string("direction", c->outgoing ? "outgoing" : "incoming");
+	json_do_string("state", c->state);
+	json_do_int("age", c->age);
+	json_do_int("idle", c->idle);
+	json_do_uint("bytes_in", c->bytes_in);
+	json_do_uint("bytes_out", c->bytes_out);
+	json_do_uint("queued", c->queued);
 	json_do_end();
 }
 

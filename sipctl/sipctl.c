@@ -124,6 +124,9 @@ main(int argc, char *argv[])
 	case SHOW_STATS:
 		type = IMSG_CTL_SHOW_STATS;
 		break;
+	case SHOW_CONNECTIONS:
+		type = IMSG_CTL_SHOW_CONNECTIONS;
+		break;
 	case RELOAD:
 		type = IMSG_CTL_RELOAD;
 		break;
@@ -367,6 +370,7 @@ ctl_dispatch(struct ctl_state *st, struct imsg *imsg)
 	struct ctl_call		 call;
 	struct ctl_rtp_stream	 rtp;
 	struct ctl_stats	 stats;
+	struct ctl_sip_conn	 conn;
 	enum actions		 action = st->res->action;
 	uint32_t		 type;
 
@@ -453,6 +457,16 @@ ctl_dispatch(struct ctl_state *st, struct imsg *imsg)
 		ctl_get(imsg, &stats, sizeof(stats));
 		ctl_start(st);
 		st->out->stats(&stats);
+		break;
+	case IMSG_CTL_SHOW_CONNECTIONS:
+		if (action != SHOW_CONNECTIONS)
+			ctl_unexpected(type);
+		ctl_get(imsg, &conn, sizeof(conn));
+		CTL_STR(conn.peer);
+		CTL_STR(conn.local);
+		CTL_STR(conn.state);
+		ctl_start(st);
+		st->out->conn(&conn);
 		break;
 	default:
 		ctl_unexpected(type);

@@ -111,6 +111,8 @@ bindings_restore(const struct binding *se)
 	g->se = *se;
 	reg_aor_brackets(g->se.aor, sizeof(g->se.aor));
 	g->active = 1;
+	/* The state file keeps no transport: the contact may say it. */
+	g->transport = proxy_uri_transport(g->se.contact);
 	if (addr_parse(se->source, &g->source) == -1)
 		log_warnx("registrar: %s: bad source %s", se->aor, se->source);
 }
@@ -175,13 +177,14 @@ bindings_request(const char *aor, const struct sip_msg *m)
 
 /*
  * One binding of a phone's REGISTER, masqueraded: pending until the
- * registrar answers. The expiry asked for is the contact's parameter,
- * else the Expires header, else `registration expires`.
+ * registrar answers; the phone is reached where it came from, over the
+ * transport tr. The expiry asked for is the contact's parameter, else
+ * the Expires header, else `registration expires`.
  */
 void
 bindings_pending(const char *aor, const char *contact, const char *masq,
     const char *params, const struct sip_msg *m,
-    const struct sockaddr_storage *src)
+    const struct sockaddr_storage *src, int tr)
 {
 	struct reg		*g;
 	struct binding	 old;
@@ -211,6 +214,7 @@ bindings_pending(const char *aor, const char *contact, const char *masq,
 	old = g->se;
 	strlcpy(g->se.masq_contact, masq, sizeof(g->se.masq_contact));
 	g->source = *src;
+	g->transport = tr;
 	strlcpy(g->se.source, addr_str((struct sockaddr *)src, 1),
 	    sizeof(g->se.source));
 	g->se.user_agent[0] = '\0';

@@ -21,12 +21,16 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <netinet/in.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <tls.h>
 #include <unistd.h>
 
 #include "sipproxd.h"
@@ -51,6 +55,8 @@ config_new(void)
 	conf->g.reg_expires = REG_EXPIRES;
 	conf->g.limit_calls = LIMIT_CALLS;
 	conf->g.limit_media = LIMIT_MEDIA;
+	conf->g.tcp_idle = TCP_IDLE;
+	conf->g.tcp_connect = TCP_CONNECT;
 	return (conf);
 }
 
@@ -59,9 +65,13 @@ config_free(struct sipproxd_config *conf)
 {
 	struct listener		*l;
 	struct conf_file	*f;
+	int			 i;
 
 	if (conf == NULL)
 		return;
+	config_tls_wipe(conf);
+	for (i = 0; i < TLS_FILES; i++)
+		free(conf->tls[i].path);
 	while ((f = TAILQ_FIRST(&conf->files)) != NULL) {
 		TAILQ_REMOVE(&conf->files, f, entry);
 		free(f->path);
@@ -98,6 +108,163 @@ listener_find(struct listeners *head, const struct listener *key)
 		if (l->proto == key->proto && sa_cmp(&l->ss, &key->ss) == 0)
 			return (l);
 	return (NULL);
+}
+
+/* What the grammar calls a TLS file: `tls certificate` and so on. */
+const char *
+tlsfile_name(int which)
+{
+	switch (which) {
+	case TLS_FILE_CERT:
+		return ("certificate");
+	case TLS_FILE_KEY:
+		return ("key");
+	}
+	return ("ca");
+}
+
+/*
+ * Read a TLS file whole. A key must be a secret: owned by root (or by
+ * whoever checks the file with -n) and neither writable by its group
+ * nor open to others at all; group read stays allowed for groups like
+ * Debian's ssl-cert. Nothing that is not a regular file is read: a fifo
+ * would block the parent. On error, why is in err.
+ */
+int
+config_tls_read(struct tlsfile *tf, int which, char *err, size_t errlen)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	size_t		 off = 0;
+	uint8_t		*data = NULL;
+	int		 fd;
+
+	if ((fd = open(tf->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return (-1);
+	}
+	if (fstat(fd, &st) == -1) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "not a regular file");
+		goto fail;
+	}
+	if (which == TLS_FILE_KEY) {
+		if (st.st_uid != 0 && st.st_uid != geteuid()) {
+			snprintf(err, errlen, "not owned by root");
+			goto fail;
+		}
+		if (st.st_mode & (S_IWGRP | S_IXGRP | S_IRWXO)) {
+			snprintf(err, errlen, "mode %04o: readable or "
+			    "writable by other users, want 0600 or 0640",
+			    (unsigned int)st.st_mode & 07777);
+			goto fail;
+		}
+	}
+	if (st.st_size <= 0 || st.st_size > TLS_FILE_MAX) {
+		snprintf(err, errlen, st.st_size <= 0 ? "empty" :
+		    "larger than %d bytes", TLS_FILE_MAX);
+		goto fail;
+	}
+	/* One byte more than stat said: a file growing meanwhile shows. */
+	if ((data = malloc(st.st_size + 1)) == NULL)
+		fatal(NULL);
+	while (off < (size_t)st.st_size + 1) {
+		if ((n = read(fd, data + off, st.st_size + 1 - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, errlen, "%s", strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		off += n;
+	}
+	if (off != (size_t)st.st_size) {
+		snprintf(err, errlen, "changed while being read");
+		goto fail;
+	}
+	close(fd);
+	freezero(tf->data, tf->len);
+	tf->data = data;
+	tf->len = off;
+	return (0);
+ fail:
+	freezero(data, data == NULL ? 0 : (size_t)st.st_size + 1);
+	close(fd);
+	return (-1);
+}
+
+/*
+ * What the engine would find wrong with the TLS files, found while the
+ * configuration can still be refused: a certificate without its key or
+ * the other way round, a pair libtls does not take, a CA file without
+ * one certificate in it.
+ */
+int
+config_tls_check(struct sipproxd_config *conf, char *err, size_t errlen)
+{
+	struct tlsfile		*cert = &conf->tls[TLS_FILE_CERT];
+	struct tlsfile		*key = &conf->tls[TLS_FILE_KEY];
+	struct tlsfile		*ca = &conf->tls[TLS_FILE_CA];
+	static const char	 pem[] = "-----BEGIN CERTIFICATE-----";
+	struct tls_config	*tc;
+	struct tls		*ctx = NULL;
+	int			 rv = -1;
+
+	if (cert->data != NULL && key->data == NULL) {
+		snprintf(err, errlen, "tls certificate given without tls key");
+		return (-1);
+	}
+	if (key->data != NULL && cert->data == NULL) {
+		snprintf(err, errlen, "tls key given without tls certificate");
+		return (-1);
+	}
+	if (ca->data != NULL &&
+	    memmem(ca->data, ca->len, pem, sizeof(pem) - 1) == NULL) {
+		snprintf(err, errlen, "tls ca %s: no PEM certificate in it",
+		    ca->path);
+		return (-1);
+	}
+	if (cert->data == NULL)
+		return (0);
+	if (memmem(cert->data, cert->len, pem, sizeof(pem) - 1) == NULL) {
+		snprintf(err, errlen, "tls certificate %s: no PEM "
+		    "certificate in it", cert->path);
+		return (-1);
+	}
+
+	if ((tc = tls_config_new()) == NULL || (ctx = tls_server()) == NULL)
+		fatal("tls");
+	if (tls_config_set_keypair_mem(tc, cert->data, cert->len, key->data,
+	    key->len) == -1)
+		snprintf(err, errlen, "tls certificate %s and key %s: %s",
+		    cert->path, key->path, tls_config_error(tc));
+	else if (tls_configure(ctx, tc) == -1)
+		snprintf(err, errlen, "tls certificate %s and key %s: %s",
+		    cert->path, key->path, tls_error(ctx));
+	else
+		rv = 0;
+	/* libtls copied the key: wipe its copy, ours goes after sending. */
+	tls_config_clear_keys(tc);
+	tls_free(ctx);
+	tls_config_free(tc);
+	return (rv);
+}
+
+/* The contents go once sent; the key's are wiped. */
+void
+config_tls_wipe(struct sipproxd_config *conf)
+{
+	int	 i;
+
+	for (i = 0; i < TLS_FILES; i++) {
+		freezero(conf->tls[i].data, conf->tls[i].len);
+		conf->tls[i].data = NULL;
+		conf->tls[i].len = 0;
+	}
 }
 
 static const struct {

@@ -15,8 +15,9 @@
  */
 
 /*
- * The SIP engine's resolver: RFC 3263 for UDP (SRV _sip._udp.<host> when
- * no port is given, then A and/or AAAA of the chosen target) on c-ares,
+ * The SIP engine's resolver: RFC 3263 without NAPTR (SRV _sip._udp,
+ * _sip._tcp or _sips._tcp.<host> as the transport is, when no port is
+ * given, then A and/or AAAA of the chosen target) on c-ares,
  * driven by the global libevent base through c-ares' socket state
  * callback and one timer. Nothing here blocks.
  *
@@ -51,7 +52,7 @@
 #define DNS_TRIES	2
 #define DNS_MAXSOCK	16	/* sockets c-ares holds at once */
 #define DNS_MAXADDR	8	/* addresses parsed from one answer */
-#define DNS_SRV_PREFIX	"_sip._udp."
+#define DNS_SRV_MAXPREFIX sizeof("_sips._tcp.")
 #define DNS_IDX_BITS	8
 #define DNS_IDX_MASK	((1U << DNS_IDX_BITS) - 1)
 #define DNS_GEN_MASK	(UINTPTR_MAX >> DNS_IDX_BITS)
@@ -79,6 +80,7 @@ struct dns_entry {
 	enum dns_stage		 stage;
 	uintptr_t		 gen;		/* names the running query */
 	int			 family;	/* as asked */
+	int			 transport;	/* as asked */
 	uint16_t		 port;		/* as asked; 0: try SRV */
 	uint16_t		 tport;		/* port of the result */
 	uint32_t		 ttl;		/* least TTL seen, seconds */
@@ -100,9 +102,10 @@ TAILQ_HEAD(dns_list, dns_entry);
 static int		 dns_name_norm(const char *, char *, size_t);
 static int		 dns_literal(const char *, uint16_t, int,
 			    struct sockaddr_storage *, int *);
+static uint16_t		 dns_port(int);
 static void		 dns_set_last(const char *, const char *);
 static int64_t		 dns_now(void);
-static struct dns_entry	*dns_find(const char *, uint16_t, int);
+static struct dns_entry	*dns_find(const char *, uint16_t, int, int);
 static struct dns_entry	*dns_alloc(void);
 static void		 dns_start(struct dns_entry *, int64_t);
 static void		 dns_addr_start(struct dns_entry *);
@@ -227,8 +230,16 @@ dns_shutdown(void)
 	TAILQ_INIT(&dns_free);
 }
 
+/* sip: over UDP, where no transport is asked for (RFC 3263 4.1). */
 int
 dns_lookup(const char *host, uint16_t port, int family,
+    struct sockaddr_storage *ss)
+{
+	return (dns_lookup_tr(host, port, family, SIP_TR_UDP, ss));
+}
+
+int
+dns_lookup_tr(const char *host, uint16_t port, int family, int transport,
     struct sockaddr_storage *ss)
 {
 	char			 name[DNS_MAXNAME + 1];
@@ -238,7 +249,11 @@ dns_lookup(const char *host, uint16_t port, int family,
 
 	if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6)
 		return (DNS_FAIL);
-	if (dns_literal(host, port, family, ss, &rv))
+	if (transport != SIP_TR_UDP && transport != SIP_TR_TCP &&
+	    transport != SIP_TR_TLS)
+		return (DNS_FAIL);
+	if (dns_literal(host, port != 0 ? port : dns_port(transport), family,
+	    ss, &rv))
 		return (rv);
 	if (dns_name_norm(host, name, sizeof(name)) == -1)
 		return (DNS_FAIL);
@@ -248,7 +263,7 @@ dns_lookup(const char *host, uint16_t port, int family,
 	}
 
 	now = dns_now();
-	if ((e = dns_find(name, port, family)) != NULL) {
+	if ((e = dns_find(name, port, family, transport)) != NULL) {
 		switch (e->state) {
 		case DNS_S_PENDING:
 			return (DNS_PENDING);
@@ -272,6 +287,7 @@ dns_lookup(const char *host, uint16_t port, int family,
 		strlcpy(e->host, name, sizeof(e->host));
 		e->port = port;
 		e->family = family;
+		e->transport = transport;
 	} else {
 		log_debug("dns: %s: %d lookups running, none more",
 		    name, DNS_CACHE_SIZE);
@@ -408,6 +424,13 @@ dns_literal(const char *host, uint16_t port, int family,
 	return (1);
 }
 
+/* The default port of a transport (RFC 3261 19.1.2). */
+static uint16_t
+dns_port(int transport)
+{
+	return (transport == SIP_TR_TLS ? DNS_SIPS_PORT : DNS_SIP_PORT);
+}
+
 /* The last failure that has no cache entry, for dns_error(). */
 static void
 dns_set_last(const char *host, const char *error)
@@ -432,13 +455,13 @@ dns_now(void)
 }
 
 static struct dns_entry *
-dns_find(const char *name, uint16_t port, int family)
+dns_find(const char *name, uint16_t port, int family, int transport)
 {
 	struct dns_entry	*e;
 
 	TAILQ_FOREACH(e, &dns_used, entry) {
 		if (e->port == port && e->family == family &&
-		    strcmp(e->host, name) == 0)
+		    e->transport == transport && strcmp(e->host, name) == 0)
 			return (e);
 	}
 	return (NULL);
@@ -471,7 +494,12 @@ dns_alloc(void)
 static void
 dns_start(struct dns_entry *e, int64_t now)
 {
-	char	 qname[sizeof(DNS_SRV_PREFIX) + DNS_MAXNAME];
+	static const char *const prefix[] = {
+		[SIP_TR_UDP] = "_sip._udp.",
+		[SIP_TR_TCP] = "_sip._tcp.",
+		[SIP_TR_TLS] = "_sips._tcp."
+	};
+	char	 qname[DNS_SRV_MAXPREFIX + DNS_MAXNAME];
 	int	 n;
 
 	e->gen = (e->gen + 1) & DNS_GEN_MASK;
@@ -482,8 +510,8 @@ dns_start(struct dns_entry *e, int64_t now)
 	memset(&e->ss, 0, sizeof(e->ss));
 
 	if (e->port == 0) {
-		n = snprintf(qname, sizeof(qname), "%s%s", DNS_SRV_PREFIX,
-		    e->host);
+		n = snprintf(qname, sizeof(qname), "%s%s",
+		    prefix[e->transport], e->host);
 		/* A name too long for the prefix cannot have an SRV. */
 		if (n > 0 && n <= DNS_MAXNAME) {
 			log_debug("dns: %s: SRV %s", e->host, qname);
@@ -491,7 +519,7 @@ dns_start(struct dns_entry *e, int64_t now)
 			dns_query(e, qname, T_SRV);
 			return;
 		}
-		e->tport = DNS_SIP_PORT;
+		e->tport = dns_port(e->transport);
 	} else
 		e->tport = e->port;
 	strlcpy(e->target, e->host, sizeof(e->target));
@@ -575,7 +603,7 @@ dns_srv_cb(void *arg, int status, int timeouts, unsigned char *abuf,
 	}
 	if (status == ARES_ENOTFOUND || status == ARES_ENODATA) {
 		/* No SRV: the host itself, default port (RFC 3263 4.2). */
-		e->tport = DNS_SIP_PORT;
+		e->tport = dns_port(e->transport);
 		strlcpy(e->target, e->host, sizeof(e->target));
 		dns_addr_start(e);
 		return;

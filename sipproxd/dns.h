@@ -22,7 +22,8 @@
 #include <stdint.h>
 
 /*
- * The SIP engine's asynchronous resolver (RFC 3263 for UDP) on c-ares and
+ * The SIP engine's asynchronous resolver (RFC 3263 for UDP, TCP and TLS,
+ * without NAPTR) on c-ares and
  * the global libevent base. Cache oriented: a caller that gets
  * DNS_PENDING parks its work and calls dns_lookup() again once the done
  * callback given to dns_init() has run.
@@ -32,7 +33,8 @@
 #define DNS_PENDING	 1	/* a query runs; done() follows, ask again */
 #define DNS_FAIL	-1	/* no such name (cached), bad name, error */
 
-#define DNS_SIP_PORT	5060	/* RFC 3261 default for sip: over UDP */
+#define DNS_SIP_PORT	5060	/* RFC 3261 default for sip: over UDP, TCP */
+#define DNS_SIPS_PORT	5061	/* and over TLS */
 #define DNS_MAXNAME	253	/* host name length without a final dot */
 #define DNS_MAXLABEL	63
 #define DNS_CACHE_SIZE	256	/* entries, pending ones included */
@@ -43,6 +45,8 @@
 
 int		 dns_init(void (*)(void));
 int		 dns_lookup(const char *, uint16_t, int,
+		    struct sockaddr_storage *);
+int		 dns_lookup_tr(const char *, uint16_t, int, int,
 		    struct sockaddr_storage *);
 void		 dns_shutdown(void);
 const char	*dns_error(const char *);

@@ -63,7 +63,7 @@ static void	engine_sip_accept(int, short, void *);
 static void	engine_rtp_reply(struct imsg *);
 static int	is_ours(const struct sockaddr_storage *,
 	    int (*)(const struct sockaddr_storage *,
-	    const struct sockaddr_storage *), int);
+	    const struct sockaddr_storage *));
 __dead static void engine_shutdown(void);
 
 static struct imsgev		 iev_parent;
@@ -87,6 +87,7 @@ engine_main(int debug, int verbose)
 	started = time(NULL);
 
 	event_init();
+	tlsctx_init();
 	/* The resolver reads resolv.conf now: the chroot has none. */
 	if (dns_init(proxy_wakeup) == -1)
 		fatalx("resolver initialisation failed");
@@ -147,6 +148,7 @@ engine_tick(int fd, short event, void *arg)
 	bindings_tick(now, 0);
 	call_tick(now);
 	proxy_tick(now);
+	conn_tick(now);
 	evtimer_add(&ev_tick, &tv);
 }
 
@@ -207,6 +209,7 @@ engine_show_listeners(uint32_t peer)
 		    sizeof(cl.addr));
 		strlcpy(cl.name, el->cl.name, sizeof(cl.name));
 		cl.proto = el->cl.proto;
+		cl.transport = el->cl.transport;
 		control_compose(peer, IMSG_CTL_SHOW_LISTENER, &cl, sizeof(cl));
 	}
 }
@@ -244,15 +247,37 @@ engine_listener_side(int side, int family)
 	return (NULL);
 }
 
+/*
+ * The socket that names us to a peer over transport tr on a side: the
+ * side's listener of that transport, else its UDP one (a connection of
+ * ours to a provider needs no listener of its own).
+ */
 struct engine_listener *
-engine_listener_find(const struct sockaddr_storage *ss)
+engine_listener_tr(int side, int family, int tr)
+{
+	struct engine_listener	*el;
+
+	if (econf == NULL)
+		return (NULL);
+	if (tr != SIP_TR_UDP)
+		TAILQ_FOREACH(el, &econf->listeners, entry)
+			if (el->cl.transport == tr &&
+			    el->cl.outside == (side == LEG_OUTSIDE) &&
+			    (family == AF_UNSPEC ||
+			    el->cl.ss.ss_family == family))
+				return (el);
+	return (engine_listener_side(side, family));
+}
+
+struct engine_listener *
+engine_listener_find(const struct sockaddr_storage *ss, int proto)
 {
 	struct engine_listener	*el;
 
 	if (econf == NULL)
 		return (NULL);
 	TAILQ_FOREACH(el, &econf->listeners, entry)
-		if (el->cl.proto == IPPROTO_UDP && sa_cmp(&el->cl.ss, ss) == 0)
+		if (el->cl.proto == proto && sa_cmp(&el->cl.ss, ss) == 0)
 			return (el);
 	return (NULL);
 }
@@ -285,25 +310,28 @@ engine_local(int side, struct sockaddr_storage *ss)
 	sa_set_port(ss, 0);
 }
 
-/* One of our SIP addresses (the external one included), port and all. */
+/*
+ * One of our SIP addresses (the external one included), port and all,
+ * over any transport.
+ */
 int
 engine_is_ours(const struct sockaddr_storage *ss)
 {
-	return (is_ours(ss, sa_cmp, IPPROTO_UDP));
+	return (is_ours(ss, sa_cmp));
 }
 
 /* One of our addresses (the external one included), on any port. */
 int
 engine_is_our_host(const struct sockaddr_storage *ss)
 {
-	return (is_ours(ss, sa_cmp_host, 0));
+	return (is_ours(ss, sa_cmp_host));
 }
 
 /* ss equal, as cmp says, to a listener's address or its advertised one. */
 static int
 is_ours(const struct sockaddr_storage *ss,
     int (*cmp)(const struct sockaddr_storage *,
-    const struct sockaddr_storage *), int proto)
+    const struct sockaddr_storage *))
 {
 	struct engine_listener	*el;
 	struct sockaddr_storage	 adv;
@@ -311,8 +339,6 @@ is_ours(const struct sockaddr_storage *ss,
 	if (econf == NULL)
 		return (0);
 	TAILQ_FOREACH(el, &econf->listeners, entry) {
-		if (proto != 0 && el->cl.proto != proto)
-			continue;
 		engine_advertised(el, &adv);
 		if (cmp(&el->cl.ss, ss) == 0 || cmp(&adv, ss) == 0)
 			return (1);
@@ -339,6 +365,10 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
 	struct sock_conn	 sc;
 	struct binding	 se;
+	struct conf_tlsfile	 tf;
+	uint8_t			 chunk[TLS_CHUNK];
+	const char		*why = NULL;
+	size_t			 len;
 	int			 xfd;
 
 	switch (imsg_get_type(imsg)) {
@@ -371,6 +401,25 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		break;
 	case IMSG_RECONF_LISTENER:
 		engine_reconf_listener(imsg);
+		break;
+	case IMSG_RECONF_TLS_FILE:
+		if (nconf == NULL ||
+		    imsg_get_data(imsg, &tf, sizeof(tf)) == -1 ||
+		    (why = imsg_check_payload(IMSG_RECONF_TLS_FILE, &tf,
+		    sizeof(tf))) != NULL)
+			fatalx("bad IMSG_RECONF_TLS_FILE: %s", why != NULL ?
+			    why : "unexpected");
+		tlsctx_reconf_file(&tf);
+		break;
+	case IMSG_RECONF_TLS_DATA:
+		/* Maybe a part of the key: no copy of it stays here. */
+		if (nconf == NULL || (len = imsg_get_len(imsg)) > sizeof(chunk) ||
+		    (why = imsg_check_payload(IMSG_RECONF_TLS_DATA, NULL,
+		    len)) != NULL || imsg_get_data(imsg, chunk, len) == -1)
+			fatalx("bad IMSG_RECONF_TLS_DATA: %s", why != NULL ?
+			    why : "unexpected");
+		tlsctx_reconf_data(imsg_get_id(imsg), chunk, len);
+		explicit_bzero(chunk, len);
 		break;
 	case IMSG_RECONF_DONE:
 		engine_reconf_done();
@@ -416,7 +465,7 @@ engine_reconf_listener(struct imsg *imsg)
 		if (el == NULL)
 			fatalx("reload: listener %s %s not found",
 			    addr_str((struct sockaddr *)&cl.ss, 1),
-			    proto_str(cl.proto));
+			    transport_str(cl.transport));
 		TAILQ_REMOVE(&econf->listeners, el, entry);
 		el->cl = cl;
 	} else {
@@ -433,7 +482,7 @@ engine_reconf_listener(struct imsg *imsg)
 		event_add(&el->ev, NULL);
 		log_debug("listening on %s %s",
 		    addr_str((struct sockaddr *)&cl.ss, 1),
-		    proto_str(cl.proto));
+		    transport_str(cl.transport));
 	}
 	TAILQ_INSERT_TAIL(&nconf->listeners, el, entry);
 }
@@ -451,6 +500,7 @@ engine_reconf_done(void)
 		engine_conf_free(econf);
 	econf = nconf;
 	nconf = NULL;
+	tlsctx_reconf_done();
 
 	/* sip dscp: the traffic class of everything we send. */
 	tos = econf->g.sip_dscp << 2;
@@ -476,7 +526,7 @@ engine_conf_free(struct engine_conf *ec)
 		TAILQ_REMOVE(&ec->listeners, el, entry);
 		log_debug("closing listener %s %s",
 		    addr_str((struct sockaddr *)&el->cl.ss, 1),
-		    proto_str(el->cl.proto));
+		    transport_str(el->cl.transport));
 		event_del(&el->ev);
 		close(el->fd);
 		free(el);
@@ -563,24 +613,13 @@ engine_sip_read(int fd, short event, void *arg)
 			return;
 		}
 		sip_stats.received++;
-		proxy_input(el, buf, n, &ss);
+		proxy_input(el, NULL, buf, n, &ss);
 	}
 }
 
+/* SIP over TCP: connections are conn.c's. */
 static void
 engine_sip_accept(int fd, short event, void *arg)
 {
-	int	 s;
-
-	if ((s = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) ==
-	    -1) {
-		if (errno != EAGAIN && errno != EINTR &&
-		    errno != ECONNABORTED)
-			log_warn("accept");
-		return;
-	}
-	sip_stats.received++;
-	sip_stats.dropped++;
-	log_debug("tcp connection closed: no SIP handling yet");
-	close(s);
+	conn_accept(arg);
 }

@@ -41,7 +41,9 @@ void	 engine_summary(struct ctl_summary *);
 void	 engine_stats(struct ctl_stats *);
 const struct conf_global *engine_global(void);
 struct engine_listener	*engine_listener_side(int, int);
-struct engine_listener	*engine_listener_find(const struct sockaddr_storage *);
+struct engine_listener	*engine_listener_tr(int, int, int);
+struct engine_listener	*engine_listener_find(const struct sockaddr_storage *,
+			    int);
 void	 engine_advertised(const struct engine_listener *,
 	    struct sockaddr_storage *);
 void	 engine_local(int, struct sockaddr_storage *);
@@ -56,11 +58,33 @@ struct sip_msg;
 struct sdp;
 
 /* proxy.c (in the engine) */
+struct conn;
 void	 proxy_init(void);
-void	 proxy_input(struct engine_listener *, const char *, size_t,
-	    const struct sockaddr_storage *);
+void	 proxy_input(struct engine_listener *, struct conn *, const char *,
+	    size_t, const struct sockaddr_storage *);
+void	 proxy_unsent(int, int, const struct sockaddr_storage *, const char *,
+	    size_t, int);
 void	 proxy_wakeup(void);
 void	 proxy_tick(time_t);
+int	 proxy_uri_transport(const char *);
+
+/*
+ * conn.c (in the engine): SIP stream connections, TCP (and TLS, which
+ * plugs in there). A connection is named by side, transport and peer
+ * address (or the alias the peer gave, RFC 5923); the proxy hands it
+ * messages to send and gets whole messages from it.
+ */
+void		 conn_accept(struct engine_listener *);
+int		 conn_send(int, int, const struct sockaddr_storage *,
+		    const char *, const void *, size_t, int);
+int		 conn_reply(struct conn *, const void *, size_t);
+struct conn	*conn_find(int, int, const struct sockaddr_storage *);
+struct conn	*conn_by_id(uint32_t);
+uint32_t	 conn_id(const struct conn *);
+int		 conn_transport(const struct conn *);
+void		 conn_alias(struct conn *, const struct sockaddr_storage *);
+void		 conn_tick(time_t);
+void		 conn_show(uint32_t);
 
 /*
  * A registration: the binding of a phone's contact to its address of
@@ -71,6 +95,7 @@ struct reg {
 	TAILQ_ENTRY(reg)	 entry;
 	struct binding	 se;
 	struct sockaddr_storage	 source;	/* the phone's SIP came from */
+	int			 transport;	/* over this, enum sip_transport */
 	int			 active;
 	int			 expired;
 	time_t			 pending;	/* REGISTER sent, 0: none */
@@ -86,7 +111,7 @@ void		 bindings_show(uint32_t);
 void		 bindings_request(const char *, const struct sip_msg *);
 void		 bindings_pending(const char *, const char *, const char *,
 		    const char *, const struct sip_msg *,
-		    const struct sockaddr_storage *);
+		    const struct sockaddr_storage *, int);
 struct reg	*bindings_pending_find(const char *, const char *);
 void		 bindings_confirm(struct reg *, long long);
 void		 bindings_response_done(const char *);
@@ -126,6 +151,7 @@ struct call {
 	time_t			 ending;
 	char			 phone_contact[URI_LEN];
 	struct sockaddr_storage	 phone_addr;	/* its SIP came from */
+	int			 phone_transport; /* over this */
 	struct call_media	 media[CALL_MEDIA_MAX];
 	struct sockaddr_storage	 origin;	/* outside caller, else 0 */
 	/* The dialog: who may speak in it (call_match()). */
@@ -156,6 +182,19 @@ void		 call_tick(time_t);
 void		 call_show(uint32_t);
 void		 call_source_usage(const struct sockaddr_storage *,
 		    unsigned int *, unsigned int *, unsigned int *);
+
+/* tls.c (in the engine) */
+struct tls;
+void		 tlsctx_init(void);
+void		 tlsctx_reconf_file(const struct conf_tlsfile *);
+void		 tlsctx_reconf_data(uint32_t, const void *, size_t);
+void		 tlsctx_reconf_done(void);
+int		 tlsctx_can_accept(void);
+int		 tlsctx_can_connect(void);
+struct tls	*tlsctx_accept(int, const char *);
+struct tls	*tlsctx_connect(int, const char *, const char *);
+int		 tlsctx_handshake(struct tls *, const char *, int,
+		    const char **);
 
 /* control.c (in the engine) */
 void	 control_listen(int);

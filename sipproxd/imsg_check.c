@@ -46,6 +46,8 @@ static const char	*check_verbose(const void *, size_t);
 static const char	*check_binding(const void *, size_t);
 static const char	*check_rtp_open(const void *, size_t);
 static const char	*check_rtp_peers(const void *, size_t);
+static const char	*check_tls_file(const void *, size_t);
+static const char	*check_tls_data(const void *, size_t);
 static const char	*check_peers(const struct rtp_peers *);
 static int		 check_family(const struct sockaddr_storage *, int);
 
@@ -76,6 +78,11 @@ static const struct {
 	    WAY_ENGINE_PARENT, check_binding },
 	[IMSG_STATE_END] = { "IMSG_STATE_END",
 	    WAY_ENGINE_PARENT, check_empty },
+	/* Down only, parent -> engine: checked by the engine all the same. */
+	[IMSG_RECONF_TLS_FILE] = { "IMSG_RECONF_TLS_FILE",
+	    0, check_tls_file },
+	[IMSG_RECONF_TLS_DATA] = { "IMSG_RECONF_TLS_DATA",
+	    0, check_tls_data },
 };
 
 /* A string must end within its array. */
@@ -182,6 +189,31 @@ check_rtp_peers(const void *data, size_t len)
 		return ("wrong size");
 	memcpy(&rp, data, sizeof(rp));
 	return (check_peers(&rp));
+}
+
+static const char *
+check_tls_file(const void *data, size_t len)
+{
+	struct conf_tlsfile	 tf;
+
+	if (len != sizeof(tf))
+		return ("wrong size");
+	memcpy(&tf, data, sizeof(tf));
+	if (tf.which >= TLS_FILES)
+		return ("no such file");
+	if (tf.len == 0 || tf.len > TLS_FILE_MAX)
+		return ("file size out of range");
+	return (NULL);
+}
+
+/* A chunk of a TLS file; which file (the peerid) is tls.c's to check. */
+static const char *
+check_tls_data(const void *data, size_t len)
+{
+	(void)data;
+	if (len == 0 || len > TLS_CHUNK)
+		return ("chunk size out of range");
+	return (NULL);
 }
 
 /*

@@ -39,6 +39,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <tls.h>
+
 #include "sipproxd.h"
 #include "log.h"
 
@@ -80,19 +82,22 @@ static int		 symset(const char *, const char *, int);
 static char		*symget(const char *);
 static int		 host_addr(const char *, struct sockaddr_storage *);
 static int		 listen_add(const char *, long long, int);
-static int		 outside_set(const char *, in_port_t);
-static int		 outbound_set(const char *, long long);
+static int		 outside_set(const char *, in_port_t, int);
+static int		 outbound_set(const char *, long long, int);
+static int		 listen_udp(void);
 static int		 codec_add(const char *);
 
 #define CODEC_ALLOW	0
 #define CODEC_DENY	1
 static int		 codec_list;	/* which list codec_add() fills */
 static int		 dscp_value(const char *, long long, int *);
+static int		 tls_file_set(int, const char *);
+static void		 tls_files_check(void);
 
 static struct sipproxd_config	*conf;
 static char			*errbuf;
 static size_t			 errlen;
-static int			 seen_outside;
+static int			 seen_outside;	/* 1 << transport */
 static int			 errors;
 static int			 lex_errline;
 
@@ -100,7 +105,7 @@ typedef struct {
 	union {
 		long long	 number;
 		char		*string;
-		int		 proto;
+		int		 transport;
 	} v;
 	int lineno;
 } YYSTYPE;
@@ -112,11 +117,14 @@ typedef struct {
 %token	TIMEOUT TO UDP
 %token	CALLS LIMIT OFFER PER SOURCE STREAMS
 %token	ALLOW CODEC DENY
+%token	CONNECT INACTIVITY KEEPALIVE TLS
+%token	CA CERTIFICATE KEY
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
-%type	<v.number>	port optport
-%type	<v.proto>	proto
+%type	<v.number>	optport
+%type	<v.transport>	transport
+%type	<v.number>	tlsfile
 /* What error recovery discards is freed; so actions never free on error. */
 %destructor { free($$); } <v.string>
 %%
@@ -157,18 +165,10 @@ varset		: STRING '=' STRING {
 		}
 		;
 
-port		: /* empty */		{ $$ = SIP_PORT; }
-		| PORT NUMBER		{
-			if ($2 < 1 || $2 > 65535) {
-				yyerror("port %lld: out of range 1 to 65535",
-				    $2);
-				YYERROR;
-			}
-			$$ = $2;
-		}
-		;
-
-/* No port: the name's SRV records say (RFC 3263). */
+/*
+ * No port: the transport's default (listen on, outside), or the name's
+ * SRV records (outbound proxy, RFC 3263).
+ */
 optport		: /* empty */		{ $$ = 0; }
 		| PORT NUMBER		{
 			if ($2 < 1 || $2 > 65535) {
@@ -180,31 +180,58 @@ optport		: /* empty */		{ $$ = 0; }
 		}
 		;
 
-proto		: /* empty */		{ $$ = IPPROTO_UDP; }
-		| UDP			{ $$ = IPPROTO_UDP; }
-		| TCP			{ $$ = IPPROTO_TCP; }
+tlsfile		: CERTIFICATE		{ $$ = TLS_FILE_CERT; }
+		| KEY			{ $$ = TLS_FILE_KEY; }
+		| CA			{ $$ = TLS_FILE_CA; }
 		;
 
-main		: LISTEN ON STRING port proto {
-			/* Until SIP over TCP works, no socket that drops it. */
-			if ($5 == IPPROTO_TCP) {
-				yyerror("listen on %s port %lld tcp: SIP over "
-				    "TCP is not supported yet", $3, $4);
-				YYERROR;
-			}
-			if (listen_add($3, $4, $5) == -1)
+transport	: /* empty */		{ $$ = SIP_TR_UDP; }
+		| UDP			{ $$ = SIP_TR_UDP; }
+		| TCP			{ $$ = SIP_TR_TCP; }
+		| TLS			{ $$ = SIP_TR_TLS; }
+		;
+
+main		: LISTEN ON STRING optport transport {
+			if (listen_add($3, $4 != 0 ? $4 : $5 == SIP_TR_TLS ?
+			    SIPS_PORT : SIP_PORT, $5) == -1)
 				YYERROR;
 			free($3);
 		}
-		| OUTSIDE STRING port {
-			if (outside_set($2, $3) == -1)
+		| OUTSIDE STRING optport transport {
+			if (outside_set($2, $3 != 0 ? $3 : $4 == SIP_TR_TLS ?
+			    SIPS_PORT : SIP_PORT, $4) == -1)
 				YYERROR;
 			free($2);
 		}
-		| OUTBOUND PROXY STRING optport {
-			if (outbound_set($3, $4) == -1)
+		| OUTBOUND PROXY STRING optport transport {
+			if (outbound_set($3, $4, $5) == -1)
 				YYERROR;
 			free($3);
+		}
+		| TCP INACTIVITY TIMEOUT NUMBER {
+			if ($4 < 1 || $4 > TCP_IDLE_MAX) {
+				yyerror("tcp inactivity timeout %lld: out of "
+				    "range 1 to %d", $4, TCP_IDLE_MAX);
+				YYERROR;
+			}
+			conf->g.tcp_idle = $4;
+		}
+		| TCP CONNECT TIMEOUT NUMBER {
+			if ($4 < TCP_CONNECT_MIN || $4 > TCP_CONNECT_MAX) {
+				yyerror("tcp connect timeout %lld: out of "
+				    "range %d to %d milliseconds", $4,
+				    TCP_CONNECT_MIN, TCP_CONNECT_MAX);
+				YYERROR;
+			}
+			conf->g.tcp_connect = $4;
+		}
+		| TCP KEEPALIVE NUMBER {
+			if ($3 < 0 || $3 > TCP_KEEPALIVE_MAX) {
+				yyerror("tcp keepalive %lld: out of range 0 to "
+				    "%d", $3, TCP_KEEPALIVE_MAX);
+				YYERROR;
+			}
+			conf->g.tcp_keepalive = $3;
 		}
 		| EXTERNAL ADDRESS STRING {
 			if (host_addr($3, &conf->g.external_addr) == -1) {
@@ -319,6 +346,11 @@ main		: LISTEN ON STRING port proto {
 			}
 			conf->g.limit_streams = $5;
 		}
+		| TLS tlsfile STRING {
+			if (tls_file_set($2, $3) == -1)
+				YYERROR;
+			free($3);
+		}
 		| LIMIT STREAMS PER OFFER NUMBER {
 			if ($5 < 1 || $5 > LIMIT_MEDIA_MAX) {
 				yyerror("limit streams per offer %lld: out of "
@@ -419,14 +451,20 @@ lookup(char *s)
 	static const struct keywords keywords[] = {
 		{ "address",		ADDRESS },
 		{ "allow",		ALLOW },
+		{ "ca",			CA },
 		{ "calls",		CALLS },
+		{ "certificate",	CERTIFICATE },
 		{ "codec",		CODEC },
+		{ "connect",		CONNECT },
 		{ "dejitter",		DEJITTER },
 		{ "deny",		DENY },
 		{ "dscp",		DSCP },
 		{ "expires",		EXPIRES },
 		{ "external",		EXTERNAL },
+		{ "inactivity",		INACTIVITY },
 		{ "include",		INCLUDE },
+		{ "keepalive",		KEEPALIVE },
+		{ "key",		KEY },
 		{ "latch",		LATCH },
 		{ "limit",		LIMIT },
 		{ "listen",		LISTEN },
@@ -446,6 +484,7 @@ lookup(char *s)
 		{ "streams",		STREAMS },
 		{ "tcp",		TCP },
 		{ "timeout",		TIMEOUT },
+		{ "tls",		TLS },
 		{ "to",			TO },
 		{ "udp",		UDP }
 	};
@@ -811,6 +850,23 @@ parse_config(const char *filename, char *ebuf, size_t elen)
 		topfile = &(struct file){ .name = (char *)filename };
 		conferror("no outside interface or address given");
 	}
+	/* RFC 3261 18: SIP over TCP comes on top of UDP, not instead. */
+	if (errors == 0 && !(seen_outside & (1 << SIP_TR_UDP))) {
+		topfile = &(struct file){ .name = (char *)filename };
+		conferror("outside %s tcp or tls without outside %s: SIP over "
+		    "TCP comes on top of UDP", conf->g.outside_name,
+		    conf->g.outside_name);
+	}
+	if (errors == 0 && !listen_udp()) {
+		topfile = &(struct file){ .name = (char *)filename };
+		conferror("no listen on for UDP: SIP over TCP comes on top of "
+		    "UDP");
+	}
+
+	if (errors == 0) {
+		topfile = &(struct file){ .name = (char *)filename };
+		tls_files_check();
+	}
 
 	/* By default a source may hold half the relay's port pairs. */
 	if (errors == 0 && conf->g.limit_streams == 0) {
@@ -918,7 +974,7 @@ host_addr(const char *s, struct sockaddr_storage *ss)
 
 static int
 listen_one(const char *name, const struct sockaddr_storage *ss,
-    in_port_t port, int proto)
+    in_port_t port, int tr)
 {
 	struct listener	*l, *o;
 
@@ -927,12 +983,13 @@ listen_one(const char *name, const struct sockaddr_storage *ss,
 	l->ss = *ss;
 	sa_set_port(&l->ss, port);
 	strlcpy(l->name, name, sizeof(l->name));
-	l->proto = proto;
+	l->transport = tr;
+	l->proto = tr == SIP_TR_UDP ? IPPROTO_UDP : IPPROTO_TCP;
 	l->fd = -1;
 	if ((o = listener_find(&conf->listeners, l)) != NULL) {
 		yyerror("listen on %s port %u %s: %s",
 		    addr_str((struct sockaddr *)&l->ss, 0), port,
-		    proto_str(proto), o->outside ? "the outside's address" :
+		    transport_str(tr), o->outside ? "the outside's address" :
 		    "duplicate");
 		free(l);
 		return (-1);
@@ -943,7 +1000,7 @@ listen_one(const char *name, const struct sockaddr_storage *ss,
 
 /* An address, or every address of an interface but IPv6 link-local. */
 static int
-listen_add(const char *name, long long port, int proto)
+listen_add(const char *name, long long port, int tr)
 {
 	struct sockaddr_storage	 ss;
 	const struct in6_addr	*a6;
@@ -955,7 +1012,7 @@ listen_add(const char *name, long long port, int proto)
 		return (-1);
 	}
 	if (host_addr(name, &ss) == 0)
-		return (listen_one(name, &ss, port, proto));
+		return (listen_one(name, &ss, port, tr));
 
 	if (getifaddrs(&ifap) == -1)
 		fatal("getifaddrs");
@@ -966,7 +1023,7 @@ listen_add(const char *name, long long port, int proto)
 		if ((a6 = sa_in6(&ss)) != NULL && IN6_IS_ADDR_LINKLOCAL(a6))
 			continue;
 		found = 1;
-		if (listen_one(name, &ss, port, proto) == -1)
+		if (listen_one(name, &ss, port, tr) == -1)
 			ret = -1;
 	}
 	freeifaddrs(ifap);
@@ -977,22 +1034,48 @@ listen_add(const char *name, long long port, int proto)
 	return (ret);
 }
 
+/* A TCP listener inside needs a UDP one beside it. */
+static int
+listen_udp(void)
+{
+	struct listener	*l;
+	int		 udp = 0, tcp = 0;
+
+	TAILQ_FOREACH(l, &conf->listeners, entry) {
+		if (l->outside)
+			continue;
+		if (l->proto == IPPROTO_UDP)
+			udp = 1;
+		else
+			tcp = 1;
+	}
+	return (udp || !tcp);
+}
+
 /*
  * The outside: an address, or an interface's first IPv4 (else IPv6). Its
- * SIP socket is a listener of its own, marked outside.
+ * SIP socket is a listener of its own, marked outside; one per transport,
+ * all on the same outside.
  */
 static int
-outside_set(const char *name, in_port_t port)
+outside_set(const char *name, in_port_t port, int tr)
 {
 	struct sockaddr_storage	 ss;
 	struct ifaddrs		*ifap, *ifa;
 	struct listener		*l;
 	int			 found = 0;
 
-	if (seen_outside++) {
-		yyerror("outside given twice");
+	if (seen_outside & (1 << tr)) {
+		yyerror("outside %s%sgiven twice", tr != SIP_TR_UDP ?
+		    transport_str(tr) : "", tr != SIP_TR_UDP ? " " : "");
 		return (-1);
 	}
+	if (seen_outside && strcmp(conf->g.outside_name, name) != 0) {
+		yyerror("outside %s: the outside is %s already", name,
+		    conf->g.outside_name);
+		return (-1);
+	}
+	seen_outside |= 1 << tr;
 	if (strlcpy(conf->g.outside_name, name, sizeof(conf->g.outside_name)) >=
 	    sizeof(conf->g.outside_name)) {
 		yyerror("outside %s: name too long", name);
@@ -1031,12 +1114,15 @@ outside_set(const char *name, in_port_t port)
 	l->ss = conf->g.outside_addr;
 	sa_set_port(&l->ss, port);
 	strlcpy(l->name, name, sizeof(l->name));
-	l->proto = IPPROTO_UDP;
+	l->transport = tr;
+	l->proto = tr == SIP_TR_UDP ? IPPROTO_UDP : IPPROTO_TCP;
 	l->outside = 1;
 	l->fd = -1;
 	if (listener_find(&conf->listeners, l) != NULL) {
-		yyerror("outside %s port %u: also a listen on address",
-		    addr_str((struct sockaddr *)&l->ss, 0), port);
+		yyerror("outside %s port %u%s%s: also a listen on address",
+		    addr_str((struct sockaddr *)&l->ss, 0), port,
+		    tr != SIP_TR_UDP ? " " : "",
+		    tr != SIP_TR_UDP ? transport_str(tr) : "");
 		free(l);
 		return (-1);
 	}
@@ -1046,7 +1132,7 @@ outside_set(const char *name, in_port_t port)
 
 /* A host name (letters, digits, hyphens, dots) or an address. */
 static int
-outbound_set(const char *name, long long port)
+outbound_set(const char *name, long long port, int tr)
 {
 	struct sockaddr_storage	 ss;
 	const char		*p;
@@ -1072,6 +1158,7 @@ outbound_set(const char *name, long long port)
 		return (-1);
 	}
 	conf->g.outbound_port = port;
+	conf->g.outbound_transport = tr;
 	return (0);
 }
 
@@ -1130,4 +1217,81 @@ codec_add(const char *name)
 	}
 	strlcpy(list[(*n)++], name, CODEC_NAMELEN);
 	return (0);
+}
+
+/* A TLS file, read where it is given: errors name its line. */
+static int
+tls_file_set(int which, const char *path)
+{
+	struct tlsfile	*tf = &conf->tls[which];
+	char		 why[256];
+
+	if (tf->path != NULL) {
+		yyerror("tls %s given twice", tlsfile_name(which));
+		return (-1);
+	}
+	/* The parent reads it again on reload, from "/". */
+	if (path[0] != '/') {
+		yyerror("tls %s %s: must be an absolute path",
+		    tlsfile_name(which), path);
+		return (-1);
+	}
+	if (strlen(path) >= PATH_MAX) {
+		yyerror("tls %s: path too long", tlsfile_name(which));
+		return (-1);
+	}
+	if ((tf->path = strdup(path)) == NULL)
+		fatal(NULL);
+	if (config_tls_read(tf, which, why, sizeof(why)) == -1) {
+		yyerror("tls %s %s: %s", tlsfile_name(which), path, why);
+		free(tf->path);
+		tf->path = NULL;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Without a CA file given, the system's bundle: without one no server
+ * can be verified, so outgoing TLS (a sips: target) could only fail. A
+ * system without the bundle gets none. Then what needs both files.
+ */
+static void
+tls_files_check(void)
+{
+	struct tlsfile	*tf = &conf->tls[TLS_FILE_CA];
+	struct listener	*l;
+	const char	*ca = tls_default_ca_cert_file();
+	char		 why[256];
+
+	if (tf->path == NULL) {
+		if (access(ca, F_OK) == -1)
+			log_debug("%s: %s, no CA to verify servers by", ca,
+			    strerror(errno));
+		else {
+			if ((tf->path = strdup(ca)) == NULL)
+				fatal(NULL);
+			tf->implicit = 1;
+			if (config_tls_read(tf, TLS_FILE_CA, why,
+			    sizeof(why)) == -1)
+				conferror("tls ca %s: %s", ca, why);
+		}
+	}
+	if (errors == 0 && config_tls_check(conf, why, sizeof(why)) == -1)
+		conferror("%s", why);
+	if (errors != 0)
+		return;
+	TAILQ_FOREACH(l, &conf->listeners, entry) {
+		if (l->transport != SIP_TR_TLS ||
+		    conf->tls[TLS_FILE_CERT].data != NULL)
+			continue;
+		conferror("%s %s port %u tls: no tls certificate and key given",
+		    l->outside ? "outside" : "listen on",
+		    addr_str((struct sockaddr *)&l->ss, 0), sa_port(&l->ss));
+		break;
+	}
+	if (conf->g.outbound_transport == SIP_TR_TLS &&
+	    conf->tls[TLS_FILE_CA].data == NULL)
+		conferror("outbound proxy %s tls: no tls ca to verify it by",
+		    conf->g.outbound_proxy);
 }

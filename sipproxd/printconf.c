@@ -66,21 +66,27 @@ void
 print_config(struct sipproxd_config *conf)
 {
 	struct listener	*l;
-	in_port_t	 port, outside_port = SIP_PORT;
+	in_port_t	 port;
+	int		 i;
 
 	TAILQ_FOREACH(l, &conf->listeners, entry) {
 		port = sa_port(&l->ss);
-		if (l->outside)
-			outside_port = port;
-		else
+		if (!l->outside)
 			printf("listen on %s port %u %s\n",
 			    addr_str((struct sockaddr *)&l->ss, 0), port,
-			    proto_str(l->proto));
+			    transport_str(l->transport));
 	}
-	printf("outside %s", conf->g.outside_name);
-	if (outside_port != SIP_PORT)
-		printf(" port %u", outside_port);
-	printf("\n");
+	TAILQ_FOREACH(l, &conf->listeners, entry) {
+		if (!l->outside)
+			continue;
+		port = sa_port(&l->ss);
+		printf("outside %s", conf->g.outside_name);
+		if (port != SIP_PORT)
+			printf(" port %u", port);
+		if (l->transport != SIP_TR_UDP)
+			printf(" %s", transport_str(l->transport));
+		printf("\n");
+	}
 	if (conf->g.external_addr.ss_family != AF_UNSPEC)
 		printf("external address %s\n",
 		    addr_str((struct sockaddr *)&conf->g.external_addr, 0));
@@ -88,6 +94,8 @@ print_config(struct sipproxd_config *conf)
 		printf("outbound proxy \"%s\"", conf->g.outbound_proxy);
 		if (conf->g.outbound_port != 0)
 			printf(" port %u", conf->g.outbound_port);
+		if (conf->g.outbound_transport != SIP_TR_UDP)
+			printf(" %s", transport_str(conf->g.outbound_transport));
 		printf("\n");
 	}
 	print_dscp("sip", conf->g.sip_dscp);
@@ -107,4 +115,15 @@ print_config(struct sipproxd_config *conf)
 	printf("limit streams per offer %u\n", conf->g.limit_media);
 	print_codecs("allow", conf->g.codecs.allow, conf->g.codecs.nallow);
 	print_codecs("deny", conf->g.codecs.deny, conf->g.codecs.ndeny);
+	printf("tcp inactivity timeout %u\n", conf->g.tcp_idle);
+	printf("tcp connect timeout %u\n", conf->g.tcp_connect);
+	printf("tcp keepalive %u\n", conf->g.tcp_keepalive);
+	/* The system's CA bundle is the default, not written out. */
+	for (i = 0; i < TLS_FILES; i++) {
+		if (conf->tls[i].path == NULL || conf->tls[i].implicit)
+			continue;
+		printf("tls %s \"", tlsfile_name(i));
+		print_quoted(conf->tls[i].path);
+		printf("\"\n");
+	}
 }

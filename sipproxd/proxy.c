@@ -57,9 +57,13 @@ _Static_assert(SIP_PUBLISH + 1 == SIP_STAT_METHODS, "SIP_STAT_METHODS");
 #define LIMIT_RETRY	"Retry-After: 30\r\n"
 #define PARK_TIMEOUT	10	/* seconds one may wait */
 #define BRANCH_COOKIE	"z9hG4bK"
-/* Our branch before its check: cookie, transaction part, loop part, side. */
-#define BRANCH_LEN	(sizeof(BRANCH_COOKIE) - 1 + 2 * MAC_HEXLEN + 1)
+/*
+ * Our branch before its check: cookie, transaction part, loop part, and
+ * where the responses go back: side and transport.
+ */
+#define BRANCH_LEN	(sizeof(BRANCH_COOKIE) - 1 + 2 * MAC_HEXLEN + 2)
 #define TAG_PREFIX	"spx"
+#define TR_CHARS	"uts"	/* enum sip_transport in our branches */
 
 enum verdict {
 	GO,			/* go on with it */
@@ -69,7 +73,9 @@ enum verdict {
 
 /* A message being handled. */
 struct req {
-	struct engine_listener	*el;	/* it arrived on */
+	struct engine_listener	*el;	/* it arrived on, or names us there */
+	struct conn		*conn;	/* it arrived on; NULL: over UDP */
+	int			 tr;	/* its transport */
 	int			 side;	/* LEG_INSIDE or LEG_OUTSIDE */
 	struct sockaddr_storage	 src;
 	int			 first;	/* not a parked one's second pass */
@@ -81,6 +87,8 @@ struct req {
 /* Where a message goes. */
 struct hop {
 	int			 side;
+	int			 tr;	/* transport */
+	int			 route_tr; /* of our Route entry popped, or -1 */
 	char			 host[SIP_MAX_HOSTLEN];
 	uint16_t		 port;	/* 0: SRV, then 5060 */
 	struct sockaddr_storage	 ss;
@@ -89,6 +97,10 @@ struct hop {
 struct parked {
 	TAILQ_ENTRY(parked)	 entry;
 	struct sockaddr_storage	 local;	/* the listener it came in on */
+	int			 proto;	/* of that listener */
+	uint32_t		 conn;	/* the connection, 0: UDP */
+	int			 tr;
+	int			 side;
 	struct sockaddr_storage	 src;
 	time_t			 since;
 	size_t			 len;
@@ -118,18 +130,20 @@ static void		 reject_raw(struct req *, const char *, size_t, int,
 static int		 via_mark(struct req *);
 static int		 src_hostport(struct req *, char *, size_t,
 			    uint16_t *);
-static int		 via_insert(struct req *, struct engine_listener *);
+static int		 via_insert(struct req *, struct engine_listener *, int);
 static void		 loop_part(char *, size_t);
 static int		 via_looped(const char *);
 static uint64_t		 branch_mac(const char *, const char *, uint16_t);
 static int		 via_ours(const struct sip_via *,
-			    const struct sip_via *, int *);
+			    const struct sip_via *, int *, int *);
 static int		 routes_pop(struct hop *);
-static int		 record_route(struct req *, struct engine_listener *);
-static int		 contacts_masquerade(struct engine_listener *,
+static int		 record_route(struct req *, struct engine_listener *,
+			    int);
+static int		 record_route_one(int, struct engine_listener *, int);
+static int		 contacts_masquerade(struct engine_listener *, int,
 			    struct req *, int);
 static enum verdict	 register_request(struct req *);
-static int		 register_contact_check(const struct sip_addr *,
+static int		 register_contact_check(const struct sip_addr *, int,
 			    const struct sockaddr_storage *, const char **);
 static int		 addr_special(const struct sockaddr_storage *);
 static void		 aor_of(const struct sip_uri *, char *, size_t);
@@ -138,6 +152,13 @@ static int		 host_ours(const char *, uint16_t);
 static void		 park(struct req *, const char *, size_t);
 static void		 resume(int, short, void *);
 static void		 send_msg(struct req *, struct hop *);
+static int		 transmit(struct hop *, const char *, size_t, int);
+static int		 transmit_back(struct req *, const char *, size_t);
+static enum verdict	 phone_hop(struct req *, struct hop *, int,
+			    const struct sockaddr_storage *, const char *);
+static int		 uri_transport(const struct sip_uri *);
+static void		 via_alias(struct req *);
+static const char	*via_transport(int);
 
 static struct sip_msg	 msg;			/* the message being handled */
 static char		 out[SIP_MAX_MSGLEN];
@@ -157,20 +178,62 @@ proxy_init(void)
 	evtimer_set(&ev_resume, resume, NULL);
 }
 
-/* A datagram from one of our SIP sockets. */
+/*
+ * A message from src: a datagram on one of our SIP sockets, or one that
+ * came over connection c, el then the socket naming us there.
+ */
 void
-proxy_input(struct engine_listener *el, const char *data, size_t len,
-    const struct sockaddr_storage *src)
+proxy_input(struct engine_listener *el, struct conn *c, const char *data,
+    size_t len, const struct sockaddr_storage *src)
 {
 	struct req	 r;
 
 	memset(&r, 0, sizeof(r));
 	r.el = el;
+	r.conn = c;
+	r.tr = c != NULL ? conn_transport(c) : SIP_TR_UDP;
 	r.side = el->cl.outside ? LEG_OUTSIDE : LEG_INSIDE;
 	r.src = *src;
 	r.first = 1;
 	if (proxy_handle(&r, data, len) == PARK)
 		park(&r, data, len);
+}
+
+/*
+ * A request we queued on a connection that could not be opened: the
+ * answer its next hop would have given (RFC 3261 16.7 step 10, 16.9),
+ * 408 when the connect timed out, 503 when it failed, is made here from
+ * the request as we sent it and goes back along its Vias like any
+ * response from that side.
+ */
+void
+proxy_unsent(int side, int tr, const struct sockaddr_storage *peer,
+    const char *data, size_t len, int status)
+{
+	static char	 resp[SIP_MAX_MSGLEN];
+	struct req	 r;
+	char		 tag[sizeof(TAG_PREFIX) + MAC_HEXLEN];
+	const char	*reason;
+	size_t		 rlen;
+
+	if (sip_msg_parse(&msg, data, len) != SIP_OK || !msg.request ||
+	    msg.method == SIP_ACK)
+		return;
+	reason = status == 408 ? "Request Timeout" : "Service Unavailable";
+	reply_tag(tag, sizeof(tag));
+	if (sip_msg_response(&msg, status, reason, tag, NULL, resp,
+	    sizeof(resp), &rlen) == -1)
+		return;
+	log_info("%s: %d %s: no connection to %s", sip_msg_callid(&msg),
+	    status, reason, addr_str((const struct sockaddr *)peer, 1));
+	memset(&r, 0, sizeof(r));
+	if ((r.el = engine_listener_tr(side, peer->ss_family, tr)) == NULL)
+		return;
+	r.tr = tr;
+	r.side = side;
+	r.src = *peer;
+	if (proxy_handle(&r, resp, rlen) == PARK)
+		park(&r, resp, rlen);
 }
 
 /* Something a parked message may wait for has finished. */
@@ -217,6 +280,10 @@ park(struct req *r, const char *data, size_t len)
 		return;
 	}
 	p->local = r->el->cl.ss;
+	p->proto = r->el->cl.proto;
+	p->conn = r->conn != NULL ? conn_id(r->conn) : 0;
+	p->tr = r->tr;
+	p->side = r->side;
 	p->src = r->src;
 	p->since = time(NULL);
 	p->len = len;
@@ -237,14 +304,20 @@ resume(int fd, short event, void *arg)
 	while ((p = TAILQ_FIRST(&todo)) != NULL) {
 		TAILQ_REMOVE(&todo, p, entry);
 		memset(&r, 0, sizeof(r));
-		if ((r.el = engine_listener_find(&p->local)) != NULL) {
-			r.side = r.el->cl.outside ? LEG_OUTSIDE : LEG_INSIDE;
+		r.el = engine_listener_find(&p->local, p->proto);
+		/* Its connection may be gone: then so is whom to answer. */
+		if (p->conn != 0)
+			r.conn = conn_by_id(p->conn);
+		if (r.el != NULL && (p->conn == 0 || r.conn != NULL)) {
+			r.tr = p->tr;
+			r.side = p->side;
 			r.src = p->src;
 			if (proxy_handle(&r, p->data, p->len) == PARK) {
 				TAILQ_INSERT_TAIL(&parked, p, entry);
 				continue;
 			}
-		}
+		} else
+			sip_stats.dropped++;
 		nparked--;
 		free(p);
 	}
@@ -278,6 +351,8 @@ proxy_handle(struct req *r, const char *data, size_t len)
 	if (msg.request) {
 		if (r->first)
 			sip_stats.requests_in[msg.method]++;
+		if (r->conn != NULL)
+			via_alias(r);
 		return (request(r));
 	}
 	if (r->first)
@@ -314,6 +389,7 @@ request(struct req *r)
 		return (DONE);
 	}
 	memset(&hop, 0, sizeof(hop));
+	hop.route_tr = -1;
 	if (routes_pop(&hop) == -1) {
 		reply(r, 400, "Bad Request - Malformed Route");
 		return (DONE);
@@ -358,9 +434,9 @@ request_outside(struct req *r, struct hop *hop)
 	if ((c = call_match(&msg, LEG_OUTSIDE, msg.via.branch)) != NULL) {
 		if (sip_edit_ruri(&msg, c->phone_contact) == -1)
 			goto bad;
-		hop->ss = c->phone_addr;
 		r->call = c;
-		return (GO);
+		return (phone_hop(r, hop, c->phone_transport, &c->phone_addr,
+		    c->phone_contact));
 	}
 	if (dialog_outside(r) == DONE)
 		return (DONE);
@@ -381,7 +457,8 @@ request_outside(struct req *r, struct hop *hop)
 	}
 	if (sip_edit_ruri(&msg, g->se.contact) == -1)
 		goto bad;
-	hop->ss = g->source;
+	if (phone_hop(r, hop, g->transport, &g->source, g->se.contact) != GO)
+		return (DONE);
 	if (msg.method == SIP_INVITE && msg.to_tag[0] == '\0') {
 		if (limit_source(r, nstreams) != GO)
 			return (DONE);
@@ -390,6 +467,7 @@ request_outside(struct req *r, struct hop *hop)
 			reply(r, 503, "Service Unavailable - Too many calls");
 			return (DONE);
 		}
+		r->call->phone_transport = g->transport;
 		r->call->origin = r->src;
 	}
 	return (GO);
@@ -412,7 +490,7 @@ request_inside(struct req *r, struct hop *hop)
 	struct reg	*reg;
 	struct call	*c;
 	char		 ruri[SIP_MAX_URILEN];
-	int		 expired;
+	int		 expired, foreign;
 
 	if (offer_streams(r) == -1)
 		return (DONE);
@@ -422,7 +500,7 @@ request_inside(struct req *r, struct hop *hop)
 		return (DONE);
 	}
 	hop->side = LEG_OUTSIDE;
-	if (hop->host[0] != '\0')
+	if ((foreign = hop->host[0] != '\0'))
 		;	/* a Route of someone else's */
 	else if (u.scheme != SIP_URI_TEL && host_ours(u.host, u.port)) {
 		/* A phone calling a phone through us. */
@@ -435,18 +513,27 @@ request_inside(struct req *r, struct hop *hop)
 			reply(r, 500, "Server Internal Error - Request-URI");
 			return (DONE);
 		}
-		hop->side = LEG_INSIDE;
-		hop->ss = reg->source;
+		if (phone_hop(r, hop, reg->transport, &reg->source,
+		    reg->se.contact) != GO)
+			return (DONE);
 	} else if (g->outbound_proxy[0] != '\0') {
 		strlcpy(hop->host, g->outbound_proxy, sizeof(hop->host));
 		hop->port = g->outbound_port;
+		hop->tr = g->outbound_transport;
 	} else if (u.scheme == SIP_URI_TEL) {
 		reply(r, 416, "Unsupported URI Scheme");
 		return (DONE);
 	} else {
 		strlcpy(hop->host, u.host, sizeof(hop->host));
 		hop->port = u.port;
+		hop->tr = uri_transport(&u);
 	}
+	/*
+	 * In a dialog, our own Route entry facing the next hop says how we
+	 * reached it when the dialog began (RFC 5658).
+	 */
+	if (!foreign && hop->side == LEG_OUTSIDE && hop->route_tr != -1)
+		hop->tr = hop->route_tr;
 
 	r->call = call_match(&msg, LEG_INSIDE, msg.via.branch);
 	if (msg.method == SIP_REGISTER) {
@@ -463,6 +550,7 @@ request_inside(struct req *r, struct hop *hop)
 			reply(r, 503, "Service Unavailable - Too many calls");
 			return (DONE);
 		}
+		c->phone_transport = r->tr;
 		c->inner = hop->side == LEG_INSIDE;
 		r->call = c;
 	}
@@ -610,7 +698,8 @@ resolve(struct req *r, struct hop *hop)
 		return (GO);
 	if ((el = engine_listener_side(hop->side, AF_UNSPEC)) != NULL)
 		family = el->cl.ss.ss_family;
-	switch (dns_lookup(hop->host, hop->port, family, &hop->ss)) {
+	switch (dns_lookup_tr(hop->host, hop->port, family, hop->tr,
+	    &hop->ss)) {
 	case DNS_OK:
 		return (GO);
 	case DNS_PENDING:
@@ -631,11 +720,27 @@ forward_request(struct req *r, struct hop *hop)
 	struct engine_listener	*to;
 	struct call		*c;
 	enum verdict		 v;
-	char			 mf[16];
+	char			 mf[16], ruri[8];
 	int			 i;
 
-	if ((to = engine_listener_side(hop->side, hop->ss.ss_family)) ==
-	    NULL) {
+	/*
+	 * A sips: target is reached over TLS or not at all (RFC 3261 19.1,
+	 * RFC 5630 3.1.3): never downgraded to a hop without it.
+	 */
+	sip_msg_ruri(&msg, ruri, sizeof(ruri));
+	if (hop->tr != SIP_TR_TLS && strncasecmp(ruri, "sips:", 5) == 0) {
+		log_debug("%s: sips: target, next hop %s over %s: refused",
+		    sip_msg_callid(&msg), addr_str((struct sockaddr *)
+		    &hop->ss, 1), transport_str(hop->tr));
+		reply(r, 480, "Temporarily Unavailable - sips: needs TLS");
+		if (r->call != NULL && msg.method == SIP_INVITE &&
+		    msg.to_tag[0] == '\0')
+			call_end(r->call, "sips: needs TLS");
+		return (DONE);
+	}
+
+	if ((to = engine_listener_tr(hop->side, hop->ss.ss_family,
+	    hop->tr)) == NULL) {
 		log_warnx("no %s socket for %s", hop->side == LEG_INSIDE ?
 		    "inside" : "outside",
 		    addr_str((struct sockaddr *)&hop->ss, 1));
@@ -664,12 +769,13 @@ forward_request(struct req *r, struct hop *hop)
 	/* Record-Route first: a new one goes above the Vias, not between. */
 	if (msg.to_tag[0] == '\0' && msg.method != SIP_REGISTER &&
 	    msg.method != SIP_CANCEL && msg.method != SIP_ACK &&
-	    record_route(r, to) == -1)
+	    record_route(r, to, hop->tr) == -1)
 		goto full;
-	if (via_mark(r) == -1 || via_insert(r, to) == -1)
+	if (via_mark(r) == -1 || via_insert(r, to, hop->tr) == -1)
 		goto full;
 	if (r->side == LEG_INSIDE && hop->side == LEG_OUTSIDE &&
-	    contacts_masquerade(to, r, msg.method == SIP_REGISTER) == -1)
+	    contacts_masquerade(to, hop->tr, r,
+	    msg.method == SIP_REGISTER) == -1)
 		goto full;
 
 	if (c != NULL) {
@@ -702,7 +808,7 @@ response(struct req *r)
 	memset(&hop, 0, sizeof(hop));
 	if (sip_msg_via(&msg, 0, &v) == -1 ||
 	    sip_msg_via(&msg, 1, &next) == -1 ||
-	    (i = via_ours(&v, &next, &hop.side)) != 1) {
+	    (i = via_ours(&v, &next, &hop.side, &hop.tr)) != 1) {
 		sip_stats.dropped++;
 		if (i == -1)
 			log_refusal(r, "a response whose branch of ours does "
@@ -718,6 +824,14 @@ response(struct req *r)
 	    SIP_PORT;
 	if ((vd = resolve(r, &hop)) != GO)
 		return (vd);
+	/*
+	 * RFC 3261 18.2.2: over a stream, back on the connection the
+	 * request came on; if that is gone, a new one to its sent-by port.
+	 */
+	if (hop.tr != SIP_TR_UDP &&
+	    conn_find(hop.side, hop.tr, &hop.ss) == NULL)
+		sa_set_port(&hop.ss, next.port != 0 ? next.port :
+		    hop.tr == SIP_TR_TLS ? SIPS_PORT : SIP_PORT);
 
 	/* The request came from hop.side; its sender's Via is next. */
 	c = call_match(&msg, hop.side, next.branch);
@@ -730,8 +844,8 @@ response(struct req *r)
 		goto full;
 	if (r->side == LEG_INSIDE && hop.side == LEG_OUTSIDE &&
 	    msg.cseq_method != SIP_REGISTER &&
-	    contacts_masquerade(engine_listener_side(LEG_OUTSIDE, AF_UNSPEC),
-	    r, 0) == -1)
+	    contacts_masquerade(engine_listener_tr(LEG_OUTSIDE,
+	    hop.ss.ss_family, hop.tr), hop.tr, r, 0) == -1)
 		goto full;
 	if (r->side == LEG_OUTSIDE && msg.cseq_method == SIP_REGISTER)
 		register_response();
@@ -865,14 +979,9 @@ codecs(struct req *r, struct call *c, int refusable, const char **body,
 static void
 send_msg(struct req *r, struct hop *hop)
 {
-	struct engine_listener	*to;
-	size_t			 len;
+	size_t	 len;
+	int	 isreq = msg.request && msg.method != SIP_ACK;
 
-	if ((to = engine_listener_side(hop->side, hop->ss.ss_family)) ==
-	    NULL) {
-		sip_stats.dropped++;
-		return;
-	}
 	if (sip_msg_write(&msg, out, sizeof(out), &len) == -1) {
 		log_warnx("%s: message too large once rewritten",
 		    sip_msg_callid(&msg));
@@ -881,12 +990,59 @@ send_msg(struct req *r, struct hop *hop)
 		sip_stats.dropped++;
 		return;
 	}
-	if (engine_send(to, &hop->ss, out, len) == 0) {
-		if (msg.request)
-			sip_stats.requests_out[msg.method]++;
-		else
-			sip_stats.responses_out[msg.status / 100]++;
+	if (transmit(hop, out, len, isreq) == -1) {
+		if (isreq && hop->tr != SIP_TR_UDP)
+			reply(r, 503, "Service Unavailable - No connection");
+		return;
 	}
+	if (msg.request)
+		sip_stats.requests_out[msg.method]++;
+	else
+		sip_stats.responses_out[msg.status / 100]++;
+}
+
+/*
+ * A message to its next hop: over UDP from the side's socket, over a
+ * stream on the connection open to it or a new one. A request that
+ * cannot be sent that way is answered later by proxy_unsent().
+ */
+static int
+transmit(struct hop *hop, const char *buf, size_t len, int isreq)
+{
+	struct engine_listener	*el;
+
+	if (hop->tr == SIP_TR_UDP) {
+		if ((el = engine_listener_side(hop->side,
+		    hop->ss.ss_family)) == NULL) {
+			sip_stats.dropped++;
+			return (-1);
+		}
+		return (engine_send(el, &hop->ss, buf, len));
+	}
+	if (conn_send(hop->side, hop->tr, &hop->ss, hop->host, buf, len,
+	    isreq) == -1) {
+		sip_stats.dropped++;
+		return (-1);
+	}
+	sip_stats.sent++;
+	return (0);
+}
+
+/*
+ * An answer of ours to where the request came from: over UDP, or on its
+ * connection (RFC 3261 18.2.2); with that gone, to nobody.
+ */
+static int
+transmit_back(struct req *r, const char *buf, size_t len)
+{
+	if (r->tr == SIP_TR_UDP)
+		return (engine_send(r->el, &r->src, buf, len));
+	if (r->conn == NULL || conn_reply(r->conn, buf, len) == -1) {
+		sip_stats.dropped++;
+		return (-1);
+	}
+	sip_stats.sent++;
+	return (0);
 }
 
 /*
@@ -931,7 +1087,7 @@ reply_extra(struct req *r, int status, const char *reason, const char *extra)
 		return;
 	log_debug("%s: %d %s to %s", sip_msg_callid(&msg), status, reason,
 	    addr_str((struct sockaddr *)&r->src, 1));
-	if (engine_send(r->el, &r->src, out, len) == 0)
+	if (transmit_back(r, out, len) == 0)
 		sip_stats.responses_out[status / 100]++;
 }
 
@@ -950,14 +1106,16 @@ reject_raw(struct req *r, const char *data, size_t len, int status,
 		sip_stats.dropped++;
 		return;
 	}
-	if (engine_send(r->el, &r->src, out, olen) == 0)
+	if (transmit_back(r, out, olen) == 0)
 		sip_stats.responses_out[status / 100]++;
 }
 
 /*
  * RFC 3581 and RFC 3261 18.2.1: the top Via learns where the request
  * really came from (received), and the port when the sender asked
- * (rport). The element is written anew; the others stay as they came.
+ * (rport) or the request came over a stream: its responses go back on
+ * the connection from that port. The element is written anew; the
+ * others stay as they came.
  */
 static int
 via_mark(struct req *r)
@@ -967,11 +1125,12 @@ via_mark(struct req *r)
 	char			 params[SIP_MAX_PARAMS + 64], *p, *next, *name;
 	char			 copy[SIP_MAX_PARAMS];
 	uint16_t		 port;
-	int			 hv6;
+	int			 hv6, rport;
 
 	if (src_hostport(r, host, sizeof(host), &port) == -1)
 		return (-1);
-	if (v->rport == -1 && strcmp(v->host, host) == 0)
+	rport = v->rport != -1 || r->tr != SIP_TR_UDP;
+	if (!rport && strcmp(v->host, host) == 0)
 		return (0);
 
 	params[0] = '\0';
@@ -1000,7 +1159,7 @@ via_mark(struct req *r)
 	snprintf(params, sizeof(params), ";received=%s", host);
 	if (strlcat(elem, params, sizeof(elem)) >= sizeof(elem))
 		return (-1);
-	if (v->rport != -1) {
+	if (rport) {
 		snprintf(params, sizeof(params), ";rport=%u", port);
 		if (strlcat(elem, params, sizeof(elem)) >= sizeof(elem))
 			return (-1);
@@ -1021,17 +1180,17 @@ src_hostport(struct req *r, char *host, size_t len, uint16_t *port)
 
 /*
  * Our Via. Its branch is the cookie, a transaction part, a loop part,
- * the side the request came from (where the responses go back), and a
- * check of all that and of where the responses go. The transaction part
- * is a MAC of the request's own top branch and sent-by, Call-ID and
- * CSeq number, so that a CANCEL or a non-2xx ACK gets the INVITE's
- * branch (RFC 3261 16.11). The check is a MAC of the rest and of the
+ * the side and transport the request came over (where the responses go
+ * back), and a check of all that and of where the responses go. The
+ * transaction part is a MAC of the request's own top branch and
+ * sent-by, Call-ID and CSeq number, so that a CANCEL or a non-2xx ACK
+ * gets the INVITE's branch (RFC 3261 16.11). The check is a MAC of the rest and of the
  * address the responses will be sent to (the received and rport
  * via_mark() writes), so that a response, forged or altered, cannot
  * make us send it anywhere else.
  */
 static int
-via_insert(struct req *r, struct engine_listener *to)
+via_insert(struct req *r, struct engine_listener *to, int tr)
 {
 	struct sockaddr_storage	 ss;
 	const char		*f[4];
@@ -1047,19 +1206,20 @@ via_insert(struct req *r, struct engine_listener *to)
 	f[2] = sip_msg_callid(&msg);
 	f[3] = cseq;
 	mac_hex(mac_fields(&branch_key, 'X', f, nitems(f)), tx, sizeof(tx));
-	snprintf(branch, sizeof(branch), "%s%s%s%c", BRANCH_COOKIE, tx,
-	    r->loop, r->side == LEG_INSIDE ? 'i' : 'o');
+	snprintf(branch, sizeof(branch), "%s%s%s%c%c", BRANCH_COOKIE, tx,
+	    r->loop, r->side == LEG_INSIDE ? 'i' : 'o', TR_CHARS[r->tr]);
 
+	/* As via_mark() wrote them. */
 	if (src_hostport(r, host, sizeof(host), &port) == -1)
 		return (-1);
-	if (msg.via.rport == -1)
+	if (msg.via.rport == -1 && r->tr == SIP_TR_UDP)
 		port = msg.via.port != 0 ? msg.via.port : SIP_PORT;
 	mac_hex(branch_mac(branch, host, port), check, sizeof(check));
 
 	engine_advertised(to, &ss);
 	sa_hostport(&ss, hp, sizeof(hp));
-	snprintf(val, sizeof(val), "SIP/2.0/UDP %s;branch=%s%s;rport", hp,
-	    branch, check);
+	snprintf(val, sizeof(val), "SIP/2.0/%s %s;branch=%s%s;rport",
+	    via_transport(tr), hp, branch, check);
 	return (sip_edit_insert(&msg, msg.hdr_first[SIP_HDR_VIA], "Via",
 	    val));
 }
@@ -1080,15 +1240,17 @@ branch_mac(const char *branch, const char *host, uint16_t port)
 
 /*
  * A response's top Via is ours (1) if it names one of our addresses and
- * its branch checks out with the Via below it; *side is where the
- * response goes. One that names us and carries our cookie but does not
- * check out is forged, altered or from before a restart (-1, counted).
+ * its branch checks out with the Via below it; *side and *tr are where
+ * and how the response goes. One that names us and carries our cookie
+ * but does not check out is forged, altered or from before a restart
+ * (-1, counted).
  */
 static int
-via_ours(const struct sip_via *v, const struct sip_via *below, int *side)
+via_ours(const struct sip_via *v, const struct sip_via *below, int *side,
+    int *tr)
 {
 	char		 branch[BRANCH_LEN + 1], check[MAC_HEXLEN + 1];
-	const char	*host;
+	const char	*host, *t;
 	uint16_t	 port;
 	int		 i, diff = 0;
 
@@ -1106,9 +1268,11 @@ via_ours(const struct sip_via *v, const struct sip_via *below, int *side)
 	/* In constant time: no check learned digit by digit. */
 	for (i = 0; i < MAC_HEXLEN; i++)
 		diff |= check[i] ^ v->branch[BRANCH_LEN + i];
-	if (diff != 0)
+	if (diff != 0 || (t = strchr(TR_CHARS, branch[BRANCH_LEN - 1])) ==
+	    NULL || *t == '\0')
 		goto forged;
-	switch (branch[BRANCH_LEN - 1]) {
+	*tr = t - TR_CHARS;
+	switch (branch[BRANCH_LEN - 2]) {
 	case 'i':
 		*side = LEG_INSIDE;
 		return (1);
@@ -1189,8 +1353,8 @@ via_looped(const char *loop)
 
 /*
  * Loose routing (RFC 3261 16.4): the Route entries naming us go, both
- * of a double Record-Route; the first that is not ours, if any, is the
- * next hop.
+ * of a double Record-Route, the last one's transport kept; the first
+ * that is not ours, if any, is the next hop.
  */
 static int
 routes_pop(struct hop *hop)
@@ -1210,8 +1374,10 @@ routes_pop(struct hop *hop)
 		if (!host_ours(u.host, u.port)) {
 			strlcpy(hop->host, u.host, sizeof(hop->host));
 			hop->port = u.port;
+			hop->tr = uri_transport(&u);
 			return (0);
 		}
+		hop->route_tr = uri_transport(&u);
 		if (sip_edit_elem(&msg, hdr, elem, NULL) == -1)
 			return (-1);
 	}
@@ -1221,41 +1387,49 @@ routes_pop(struct hop *hop)
 /*
  * RFC 5658 double record-routing: the entry facing the receiver on top,
  * the one facing the sender under it, so that each side's route set
- * starts with our address on its side.
+ * starts with our address on its side, with the transport of that side.
  */
 static int
-record_route(struct req *r, struct engine_listener *to)
+record_route(struct req *r, struct engine_listener *to, int tr)
 {
-	struct sockaddr_storage	 ss;
-	char			 hp[ADDRSTR_LEN], val[ADDRSTR_LEN + 32];
-	int			 at;
+	int	 at;
 
 	if ((at = msg.hdr_first[SIP_HDR_RECORD_ROUTE]) < 0)
 		at = 0;
-	engine_advertised(to, &ss);
-	sa_hostport(&ss, hp, sizeof(hp));
-	snprintf(val, sizeof(val), "<sip:%s;lr;r2=on>", hp);
-	if (sip_edit_insert(&msg, at, "Record-Route", val) == -1)
+	if (record_route_one(at, to, tr) == -1)
 		return (-1);
-	if (to == r->el)
+	if (to == r->el && tr == r->tr)
 		return (0);
-	engine_advertised(r->el, &ss);
+	return (record_route_one(at, r->el, r->tr));
+}
+
+static int
+record_route_one(int at, struct engine_listener *el, int tr)
+{
+	struct sockaddr_storage	 ss;
+	char			 hp[ADDRSTR_LEN], val[ADDRSTR_LEN + 48];
+
+	engine_advertised(el, &ss);
 	sa_hostport(&ss, hp, sizeof(hp));
-	snprintf(val, sizeof(val), "<sip:%s;lr;r2=on>", hp);
+	snprintf(val, sizeof(val), "<sip:%s%s%s;lr;r2=on>", hp,
+	    tr != SIP_TR_UDP ? ";transport=" : "",
+	    tr != SIP_TR_UDP ? transport_str(tr) : "");
 	return (sip_edit_insert(&msg, at, "Record-Route", val));
 }
 
 /*
- * Each Contact of a phone's message is given the outside address, so
- * that what comes back for it reaches us. In a REGISTER each binding is
- * recorded as pending in the registrar too.
+ * Each Contact of a phone's message is given the outside address, and
+ * the transport the outside reaches us over, so that what comes back for
+ * it reaches us. In a REGISTER each binding is recorded as pending in the
+ * registrar too.
  */
 static int
-contacts_masquerade(struct engine_listener *to, struct req *r, int reg)
+contacts_masquerade(struct engine_listener *to, int tr, struct req *r,
+    int reg)
 {
 	struct sockaddr_storage	 ss;
 	struct sip_addr		 a;
-	char			 host[INET6_ADDRSTRLEN + 2];
+	char			 host[INET6_ADDRSTRLEN + 2], hp[SIP_MAX_URILEN];
 	char			 masq[SIP_MAX_URILEN], elem[SIP_MAX_HDRLEN];
 	uint16_t		 port;
 	int			 idx, hdr, el;
@@ -1270,7 +1444,9 @@ contacts_masquerade(struct engine_listener *to, struct req *r, int reg)
 		if (a.star)
 			continue;
 		if (sip_uri_set_hostport(a.uri, strlen(a.uri), host, port,
-		    masq, sizeof(masq)) == -1)
+		    hp, sizeof(hp)) == -1 ||
+		    sip_uri_set_transport(hp, strlen(hp), tr != SIP_TR_UDP ?
+		    transport_str(tr) : NULL, masq, sizeof(masq)) == -1)
 			continue;	/* tel: or odd: not ours to change */
 		if (snprintf(elem, sizeof(elem), "%s%s<%s>%s", a.display,
 		    a.display[0] != '\0' ? " " : "", masq, a.params) >=
@@ -1278,7 +1454,7 @@ contacts_masquerade(struct engine_listener *to, struct req *r, int reg)
 			return (-1);
 		if (reg && r->aor[0] != '\0')
 			bindings_pending(r->aor, a.uri, masq, a.params, &msg,
-			    &r->src);
+			    &r->src, r->tr);
 	}
 	return (0);
 }
@@ -1297,8 +1473,8 @@ register_request(struct req *r)
 
 	for (idx = 0; sip_msg_list_get(&msg, SIP_HDR_CONTACT, idx, &a, NULL,
 	    NULL) == 0; idx++) {
-		if ((status = register_contact_check(&a, &r->src, &why)) ==
-		    0)
+		if ((status = register_contact_check(&a, r->tr, &r->src,
+		    &why)) == 0)
 			continue;
 		sip_stats.refused_contacts++;
 		log_refusal(r, why);
@@ -1315,17 +1491,18 @@ register_request(struct req *r)
 }
 
 /*
- * A Contact a phone may register: a sip: URI (sips: needs TLS, which we
- * do not speak over UDP; a tel: or other URI names no host to reach)
- * whose host, when it is an address, is the one the REGISTER came from
- * (not with the port of one of our sockets), or else neither one of our
- * own addresses nor loopback, unspecified or multicast. What comes for the phone later would otherwise loop into
- * us or reach a service on this host. A host name is not resolved: what
- * comes for the phone goes to where its REGISTER came from. Returns 0,
- * or the status to answer with *why.
+ * A Contact a phone may register: a sip: URI, or a sips: one over TLS
+ * (tr; sips: elsewhere could never be reached as it asks; a tel: or
+ * other URI names no host to reach) whose host, when it is an address,
+ * is the one the REGISTER came from (not with the port of one of our
+ * sockets), or else neither one of our own addresses nor loopback,
+ * unspecified or multicast. What comes for the phone later would
+ * otherwise loop into us or reach a service on this host. A host name
+ * is not resolved: what comes for the phone goes to where its REGISTER
+ * came from. Returns 0, or the status to answer with *why.
  */
 static int
-register_contact_check(const struct sip_addr *a,
+register_contact_check(const struct sip_addr *a, int tr,
     const struct sockaddr_storage *src, const char **why)
 {
 	struct sockaddr_storage	 ss;
@@ -1338,10 +1515,11 @@ register_contact_check(const struct sip_addr *a,
 		return (strncasecmp(a->uri, "sip:", 4) == 0 ||
 		    strncasecmp(a->uri, "sips:", 5) == 0 ? 400 : 403);
 	*why = "Forbidden - Contact scheme not routable";
-	if (u.scheme != SIP_URI_SIP)
+	if (u.scheme != SIP_URI_SIP &&
+	    (u.scheme != SIP_URI_SIPS || tr != SIP_TR_TLS))
 		return (403);
-	if (sa_from_host(AF_UNSPEC, u.host, u.port != 0 ? u.port : SIP_PORT,
-	    &ss) == -1)
+	if (sa_from_host(AF_UNSPEC, u.host, u.port != 0 ? u.port :
+	    u.scheme == SIP_URI_SIPS ? SIPS_PORT : SIP_PORT, &ss) == -1)
 		return (0);
 	*why = "Forbidden - Contact names this proxy";
 	if (engine_is_ours(&ss))
@@ -1423,6 +1601,96 @@ register_response(void)
 		bindings_confirm(g, expires);
 	}
 	bindings_response_done(sip_msg_callid(&msg));
+}
+
+/*
+ * The hop to a phone: where its SIP came from, over the transport it
+ * came over. Over a stream that is the connection it registered or
+ * called on (RFC 5626 flows); when that is gone, a new one to the port
+ * of its contact, only at the address its SIP came from. Else it cannot
+ * be reached now: 480.
+ */
+static enum verdict
+phone_hop(struct req *r, struct hop *hop, int tr,
+    const struct sockaddr_storage *src, const char *contact)
+{
+	struct sockaddr_storage	 ss;
+	struct sip_uri		 u;
+
+	hop->side = LEG_INSIDE;
+	hop->tr = tr;
+	hop->ss = *src;
+	if (tr == SIP_TR_UDP || conn_find(LEG_INSIDE, tr, src) != NULL)
+		return (GO);
+	if (sip_uri_parse(contact, strlen(contact), &u) == 0 &&
+	    u.scheme != SIP_URI_TEL && sa_from_host(src->ss_family, u.host,
+	    u.port != 0 ? u.port : tr == SIP_TR_TLS ? SIPS_PORT : SIP_PORT,
+	    &ss) == 0 &&
+	    sa_cmp_host(&ss, src) == 0) {
+		hop->ss = ss;
+		return (GO);
+	}
+	log_debug("%s: no connection to the phone at %s",
+	    sip_msg_callid(&msg), addr_str((const struct sockaddr *)src, 1));
+	reply(r, 480, "Temporarily Unavailable - No connection");
+	return (DONE);
+}
+
+/* The transport a URI asks for (RFC 3263 4.1, no NAPTR). */
+static int
+uri_transport(const struct sip_uri *u)
+{
+	char	 tr[16];
+
+	if (u->scheme == SIP_URI_SIPS)
+		return (SIP_TR_TLS);
+	if (sip_uri_param(u, "transport", tr, sizeof(tr)) != 1)
+		return (SIP_TR_UDP);
+	if (strcasecmp(tr, "tcp") == 0)
+		return (SIP_TR_TCP);
+	if (strcasecmp(tr, "tls") == 0)
+		return (SIP_TR_TLS);
+	return (SIP_TR_UDP);
+}
+
+int
+proxy_uri_transport(const char *uri)
+{
+	struct sip_uri	 u;
+
+	if (sip_uri_parse(uri, strlen(uri), &u) == -1)
+		return (SIP_TR_UDP);
+	return (uri_transport(&u));
+}
+
+/* The transport as a Via writes it. */
+static const char *
+via_transport(int tr)
+{
+	switch (tr) {
+	case SIP_TR_TCP:
+		return ("TCP");
+	case SIP_TR_TLS:
+		return ("TLS");
+	}
+	return ("UDP");
+}
+
+/*
+ * RFC 5923: a request over a connection whose top Via asks for ;alias
+ * makes the connection the way to its sent-by, an address it must own
+ * (conn_alias()).
+ */
+static void
+via_alias(struct req *r)
+{
+	struct sockaddr_storage	 ss;
+
+	if (sip_param_get(msg.via.params, strlen(msg.via.params), "alias",
+	    NULL, 0) < 0 || sa_from_host(r->src.ss_family, msg.via.host,
+	    msg.via.port != 0 ? msg.via.port : SIP_PORT, &ss) == -1)
+		return;
+	conn_alias(r->conn, &ss);
 }
 
 /* Is host:port (port 0: 5060) one of our SIP addresses? */

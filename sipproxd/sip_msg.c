@@ -283,69 +283,6 @@ digits(const char *s, size_t len, long long min, long long max,
 	return (0);
 }
 
-/*
- * How many bytes the message at the start of a stream needs: returns 1
- * with *need set when buf holds it all, 0 (and *need 0, or the total once
- * the headers are in) when more must be read, -1 when the stream cannot be
- * framed (no Content-Length, or too long). Leading CRLFs (keepalives) are
- * counted into the message; sip_msg_parse() skips them.
- */
-int
-sip_msg_frame(const char *buf, size_t len, size_t *need)
-{
-	size_t		 i, ls, le, hend = 0, nl;
-	long long	 cl = -1, v;
-	const char	*p;
-	enum sip_hdr_id	 id;
-
-	*need = 0;
-	for (i = 0; i < len && (buf[i] == '\r' || buf[i] == '\n'); i++)
-		;
-	ls = i;
-	/* Find the empty line. */
-	for (; i < len; i++) {
-		if (buf[i] != '\n')
-			continue;
-		if (i + 1 < len && buf[i + 1] == '\n') {
-			hend = i + 2;
-			break;
-		}
-		if (i + 2 < len && buf[i + 1] == '\r' && buf[i + 2] == '\n') {
-			hend = i + 3;
-			break;
-		}
-	}
-	if (hend == 0)
-		return (len > SIP_MAX_MSGLEN ? -1 : 0);
-	if (hend > SIP_MAX_MSGLEN)
-		return (-1);
-	/* Content-Length, on the first line that names it. */
-	for (i = ls; i < hend; i = nl + 1) {
-		p = memchr(buf + i, '\n', hend - i);
-		nl = p - buf;
-		if (i == ls || IS_WS(buf[i]))
-			continue;
-		for (le = i; le < nl && buf[le] != ':' && !IS_WS(buf[le]);
-		    le++)
-			;
-		id = sip_hdr_lookup(buf + i, le - i);
-		if (id != SIP_HDR_CONTENT_LENGTH)
-			continue;
-		while (le < nl && (IS_WS(buf[le]) || buf[le] == ':'))
-			le++;
-		for (i = le; i < nl && isdigit((unsigned char)buf[i]); i++)
-			;
-		if (digits(buf + le, i - le, 0, SIP_MAX_MSGLEN, &v) == -1)
-			return (-1);
-		cl = v;
-		break;
-	}
-	if (cl == -1 || hend + cl > SIP_MAX_MSGLEN)
-		return (-1);
-	*need = hend + cl;
-	return (len >= *need ? 1 : 0);
-}
-
 /* Any absolute URI; sip, sips and tel must be well formed. */
 static int
 ruri_valid(const char *s, size_t len)
@@ -748,7 +685,7 @@ check_headers(struct sip_msg *m)
 
 /*
  * Parse one message (a UDP datagram, or one frame of a stream as
- * sip_msg_frame() cut it). Returns SIP_OK, or SIP_EBAD / SIP_EVERSION /
+ * sip_frame() cut it). Returns SIP_OK, or SIP_EBAD / SIP_EVERSION /
  * SIP_ETOOBIG with sip_msg_error() the reason phrase to answer with.
  */
 int
@@ -1420,8 +1357,11 @@ sip_msg_write(const struct sip_msg *m, char *out, size_t outsz,
 		}
 		put(&w, m->buf + h->line_off, h->line_len);
 	}
-	/* Added when missing, unless nothing was edited (byte identity). */
-	if (!cl_done && blen > 0 && m->nedits > 0) {
+	/*
+	 * Added when missing, unless nothing was edited (byte identity):
+	 * over a stream the receiver frames by it (RFC 3261 18.3), 0 too.
+	 */
+	if (!cl_done && m->nedits > 0) {
 		snprintf(num, sizeof(num), "Content-Length: %zu", blen);
 		puts_(&w, num);
 		puts_(&w, m->eol);

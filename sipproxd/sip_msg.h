@@ -245,7 +245,6 @@ struct sip_msg {
 /* sip_msg.c: parse */
 int		 sip_msg_parse(struct sip_msg *, const char *, size_t);
 const char	*sip_msg_error(const struct sip_msg *);
-int		 sip_msg_frame(const char *, size_t, size_t *);
 const char	*sip_method_name(enum sip_method);
 enum sip_method	 sip_method_lookup(const char *, size_t);
 enum sip_hdr_id	 sip_hdr_lookup(const char *, size_t);
@@ -305,6 +304,8 @@ int		 sip_uri_set_hostport(const char *, size_t, const char *,
 		    uint16_t, char *, size_t);
 int		 sip_uri_param(const struct sip_uri *, const char *, char *,
 		    size_t);
+int		 sip_uri_set_transport(const char *, size_t, const char *,
+		    char *, size_t);
 int		 sip_uri_aor(const struct sip_uri *, char *, size_t);
 ssize_t		 sip_unescape(const char *, size_t, char *, size_t);
 int		 sip_addr_parse(const char *, size_t, struct sip_addr *);

@@ -490,6 +490,44 @@ sip_uri_set_hostport(const char *s, size_t len, const char *host,
 }
 
 /*
+ * Write the sip:/sips: URI s with its transport parameter set to tr
+ * ("tcp"; NULL: none), every other part as it was. Returns the length,
+ * or -1.
+ */
+int
+sip_uri_set_transport(const char *s, size_t len, const char *tr, char *out,
+    size_t outsz)
+{
+	struct sip_uri	 u;
+	const char	*p;
+	size_t		 pos = 0, no, nl, vo, vl, plen, w;
+	int		 hv, n;
+
+	if (sip_uri_parse(s, len, &u) == -1 || u.scheme == SIP_URI_TEL)
+		return (-1);
+	w = u.hostport_off + u.hostport_len;
+	if (w >= outsz)
+		return (-1);
+	memcpy(out, s, w);
+	p = u.params;
+	plen = strlen(p);
+	while (param_next(p, plen, &pos, &no, &nl, &vo, &vl, &hv) == 1) {
+		if (nl == 9 && strncasecmp(p + no, "transport", 9) == 0)
+			continue;
+		n = snprintf(out + w, outsz - w, ";%.*s", (int)((hv ? vo + vl :
+		    no + nl) - no), p + no);
+		if (n < 0 || (size_t)n >= outsz - w)
+			return (-1);
+		w += n;
+	}
+	n = snprintf(out + w, outsz - w, "%s%s%s", tr != NULL ?
+	    ";transport=" : "", tr != NULL ? tr : "", u.headers);
+	if (n < 0 || (size_t)n >= outsz - w)
+		return (-1);
+	return (w + n);
+}
+
+/*
  * The address of record of a parsed URI: scheme, user and host, without
  * port or parameters; an IPv6 host in its shortest form and in brackets
  * (RFC 3261 25.1), so that the same phone always has the same one. A

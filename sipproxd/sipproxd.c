@@ -33,6 +33,7 @@
 #include <errno.h>
 #include <event.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,6 +41,7 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <tls.h>
 #include <unistd.h>
 
 #include "sipproxd.h"
@@ -59,6 +61,7 @@ static int		 listeners_open(struct sipproxd_config *,
 			    struct sipproxd_config *);
 static int		 control_open(const char *);
 static void		 parent_send_config(void);
+static void		 parent_send_tls(void);
 static void		 parent_reload(uint32_t);
 static void		 parent_reply(uint32_t, int, const char *);
 static void		 parent_dispatch(struct imsgev *, struct imsg *);
@@ -158,6 +161,9 @@ main(int argc, char *argv[])
 	}
 
 	log_setverbose(verbose);
+	/* libcrypto reads its configuration now, outside the sandbox. */
+	if (tls_init() == -1)
+		errx(1, "tls_init");
 	if ((conf = parse_config(conffile, errbuf, sizeof(errbuf))) == NULL)
 		exit(1);
 	if (noaction) {
@@ -276,10 +282,29 @@ static void
 parent_unveil(void)
 {
 	struct conf_file	*f;
-	char			 tmp[PATH_MAX];
+	char			 tmp[PATH_MAX], *real;
+	int			 i;
 
 	TAILQ_FOREACH(f, &conf->files, entry)
 		sandbox_unveil(f->path, "r");
+	/*
+	 * The TLS files are read again on reload, and a renewed
+	 * certificate is a new file (renamed over the old, or a symbolic
+	 * link changed to point at it): their directories, and the one a
+	 * link points into, are readable.
+	 */
+	for (i = 0; i < TLS_FILES; i++) {
+		if (conf->tls[i].path == NULL)
+			continue;
+		if (strlcpy(tmp, conf->tls[i].path, sizeof(tmp)) >=
+		    sizeof(tmp))
+			fatalx("tls path too long");
+		sandbox_unveil(dirname(tmp), "r");
+		if ((real = realpath(conf->tls[i].path, NULL)) == NULL)
+			continue;
+		sandbox_unveil(dirname(real), "r");
+		free(real);
+	}
 	if (conf->g.reg_state[0] != '\0') {
 		if (state_tmpname(conf->g.reg_state, tmp, sizeof(tmp)) == -1)
 			fatalx("state path too long");
@@ -349,7 +374,7 @@ listener_open(struct listener *l)
 	    l->proto)) == -1) {
 		log_warn("listen on %s %s: socket",
 		    addr_str((struct sockaddr *)&l->ss, 1),
-		    proto_str(l->proto));
+		    transport_str(l->transport));
 		return (-1);
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
@@ -365,7 +390,7 @@ listener_open(struct listener *l)
 	return (0);
  fail:
 	log_warn("listen on %s %s", addr_str((struct sockaddr *)&l->ss, 1),
-	    proto_str(l->proto));
+	    transport_str(l->transport));
 	close(fd);
 	return (-1);
 }
@@ -470,14 +495,49 @@ parent_send_config(void)
 		cl.ss = l->ss;
 		strlcpy(cl.name, l->name, sizeof(cl.name));
 		cl.proto = l->proto;
+		cl.transport = l->transport;
 		cl.outside = l->outside;
 		imsgev_compose(&ENGINE->iev, IMSG_RECONF_LISTENER, 0, l->fd,
 		    &cl, sizeof(cl));
 		l->fd = -1;
 	}
+	parent_send_tls();
 	imsgev_compose(&ENGINE->iev, IMSG_RECONF_DONE, 0, -1, NULL, 0);
 	imsgev_compose(&RELAY->iev, IMSG_RECONF_DONE, 0, -1, NULL, 0);
 	reload_acks = 2;
+}
+
+/*
+ * The TLS files' contents to the engine, each announced with its size,
+ * then in chunks that fit an imsg. The parent keeps no copy: the key is
+ * wiped here, and read again on reload.
+ */
+static void
+parent_send_tls(void)
+{
+	struct conf_tlsfile	 tf;
+	struct tlsfile		*f;
+	size_t			 off, n;
+	int			 i;
+
+	for (i = 0; i < TLS_FILES; i++) {
+		f = &conf->tls[i];
+		if (f->data == NULL)
+			continue;
+		memset(&tf, 0, sizeof(tf));
+		tf.which = i;
+		tf.len = f->len;
+		imsgev_compose(&ENGINE->iev, IMSG_RECONF_TLS_FILE, 0, -1,
+		    &tf, sizeof(tf));
+		for (off = 0; off < f->len; off += n) {
+			n = f->len - off;
+			if (n > TLS_CHUNK)
+				n = TLS_CHUNK;
+			imsgev_compose(&ENGINE->iev, IMSG_RECONF_TLS_DATA, i,
+			    -1, f->data + off, n);
+		}
+	}
+	config_tls_wipe(conf);
 }
 
 /*

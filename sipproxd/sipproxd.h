@@ -47,6 +47,7 @@
 #define REG_EXPIRES		3600
 #define RTP_DSCP		46	/* EF, expedited forwarding */
 #define SIP_DSCP		26	/* AF31, signalling */
+#define SIPS_PORT		5061	/* SIP over TLS */
 
 /* rtp latch: whom a relay leg accepts packets from. */
 #define RTP_LATCH_LEARN		0	/* a source at the SDP or SIP address */
@@ -58,6 +59,14 @@
 #define RTP_DEJITTER_MAX	200	/* milliseconds */
 #define REG_EXPIRES_MAX		604800
 #define REG_MAX			4096	/* registrations kept and saved */
+
+/* SIP over TCP (and TLS): `tcp inactivity timeout`, `connect`, `keepalive`. */
+#define TCP_IDLE		600	/* seconds, siproxd's default */
+#define TCP_IDLE_MAX		86400
+#define TCP_CONNECT		500	/* milliseconds */
+#define TCP_CONNECT_MIN		10
+#define TCP_CONNECT_MAX		60000
+#define TCP_KEEPALIVE_MAX	3600	/* seconds; 0: no keepalives */
 
 /*
  * What one outside source may hold (`limit ... per source`) and one SDP
@@ -84,6 +93,25 @@
 #define ADDRSTR_LEN		(INET6_ADDRSTRLEN + 8)	/* [addr]:port */
 #define CTL_MSG_LEN		1024
 
+/*
+ * TLS: the files the parent reads for the engine, each at most
+ * TLS_FILE_MAX bytes (a CA bundle is some 200 KB), sent in chunks that
+ * fit an imsg.
+ */
+#define TLS_FILE_CERT		0	/* certificate chain, PEM */
+#define TLS_FILE_KEY		1	/* its private key, PEM */
+#define TLS_FILE_CA		2	/* CAs to verify servers by, PEM */
+#define TLS_FILES		3
+#define TLS_FILE_MAX		(1024 * 1024)
+#define TLS_CHUNK		8192
+
+/* The transport of a listener, a connection, a hop (RFC 3261 18). */
+enum sip_transport {
+	SIP_TR_UDP,
+	SIP_TR_TCP,
+	SIP_TR_TLS
+};
+
 enum sipproxd_role {
 	ROLE_PARENT,
 	ROLE_ENGINE,
@@ -104,6 +132,7 @@ enum imsg_type {
 	IMSG_CTL_SHOW_CALLS,		/* reply: ctl_call..., END */
 	IMSG_CTL_SHOW_RTP,		/* reply: ctl_rtp_stream..., END */
 	IMSG_CTL_SHOW_STATS,		/* reply: ctl_stats, END */
+	IMSG_CTL_SHOW_CONNECTIONS,	/* reply: ctl_sip_conn..., END */
 	IMSG_CTL_RELOAD,		/* reply: RESULT */
 	IMSG_CTL_LOG_VERBOSE,		/* int verbose; reply: RESULT */
 	IMSG_CTL_RESULT,		/* ctl_result */
@@ -116,6 +145,8 @@ enum imsg_type {
 	/* configuration, parent -> children, swapped on DONE */
 	IMSG_RECONF_CONF,		/* conf_global */
 	IMSG_RECONF_LISTENER,		/* conf_listener, fd when new */
+	IMSG_RECONF_TLS_FILE,		/* conf_tlsfile: one file follows */
+	IMSG_RECONF_TLS_DATA,		/* its next bytes (peerid: which) */
 	IMSG_RECONF_DONE,		/* child -> parent: ack */
 
 	/* engine <-> relay (peerid: stream id, chosen by the engine) */
@@ -154,6 +185,7 @@ struct listener {
 	struct sockaddr_storage	 ss;		/* address and port */
 	char			 name[NAME_LEN]; /* as written in the config */
 	int			 proto;		/* IPPROTO_UDP or IPPROTO_TCP */
+	int			 transport;	/* enum sip_transport */
 	int			 outside;	/* the outside SIP socket */
 	int			 fd;		/* -1 until opened */
 };
@@ -177,6 +209,7 @@ struct conf_global {
 	struct sockaddr_storage	 external_addr;	/* AF_UNSPEC when unset */
 	char			 outbound_proxy[256];	/* "" when unset */
 	uint16_t		 outbound_port;	/* 0: SRV */
+	int			 outbound_transport; /* enum sip_transport */
 	uint16_t		 rtp_port_lo;
 	uint16_t		 rtp_port_hi;
 	uint32_t		 rtp_timeout;	/* seconds */
@@ -190,12 +223,27 @@ struct conf_global {
 	uint32_t		 limit_streams;	/* per source, 0: default */
 	uint32_t		 limit_media;	/* relayed m= lines per offer */
 	struct codec_rules	 codecs;
+	uint32_t		 tcp_idle;	/* seconds */
+	uint32_t		 tcp_connect;	/* milliseconds */
+	uint32_t		 tcp_keepalive;	/* seconds, 0: off */
+};
+
+/*
+ * A TLS file as given and, once read, its contents: the parent's alone,
+ * sent to the engine and wiped (the key) after that.
+ */
+struct tlsfile {
+	char			*path;		/* NULL: not given */
+	int			 implicit;	/* the system's, not given */
+	uint8_t			*data;
+	size_t			 len;
 };
 
 struct sipproxd_config {
 	struct listeners	 listeners;
 	struct conf_files	 files;		/* the file and its includes */
 	struct conf_global	 g;
+	struct tlsfile		 tls[TLS_FILES];
 };
 
 /* IMSG_RECONF_LISTENER: one listener; the fd comes with it when new. */
@@ -203,7 +251,14 @@ struct conf_listener {
 	struct sockaddr_storage	 ss;
 	char			 name[NAME_LEN];
 	int			 proto;
+	int			 transport;	/* enum sip_transport */
 	int			 outside;
+};
+
+/* IMSG_RECONF_TLS_FILE: which file, and how many bytes of it follow. */
+struct conf_tlsfile {
+	uint32_t		 which;		/* TLS_FILE_* */
+	uint32_t		 len;		/* 1 .. TLS_FILE_MAX */
 };
 
 /*
@@ -280,6 +335,7 @@ struct ctl_listener {
 	char			 addr[ADDRSTR_LEN];
 	char			 name[NAME_LEN];
 	int			 proto;
+	int			 transport;	/* enum sip_transport */
 };
 
 /*
@@ -347,6 +403,31 @@ struct ctl_sip_stats {
 	uint64_t		 limit_media;	/* offers over the m= limit */
 	uint64_t		 refused_contacts; /* REGISTER Contacts refused */
 	uint64_t		 codecs_filtered; /* SDP with codecs taken out */
+	/* SIP connections (TCP, TLS) */
+	uint64_t		 conn_accepted;
+	uint64_t		 conn_connected;	/* opened by us */
+	uint64_t		 conn_refused;	/* over a connection limit */
+	uint64_t		 conn_connect_failed;	/* refused, unreachable */
+	uint64_t		 conn_connect_timeouts;	/* `tcp connect timeout` */
+	uint64_t		 conn_idle_closed;	/* `tcp inactivity timeout` */
+	uint64_t		 conn_abuse_closed;	/* framing, read deadline,
+						   write queue */
+};
+
+/* IMSG_CTL_SHOW_CONNECTIONS: one SIP connection. */
+struct ctl_sip_conn {
+	uint32_t		 id;
+	char			 peer[ADDRSTR_LEN];
+	char			 local[ADDRSTR_LEN];
+	int			 transport;	/* enum sip_transport */
+	int			 outgoing;	/* 1: opened by us */
+	int			 outside;	/* 1: the outside's */
+	char			 state[16];
+	int64_t			 age;		/* seconds */
+	int64_t			 idle;		/* seconds */
+	uint64_t		 bytes_in;
+	uint64_t		 bytes_out;
+	uint64_t		 queued;	/* bytes waiting to be sent */
 };
 
 struct ctl_rtp_stats {
@@ -415,6 +496,12 @@ struct listener		*listener_find(struct listeners *,
 			    const struct listener *);
 void			 config_add_file(struct sipproxd_config *,
 			    const char *);
+int			 config_tls_read(struct tlsfile *, int, char *,
+			    size_t);
+int			 config_tls_check(struct sipproxd_config *, char *,
+			    size_t);
+void			 config_tls_wipe(struct sipproxd_config *);
+const char		*tlsfile_name(int);
 int			 dscp_from_name(const char *);
 const char		*dscp_name(int);
 const char		*latch_name(int);
@@ -443,6 +530,7 @@ void			 sa_hostport(const struct sockaddr_storage *,
 			    char *, size_t);
 int			 addr_parse(const char *, struct sockaddr_storage *);
 const char		*proto_str(int);
+const char		*transport_str(int);
 
 /* parse.y: errors are logged and the last ones kept in the buffer. */
 struct sipproxd_config	*parse_config(const char *, char *, size_t);

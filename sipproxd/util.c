@@ -343,3 +343,16 @@ proto_str(int proto)
 {
 	return (proto == IPPROTO_TCP ? "tcp" : "udp");
 }
+
+/* A transport as the configuration and sipctl write it. */
+const char *
+transport_str(int tr)
+{
+	switch (tr) {
+	case SIP_TR_TCP:
+		return ("tcp");
+	case SIP_TR_TLS:
+		return ("tls");
+	}
+	return ("udp");
+}

@@ -5,6 +5,8 @@
 # NN.args, if any).  NN.ok: exit 0, stdout equal to NN.ok, and that
 # output parses again and prints itself.  NN.err: exit 1, stderr equal
 # to NN.err.  "sh regress/config/run.sh update" rewrites .ok and .err.
+# @TMP@ in NN.args is the scratch directory, where tls/ holds the test
+# certificates (regress/tls/certs.sh); it is @TMP@ again in the output.
 #
 # Environment: BUILD (default build), OBJ (scratch directory).
 
@@ -37,20 +39,39 @@ bad() {
 	fail=1
 }
 
+# TLS files, good and bad, for the tests that name them.
+. regress/tls/certs.sh
+if tls_certs "$tmp/tls"; then
+	t=$tmp/tls
+	cp -p "$t/server.key" "$t/world.key" && chmod 644 "$t/world.key"
+	cp -p "$t/server.key" "$t/group.key" && chmod 660 "$t/group.key"
+	cp -p "$t/server.key" "$t/groupread.key" &&
+	    chmod 640 "$t/groupread.key"
+	cp -p "$t/server.key" "$t/nobody.key" &&
+	    chown nobody "$t/nobody.key" 2> /dev/null
+	: > "$t/empty.crt"
+	echo "not a certificate" > "$t/text.crt"
+	echo "not a key" > "$t/textkey.key" && chmod 600 "$t/textkey.key"
+else
+	bad tls "openssl could not make the test certificates"
+fi
+
 cd regress/config || exit 1
 for conf in [0-9][0-9].conf; do
 	[ -f "$conf" ] || continue
 	n=${conf%.conf}
 	args=
-	[ -f "$n.args" ] && args=$(cat "$n.args")
+	[ -f "$n.args" ] && args=$(sed "s|@TMP@|$tmp|g" "$n.args")
 	# $args is split on purpose: it holds options like "-D lan=lo".
 	"$bin" $args -nv -f "$conf" > "$tmp/out" 2> "$tmp/err"
 	rc=$?
+	sed "s|$tmp|@TMP@|g" "$tmp/out" > "$tmp/out.n"
+	sed "s|$tmp|@TMP@|g" "$tmp/err" > "$tmp/err.n"
 	if [ $update = 1 ]; then
 		if [ $rc -eq 0 ]; then
-			cp "$tmp/out" "$n.ok" && rm -f "$n.err"
+			cp "$tmp/out.n" "$n.ok" && rm -f "$n.err"
 		else
-			cp "$tmp/err" "$n.err" && rm -f "$n.ok"
+			cp "$tmp/err.n" "$n.err" && rm -f "$n.ok"
 		fi
 		echo "ok config $n: updated (exit $rc)"
 		continue
@@ -60,7 +81,7 @@ for conf in [0-9][0-9].conf; do
 			bad "$n" "exit $rc, want 0: $(head -1 "$tmp/err")"
 			continue
 		fi
-		if ! diff -u "$n.ok" "$tmp/out" > "$tmp/diff"; then
+		if ! diff -u "$n.ok" "$tmp/out.n" > "$tmp/diff"; then
 			bad "$n" "output differs"
 			sed 's/^/	/' "$tmp/diff"
 			continue
@@ -87,7 +108,7 @@ for conf in [0-9][0-9].conf; do
 			bad "$n" "output on stdout despite the error"
 			continue
 		fi
-		if ! diff -u "$n.err" "$tmp/err" > "$tmp/diff"; then
+		if ! diff -u "$n.err" "$tmp/err.n" > "$tmp/diff"; then
 			bad "$n" "errors differ"
 			sed 's/^/	/' "$tmp/diff"
 			continue

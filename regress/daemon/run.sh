@@ -128,13 +128,20 @@ check "reload: daemon keeps running" kill -0 $DPID
 check "reload: running config kept" test \
     "$("$SIPCTL" -j -s "$SOCK" show | jq '.listeners|length')" = 3
 
-# SIP over TCP is refused until it works, with a reason.
+# A TCP listener comes with a reload and is shown as such.
 write_conf "listen on 127.0.0.2 port 15062 tcp"
+check "reload: TCP listener" sh -c "'$SIPCTL' -s '$SOCK' reload"
+check "reload: TCP listener shown" test "$("$SIPCTL" -j -s "$SOCK" show |
+    jq '[.listeners[] | select(.proto == "tcp" and .port == 15062)] |
+    length')" = 1
+
+# SIP over TLS is refused until it works, with a reason.
+write_conf "listen on 127.0.0.2 port 15063 tls"
 "$SIPCTL" -s "$SOCK" reload > "$D/reload.out" 2>&1
 rc=$?
-check "reload: TCP listener refused" sh -c "test $rc -ne 0 &&
-    grep -q 'sipproxd.conf:3: .*SIP over TCP is not supported' '$D/reload.out'"
-check "reload: TCP refused, running config kept" test \
+check "reload: TLS listener refused" sh -c "test $rc -ne 0 &&
+    grep -q 'sipproxd.conf:3: .*SIP over TLS is not supported' '$D/reload.out'"
+check "reload: TLS refused, running config kept" test \
     "$("$SIPCTL" -j -s "$SOCK" show | jq '.listeners|length')" = 3
 
 # SIGHUP reloads too.

@@ -89,10 +89,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char	*s = (const char *)data;
 	struct sip_uri	 u;
 	struct sip_addr	 a;
-	size_t		 need, len, skip;
+	size_t		 len, skip;
 	int		 i, hdr, elem;
 
-	sip_msg_frame(s, size, &need);
 	sip_uri_parse(s, size, &u);
 	sip_addr_parse(s, size, &a);
 	sip_params_valid(s, size);

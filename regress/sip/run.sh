@@ -31,6 +31,7 @@
 . regress/daemon/lib.sh
 . regress/daemon/sipp.sh
 . regress/sip/edge.sh
+. regress/sip/tcp.sh
 
 S=regress/sip
 INSIDE=127.0.0.2
@@ -46,6 +47,7 @@ sip_forged_response sip_dialog_tags sip_cancel_transaction sip_spiral
 sip_loop sip_restart_prompt sip_full_calls sip_full_registrations
 sip_media_refused_inside sip_media_refused_outside sip_codec_filter"
 CASES="$CASES $EDGE_CASES"
+CASES="$CASES $TCP_CASES"
 
 if [ -n "$DIRECT" ]; then
 	MODE="-set mode direct"
@@ -592,7 +594,8 @@ for c in $CASES; do
 	sip_refused|sip_max_forwards|sip_max_vias|sip_pool_exhausted|sip_restart|\
 	sip_flood|sip_offer_limit|sip_register_contact|sip_ipv6_register|\
 	sip_forged_response|sip_dialog_tags|sip_cancel_transaction|sip_spiral|\
-	sip_loop|sip_restart_prompt|sip_media_refused_*|sip_codec_filter)
+	sip_loop|sip_restart_prompt|sip_media_refused_*|sip_codec_filter|\
+	sip_tcp_*)
 		# what the proxy answers itself needs the proxy
 		if [ -n "$DIRECT" ]; then
 			echo "skipped $c: needs the daemon"

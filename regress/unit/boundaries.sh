@@ -25,13 +25,13 @@ fail=0
 
 # The processes by file name. A new file goes into one of these lists.
 ENGINE="engine proxy bindings call control dns rtptest sdp sip_msg sip_uri mac"
-ENGINE="$ENGINE codec"
+ENGINE="$ENGINE codec conn sip_frame tls"
 RELAY="relay rtp_pool rtp_stream rtp_jitter"
 PARENT="sipproxd parse printconf statefile"
 # and compat/*: portability for all three; sandbox.c is the promise
 # vocabulary every process enters its sandbox with
 SHARED="proc log util imsg_check config media sandbox"
-PARSERS="sip_msg sip_uri sdp codec"
+PARSERS="sip_msg sip_uri sdp codec sip_frame"
 LEAVES="util media"
 
 bin=$BUILD/sipproxd/sipproxd

@@ -49,6 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sipproxd.h"
 #include "log.h"
 #include "dns.h"
 #include "check.h"
@@ -78,7 +79,7 @@ static int	resolve(const char *, uint16_t, int,
 		    struct sockaddr_storage *, int);
 static int	is_addr(const struct sockaddr_storage *, const char *,
 		    uint16_t);
-static const char *addr_str(const struct sockaddr_storage *);
+static const char *ss_str(const struct sockaddr_storage *);
 static int	qcount(const char *, int);
 static size_t	put_rr(unsigned char *, size_t, size_t, int, uint32_t,
 		    const unsigned char *, size_t);
@@ -90,6 +91,7 @@ static void	test_literal(void);
 static void	test_invalid(void);
 static void	test_srv(void);
 static void	test_nosrv(void);
+static void	test_transport(void);
 static void	test_nxdomain(void);
 static void	test_family(void);
 static void	test_timeout(void);
@@ -146,7 +148,7 @@ resolve(const char *host, uint16_t port, int family,
 }
 
 static const char *
-addr_str(const struct sockaddr_storage *ss)
+ss_str(const struct sockaddr_storage *ss)
 {
 	static char	 buf[INET6_ADDRSTRLEN + 16];
 	char		 a[INET6_ADDRSTRLEN];
@@ -173,7 +175,7 @@ is_addr(const struct sockaddr_storage *ss, const char *addr, uint16_t port)
 	char	 want[INET6_ADDRSTRLEN + 16];
 
 	snprintf(want, sizeof(want), "%s port %u", addr, port);
-	return (strcmp(addr_str(ss), want) == 0);
+	return (strcmp(ss_str(ss), want) == 0);
 }
 
 /* Questions seen for name and type (0: any). */
@@ -363,18 +365,18 @@ test_literal(void)
 
 	rv = dns_lookup("192.0.2.1", 0, AF_UNSPEC, &ss);
 	check("literal_v4", rv == DNS_OK && is_addr(&ss, "192.0.2.1", 5060),
-	    "rv %d, %s", rv, addr_str(&ss));
+	    "rv %d, %s", rv, ss_str(&ss));
 	rv = dns_lookup("192.0.2.1", 5080, AF_INET, &ss);
 	check("literal_v4_port", rv == DNS_OK &&
-	    is_addr(&ss, "192.0.2.1", 5080), "rv %d, %s", rv, addr_str(&ss));
+	    is_addr(&ss, "192.0.2.1", 5080), "rv %d, %s", rv, ss_str(&ss));
 	rv = dns_lookup("2001:db8::1", 5070, AF_UNSPEC, &ss);
 	check("literal_v6", rv == DNS_OK &&
 	    is_addr(&ss, "2001:db8::1", 5070), "rv %d, %s", rv,
-	    addr_str(&ss));
+	    ss_str(&ss));
 	rv = dns_lookup("[2001:db8::1]", 0, AF_INET6, &ss);
 	check("literal_v6_brackets", rv == DNS_OK &&
 	    is_addr(&ss, "2001:db8::1", 5060), "rv %d, %s", rv,
-	    addr_str(&ss));
+	    ss_str(&ss));
 	rv = dns_lookup("192.0.2.1", 0, AF_INET6, &ss);
 	check("literal_v4_as_v6", rv == DNS_FAIL, "rv %d", rv);
 	rv = dns_lookup("[::1]", 0, AF_INET, &ss);
@@ -445,7 +447,7 @@ test_srv(void)
 	    "done() called within dns_lookup()");
 	rv = resolve("example.test", 0, AF_INET, &ss, 5);
 	check("srv_a", rv == DNS_OK && is_addr(&ss, "127.0.0.21", 5070),
-	    "rv %d, %s", rv, addr_str(&ss));
+	    "rv %d, %s", rv, ss_str(&ss));
 	check("done_called", done_calls > calls, "done() never called");
 	check("srv_queries", qcount("_sip._udp.example.test", T_SRV) == 1 &&
 	    qcount("sip1.example.test", T_A) == 1 &&
@@ -460,7 +462,49 @@ test_srv(void)
 	rv = dns_lookup("Example.TEST.", 0, AF_INET, &ss);
 	check("srv_cached", rv == DNS_OK && nlog == before &&
 	    is_addr(&ss, "127.0.0.21", 5070), "rv %d, %d queries, %s", rv,
-	    nlog - before, addr_str(&ss));
+	    nlog - before, ss_str(&ss));
+}
+
+/*
+ * Over TCP the SRV records asked for are _sip._tcp, over TLS _sips._tcp
+ * with port 5061 by default; each transport is an answer of its own.
+ */
+static void
+test_transport(void)
+{
+	struct sockaddr_storage	 ss;
+	int64_t			 end;
+	int			 rv, tr;
+	static const struct {
+		const char	*name;
+		int		 transport;
+		const char	*srv;
+		uint16_t	 port;
+	} t[] = {
+		{ "tcp", SIP_TR_TCP, "_sip._tcp.plain.example.test", 5060 },
+		{ "tls", SIP_TR_TLS, "_sips._tcp.plain.example.test", 5061 },
+	};
+	char			 name[32];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		tr = t[i].transport;
+		end = now_ms() + 5000;
+		rv = dns_lookup_tr("plain.example.test", 0, AF_INET, tr, &ss);
+		while (rv == DNS_PENDING && now_ms() < end) {
+			loop_once();
+			rv = dns_lookup_tr("plain.example.test", 0, AF_INET,
+			    tr, &ss);
+		}
+		snprintf(name, sizeof(name), "transport_%s", t[i].name);
+		check(name, rv == DNS_OK &&
+		    is_addr(&ss, "127.0.0.22", t[i].port) &&
+		    qcount(t[i].srv, T_SRV) == 1, "rv %d, %s, SRV %d", rv,
+		    ss_str(&ss), qcount(t[i].srv, T_SRV));
+	}
+	rv = dns_lookup_tr("192.0.2.1", 0, AF_INET, SIP_TR_TLS, &ss);
+	check("transport_literal_tls", rv == DNS_OK &&
+	    is_addr(&ss, "192.0.2.1", 5061), "rv %d, %s", rv, ss_str(&ss));
 }
 
 static void
@@ -471,14 +515,14 @@ test_nosrv(void)
 
 	rv = resolve("plain.example.test", 0, AF_INET, &ss, 5);
 	check("nosrv_a", rv == DNS_OK && is_addr(&ss, "127.0.0.22", 5060),
-	    "rv %d, %s", rv, addr_str(&ss));
+	    "rv %d, %s", rv, ss_str(&ss));
 	srv = qcount("_sip._udp.plain.example.test", T_SRV);
 	a = qcount("plain.example.test", T_A);
 	check("nosrv_queries", srv == 1 && a == 1, "SRV %d, A %d", srv, a);
 
 	rv = resolve("plain.example.test", 5062, AF_INET, &ss, 5);
 	check("port_a", rv == DNS_OK && is_addr(&ss, "127.0.0.22", 5062),
-	    "rv %d, %s", rv, addr_str(&ss));
+	    "rv %d, %s", rv, ss_str(&ss));
 	check("port_skips_srv",
 	    qcount("_sip._udp.plain.example.test", T_SRV) == srv &&
 	    qcount("plain.example.test", T_A) == a + 1, "SRV %d, A %d",
@@ -494,7 +538,7 @@ test_nosrv(void)
 	rv = resolve("plain.example.test", 5063, AF_UNSPEC, &ss, 5);
 	check("dedup_result", rv == DNS_OK &&
 	    is_addr(&ss, "127.0.0.22", 5063), "rv %d, %s", rv,
-	    addr_str(&ss));
+	    ss_str(&ss));
 	check("dedup_queries", qcount("plain.example.test", 0) == a + 1,
 	    "%d questions", qcount("plain.example.test", 0) - a);
 }
@@ -539,13 +583,13 @@ test_family(void)
 	    is_addr(&ss, "2001:db8::6", 5060) &&
 	    qcount("v6.example.test", T_A) == 1 &&
 	    qcount("v6.example.test", T_AAAA) == 1, "rv %d, %s, A %d, AAAA %d",
-	    rv, addr_str(&ss), qcount("v6.example.test", T_A),
+	    rv, ss_str(&ss), qcount("v6.example.test", T_A),
 	    qcount("v6.example.test", T_AAAA));
 	rv = resolve("v6.example.test", 5061, AF_INET6, &ss, 5);
 	check("inet6_aaaa_only", rv == DNS_OK &&
 	    is_addr(&ss, "2001:db8::6", 5061) &&
 	    qcount("v6.example.test", T_A) == 1, "rv %d, %s, A %d", rv,
-	    addr_str(&ss), qcount("v6.example.test", T_A));
+	    ss_str(&ss), qcount("v6.example.test", T_A));
 	a = qcount("plain.example.test", T_AAAA);
 	rv = resolve("plain.example.test", 5060, AF_INET6, &ss, 5);
 	check("inet6_nodata", rv == DNS_FAIL &&
@@ -566,7 +610,7 @@ test_timeout(void)
 	rv = resolve("short.example.test", 5060, AF_INET, &ss, 5);
 	t0 = now_ms();
 	check("short_a", rv == DNS_OK && is_addr(&ss, "127.0.0.24", 5060),
-	    "rv %d, %s", rv, addr_str(&ss));
+	    "rv %d, %s", rv, ss_str(&ss));
 
 	t1 = now_ms();
 	rv = resolve("slow.example.test", 5060, AF_INET, &ss, 10);
@@ -657,7 +701,7 @@ test_burst(void)
 	check("evict_keeps_young", rv == DNS_OK, "rv %d", rv);
 	rv = resolve("h0.example.test", 5060, AF_INET, &ss, 5);
 	check("evict_requery", rv == DNS_OK &&
-	    is_addr(&ss, "127.0.1.0", 5060), "rv %d, %s", rv, addr_str(&ss));
+	    is_addr(&ss, "127.0.1.0", 5060), "rv %d, %s", rv, ss_str(&ss));
 }
 
 static void
@@ -700,7 +744,7 @@ test_shutdown(uint16_t port)
 	rv = resolve("sip2.example.test", 5060, AF_INET, &ss, 5);
 	check("after_deadline", rv == DNS_OK &&
 	    is_addr(&ss, "127.0.0.23", 5060), "rv %d, %s", rv,
-	    addr_str(&ss));
+	    ss_str(&ss));
 	dns_shutdown();
 }
 
@@ -730,6 +774,7 @@ main(int argc, char *argv[])
 	test_invalid();
 	test_srv();
 	test_nosrv();
+	test_transport();
 	test_nxdomain();
 	test_family();
 	test_timeout();

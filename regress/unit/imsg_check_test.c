@@ -245,6 +245,44 @@ test_types(void)
 	    "IMSG_RECONF_CONF accepted");
 }
 
+/*
+ * The TLS files the parent sends the engine: announced within bounds,
+ * chunks within an imsg; never accepted from a child, whatever they say.
+ */
+static void
+test_tls(void)
+{
+	struct conf_tlsfile	 tf;
+	char			 chunk[TLS_CHUNK + 1];
+
+	memset(chunk, 'x', sizeof(chunk));
+	tf.which = TLS_FILE_KEY;
+	tf.len = 241;
+	check("tls_file_good", passes(IMSG_RECONF_TLS_FILE, &tf, sizeof(tf)),
+	    "a key of 241 bytes refused");
+	tf.len = TLS_FILE_MAX;
+	check("tls_file_max", passes(IMSG_RECONF_TLS_FILE, &tf, sizeof(tf)),
+	    "a file of TLS_FILE_MAX bytes refused");
+	tf.len = TLS_FILE_MAX + 1;
+	check("tls_file_too_big", !passes(IMSG_RECONF_TLS_FILE, &tf,
+	    sizeof(tf)), "a file over TLS_FILE_MAX accepted");
+	tf.len = 0;
+	check("tls_file_empty", !passes(IMSG_RECONF_TLS_FILE, &tf,
+	    sizeof(tf)), "an empty file accepted");
+	tf.len = 1;
+	tf.which = TLS_FILES;
+	check("tls_file_which", !passes(IMSG_RECONF_TLS_FILE, &tf,
+	    sizeof(tf)), "file %u accepted", tf.which);
+	check("tls_file_short", !passes(IMSG_RECONF_TLS_FILE, &tf,
+	    sizeof(tf) - 1), "a short announcement accepted");
+	check("tls_data_good", passes(IMSG_RECONF_TLS_DATA, chunk,
+	    TLS_CHUNK), "a full chunk refused");
+	check("tls_data_big", !passes(IMSG_RECONF_TLS_DATA, chunk,
+	    TLS_CHUNK + 1), "a chunk over TLS_CHUNK accepted");
+	check("tls_data_empty", !passes(IMSG_RECONF_TLS_DATA, chunk, 0),
+	    "an empty chunk accepted");
+}
+
 /* Send one message through the socketpair, check it as it arrives. */
 static const char *
 through(enum sipproxd_role from, enum sipproxd_role to, uint32_t type,
@@ -321,6 +359,10 @@ test_ways(void)
 	r = through(ROLE_ENGINE, ROLE_PARENT, IMSG_STATE_END, fd, NULL, 0);
 	check("way_engine_parent_fd", r != NULL,
 	    "a descriptor from the engine accepted");
+	r = through(ROLE_ENGINE, ROLE_PARENT, IMSG_RECONF_TLS_DATA, -1, "k",
+	    1);
+	check("way_engine_parent_tls", r != NULL,
+	    "TLS file data from the engine accepted");
 	r = through(ROLE_ENGINE, ROLE_PARENT, 9999, -1, NULL, 0);
 	check("way_engine_parent_unknown", r != NULL,
 	    "type 9999 accepted");
@@ -337,6 +379,7 @@ main(void)
 	test_verbose();
 	test_rtp();
 	test_types();
+	test_tls();
 	test_ways();
 	return (failures != 0);
 }

@@ -41,7 +41,6 @@ static void	test_errors(void);
 static void	test_edits(void);
 static void	test_response(void);
 static void	test_uri(void);
-static void	test_frame(void);
 
 #define INVITE_BODY "v=0\r\no=- 1 1 IN IP4 192.168.1.10\r\ns=-\r\n" \
 	"c=IN IP4 192.168.1.10\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n"
@@ -652,6 +651,14 @@ test_edits(void)
 	    len > 23 && strcmp(out + len - 23,
 	    "Content-Length: 2\r\n\r\nhi") == 0, "rv %d\n%s", rv, out);
 
+	/* And when there is no body, for a stream to frame it. */
+	sip_edit_reset(&msg);
+	rv = sip_edit_ruri(&msg, "sip:b@192.168.1.20:5062");
+	rv |= write_msg(&len);
+	check("sip_edit_cl_zero", rv == 0 && len > 21 &&
+	    strcmp(out + len - 21, "Content-Length: 0\r\n\r\n") == 0,
+	    "rv %d\n%s", rv, out);
+
 	/* Output bounded: a body that does not fit is refused. */
 	{
 		static char	body[SIP_MAX_MSGLEN];
@@ -765,6 +772,7 @@ test_uri(void)
 	};
 	struct sip_uri	 u;
 	struct sip_addr	 a;
+	const char	*p;
 	char		 name[64], buf[256];
 	size_t		 i;
 	int		 rv;
@@ -808,6 +816,23 @@ test_uri(void)
 	rv = sip_uri_set_hostport("tel:+123", 8, "203.0.113.5", 5060, buf,
 	    sizeof(buf));
 	check("sip_uri_set_hostport_tel", rv == -1, "rv %d", rv);
+
+	/* The transport parameter replaced, added, removed; the rest kept. */
+	p = "sip:a@h:5060;lr;Transport=UDP;x=1?h=v";
+	rv = sip_uri_set_transport(p, strlen(p), "tcp", buf, sizeof(buf));
+	check("sip_uri_set_transport", rv > 0 && strcmp(buf,
+	    "sip:a@h:5060;lr;x=1;transport=tcp?h=v") == 0, "%s", buf);
+	p = "sip:a@h;transport=tcp";
+	rv = sip_uri_set_transport(p, strlen(p), NULL, buf, sizeof(buf));
+	check("sip_uri_set_transport_none", rv > 0 &&
+	    strcmp(buf, "sip:a@h") == 0, "%s", buf);
+	rv = sip_uri_set_transport("sip:[::1]", 9, "tcp", buf, sizeof(buf));
+	check("sip_uri_set_transport_v6", rv > 0 &&
+	    strcmp(buf, "sip:[::1];transport=tcp") == 0, "%s", buf);
+	rv = sip_uri_set_transport("sip:a@h", 7, "tcp", buf, 10);
+	check("sip_uri_set_transport_small", rv == -1, "rv %d", rv);
+	rv = sip_uri_set_transport("tel:+1", 6, "tcp", buf, sizeof(buf));
+	check("sip_uri_set_transport_tel", rv == -1, "rv %d", rv);
 
 	/* Addresses of record: an IPv6 host in brackets, canonical. */
 	rv = sip_uri_parse("sip:alice@[::1]:5070;transport=udp", 34, &u);
@@ -856,29 +881,6 @@ test_uri(void)
 	check("sip_unescape_short", rv == -1, "rv %d", rv);
 }
 
-static void
-test_frame(void)
-{
-	const char	*s = "\r\nOPTIONS sip:a@b SIP/2.0\r\nl: 3\r\n\r\nabcNEXT";
-	size_t		 need;
-	int		 rv;
-
-	rv = sip_msg_frame(s, 20, &need);
-	check("sip_frame_partial", rv == 0 && need == 0, "rv %d", rv);
-	rv = sip_msg_frame(s, 36, &need);
-	check("sip_frame_body_partial", rv == 0 && need == 38, "rv %d need %zu",
-	    rv, need);
-	rv = sip_msg_frame(s, strlen(s), &need);
-	check("sip_frame_complete", rv == 1 && need == 38, "rv %d need %zu",
-	    rv, need);
-	rv = sip_msg_frame("OPTIONS sip:a@b SIP/2.0\r\nX: 1\r\n\r\n", 33,
-	    &need);
-	check("sip_frame_no_cl", rv == -1, "rv %d", rv);
-	rv = sip_msg_frame("OPTIONS sip:a@b SIP/2.0\nContent-Length: 70000\n\n",
-	    47, &need);
-	check("sip_frame_too_big", rv == -1, "rv %d", rv);
-}
-
 int
 main(void)
 {
@@ -889,6 +891,5 @@ main(void)
 	test_edits();
 	test_response();
 	test_uri();
-	test_frame();
 	return (failures != 0);
 }
