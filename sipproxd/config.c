@@ -51,6 +51,8 @@ config_new(void)
 	conf->g.reg_expires = REG_EXPIRES;
 	conf->g.limit_calls = LIMIT_CALLS;
 	conf->g.limit_media = LIMIT_MEDIA;
+	conf->g.reg_max = REG_MAX;
+	conf->g.call_max = CALL_MAX;
 	return (conf);
 }
 

@@ -106,6 +106,7 @@ typedef struct {
 %token	OUTBOUND OUTSIDE PORT PORTS PROXY REGISTRATION RTP SIP STATE TCP
 %token	TIMEOUT TO UDP
 %token	CALLS LIMIT OFFER PER SOURCE STREAMS
+%token	CALL MAXIMUM
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -297,6 +298,22 @@ main		: LISTEN ON STRING port proto {
 			}
 			free($3);
 		}
+		| REGISTRATION MAXIMUM NUMBER {
+			if ($3 < 1 || $3 > REG_MAX_LIMIT) {
+				yyerror("registration max %lld: out of range "
+				    "1 to %d", $3, REG_MAX_LIMIT);
+				YYERROR;
+			}
+			conf->g.reg_max = $3;
+		}
+		| CALL MAXIMUM NUMBER {
+			if ($3 < 1 || $3 > CALL_MAX_LIMIT) {
+				yyerror("call max %lld: out of range 1 to %d",
+				    $3, CALL_MAX_LIMIT);
+				YYERROR;
+			}
+			conf->g.call_max = $3;
+		}
 		| LIMIT CALLS PER SOURCE NUMBER {
 			if ($5 < 1 || $5 > LIMIT_CALLS_MAX) {
 				yyerror("limit calls per source %lld: out of "
@@ -388,6 +405,7 @@ lookup(char *s)
 	/* Sorted, for bsearch(). */
 	static const struct keywords keywords[] = {
 		{ "address",		ADDRESS },
+		{ "call",		CALL },
 		{ "calls",		CALLS },
 		{ "dejitter",		DEJITTER },
 		{ "dscp",		DSCP },
@@ -397,6 +415,7 @@ lookup(char *s)
 		{ "latch",		LATCH },
 		{ "limit",		LIMIT },
 		{ "listen",		LISTEN },
+		{ "max",		MAXIMUM },
 		{ "offer",		OFFER },
 		{ "on",			ON },
 		{ "outbound",		OUTBOUND },
@@ -777,6 +796,13 @@ parse_config(const char *filename, char *ebuf, size_t elen)
 	if (errors == 0 && !seen_outside) {
 		topfile = &(struct file){ .name = (char *)filename };
 		conferror("no outside interface or address given");
+	}
+
+	/* A source's calls in set-up fit in the call table. */
+	if (errors == 0 && conf->g.limit_calls > conf->g.call_max) {
+		topfile = &(struct file){ .name = (char *)filename };
+		conferror("limit calls per source %u: more than call max %u",
+		    conf->g.limit_calls, conf->g.call_max);
 	}
 
 	/* By default a source may hold half the relay's port pairs. */

@@ -56,7 +56,11 @@
 #define RTP_TIMEOUT_MAX		86400
 #define RTP_DEJITTER_MAX	200	/* milliseconds */
 #define REG_EXPIRES_MAX		604800
-#define REG_MAX			4096	/* registrations kept and saved */
+#define REG_MAX			4096	/* `registration max`, the default */
+#define REG_MAX_LIMIT		1048576	/* ... and its bound */
+#define CALL_MAX		1024	/* `call max`, the default */
+#define CALL_MAX_LIMIT		262144	/* ... and its bound */
+#define TABLE_RETRY_AFTER	30	/* seconds: a 503 for a full table */
 
 /*
  * What one outside source may hold (`limit ... per source`) and one SDP
@@ -64,7 +68,7 @@
  * half the relay's port pairs, worked out when the file is parsed.
  */
 #define LIMIT_CALLS		32	/* calls in set-up per source */
-#define LIMIT_CALLS_MAX		1024	/* CALL_MAX */
+#define LIMIT_CALLS_MAX		CALL_MAX_LIMIT
 #define LIMIT_STREAMS_MAX	32768	/* a port pair each, at most */
 #define LIMIT_MEDIA		4	/* relayed m= lines per offer */
 #define LIMIT_MEDIA_MAX		8	/* CALL_MEDIA_MAX */
@@ -72,9 +76,12 @@
 /* Bounds of imsg traffic and of the control socket. */
 #define MAX_IMSGSIZE		16384
 #define CTL_MAX_CLIENTS		32
-#define CTL_MAX_QUEUE		8448	/* messages queued to one client: the
-					   longest answer (show rtp, 1024 calls
-					   of 8 streams) and room to spare */
+#define CTL_MAX_QUEUE		16640	/* messages queued to one client: the
+					   longest answer not streamed (show
+					   rtp: RTP_STREAMS_MAX) and room to
+					   spare; registrations and calls are
+					   streamed (control.c) */
+#define RTP_STREAMS_MAX		((65536 - 1024) / 4) /* two port pairs each */
 
 #define NAME_LEN		64	/* interface name or address text */
 #define CALLID_LEN		256	/* a longer Call-ID is refused */
@@ -188,6 +195,8 @@ struct conf_global {
 	uint32_t		 limit_calls;	/* in set-up, per source */
 	uint32_t		 limit_streams;	/* per source, 0: default */
 	uint32_t		 limit_media;	/* relayed m= lines per offer */
+	uint32_t		 reg_max;	/* registrations kept */
+	uint32_t		 call_max;	/* calls kept */
 };
 
 struct sipproxd_config {
@@ -344,6 +353,8 @@ struct ctl_sip_stats {
 	uint64_t		 limit_streams;	/* ... over `limit streams` */
 	uint64_t		 limit_media;	/* offers over the m= limit */
 	uint64_t		 refused_contacts; /* REGISTER Contacts refused */
+	uint64_t		 full_registrations; /* 503: table full */
+	uint64_t		 full_calls;	/* 503: call table full */
 };
 
 struct ctl_rtp_stats {
@@ -449,8 +460,8 @@ int			 cmdline_symset(char *);
 void	 print_config(struct sipproxd_config *);
 
 /* statefile.c (parent) */
-int	 state_load(const char *, struct imsgev *);
-void	 state_add(const struct binding *);
+int	 state_load(const char *, size_t, struct imsgev *);
+void	 state_add(const struct binding *, size_t);
 int	 state_commit(const char *);
 int	 state_tmpname(const char *, char *, size_t);
 

@@ -48,10 +48,12 @@
 
 static struct binding	*pending;
 static size_t			 npending;
+static size_t			 pending_size;
 
 static int	state_field(char *, char *, size_t);
 static int	state_parse(char *, struct binding *);
 static int	state_write_field(FILE *, const char *, const char *);
+static int	state_grow(struct binding **, size_t *, size_t, size_t);
 
 /* Decode one strvis-encoded field into a bounded string. */
 static int
@@ -101,13 +103,13 @@ state_parse(char *line, struct binding *se)
  * Returns the number sent, or -1 when the file is missing or corrupt.
  */
 int
-state_load(const char *file, struct imsgev *iev)
+state_load(const char *file, size_t max, struct imsgev *iev)
 {
-	struct binding	*entries = NULL;
+	struct binding	*entries = NULL, extra;
 	FILE			*fp;
 	char			 line[STATE_LINELEN], *end;
 	const char		*errstr, *why = NULL;
-	size_t			 n = 0, len;
+	size_t			 n = 0, len, size = 0, kept;
 	long long		 count;
 	int			 lineno = 0, ended = 0, sent = 0;
 	time_t			 now = time(NULL);
@@ -120,8 +122,8 @@ state_load(const char *file, struct imsgev *iev)
 		imsgev_compose(iev, IMSG_STATE_END, 0, -1, NULL, 0);
 		return (-1);
 	}
-	if ((entries = calloc(REG_MAX, sizeof(*entries))) == NULL)
-		fatal(NULL);
+	if (max > REG_MAX_LIMIT)
+		max = REG_MAX_LIMIT;
 
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		lineno++;
@@ -144,7 +146,7 @@ state_load(const char *file, struct imsgev *iev)
 		}
 		if (strncmp(line, STATE_END, strlen(STATE_END)) == 0) {
 			end = line + strlen(STATE_END);
-			count = strtonum(end, 0, REG_MAX, &errstr);
+			count = strtonum(end, 0, REG_MAX_LIMIT, &errstr);
 			if (errstr != NULL || (size_t)count != n) {
 				why = "entry count does not match";
 				break;
@@ -152,11 +154,16 @@ state_load(const char *file, struct imsgev *iev)
 			ended = 1;
 			continue;
 		}
-		if (n >= REG_MAX) {
+		if (n >= REG_MAX_LIMIT) {
 			why = "too many entries";
 			break;
 		}
-		if (state_parse(line, &entries[n]) == -1) {
+		/* Past `registration max` (lowered): checked, not kept. */
+		if (n < max && state_grow(&entries, &size, n, max) == -1) {
+			why = strerror(errno);
+			break;
+		}
+		if (state_parse(line, n < max ? &entries[n] : &extra) == -1) {
 			why = "malformed entry";
 			break;
 		}
@@ -173,7 +180,8 @@ state_load(const char *file, struct imsgev *iev)
 		    file, lineno, why);
 		sent = -1;
 	} else {
-		for (len = 0; len < n; len++) {
+		kept = n < max ? n : max;
+		for (len = 0; len < kept; len++) {
 			if (entries[len].expires_at <= now)
 				continue;
 			imsgev_compose(iev, IMSG_STATE_ENTRY, 0, -1,
@@ -182,6 +190,9 @@ state_load(const char *file, struct imsgev *iev)
 		}
 		log_info("registration state %s: %d of %zu registrations "
 		    "restored", file, sent, n);
+		if (kept < n)
+			log_warnx("registration state %s: %zu over registration "
+			    "max %zu not restored", file, n - kept, max);
 	}
 	free(entries);
 	imsgev_compose(iev, IMSG_STATE_END, 0, -1, NULL, 0);
@@ -190,19 +201,45 @@ state_load(const char *file, struct imsgev *iev)
 
 /* Collect one entry of the table the engine is sending. */
 void
-state_add(const struct binding *se)
+state_add(const struct binding *se, size_t max)
 {
-	if (pending == NULL &&
-	    (pending = calloc(REG_MAX, sizeof(*pending))) == NULL) {
+	if (max > REG_MAX_LIMIT)
+		max = REG_MAX_LIMIT;
+	if (npending >= max) {
+		log_warnx("registration state: more than %zu entries", max);
+		return;
+	}
+	if (state_grow(&pending, &pending_size, npending, max) == -1) {
 		log_warn("registration state");
 		return;
 	}
-	if (npending >= REG_MAX) {
-		log_warnx("registration state: more than %d entries",
-		    REG_MAX);
-		return;
-	}
 	pending[npending++] = *se;
+}
+
+/*
+ * Room for entry n of an array of *size, grown by doubling as entries
+ * come, never past max: memory follows the table, not its bound.
+ */
+static int
+state_grow(struct binding **a, size_t *size, size_t n, size_t max)
+{
+	struct binding	*p;
+	size_t		 nsize;
+
+	if (n < *size)
+		return (0);
+	nsize = *size == 0 ? 256 : *size * 2;
+	if (nsize > max)
+		nsize = max;
+	if (nsize <= n) {
+		errno = ENOSPC;
+		return (-1);
+	}
+	if ((p = reallocarray(*a, nsize, sizeof(*p))) == NULL)
+		return (-1);
+	*a = p;
+	*size = nsize;
+	return (0);
 }
 
 static int
