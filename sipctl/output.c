@@ -415,6 +415,8 @@ show_stats(struct ctl_stats *st)
 	counter("Streams over source limit:", st->sip.limit_streams);
 	counter("Offers over stream limit:", st->sip.limit_media);
 	counter("REGISTER Contacts refused:", st->sip.refused_contacts);
+	counter("Registration table full:", st->sip.full_registrations);
+	counter("Call table full:", st->sip.full_calls);
 	counter("SIP responses forged:", st->sip.responses_forged);
 	printf("%-28s%10s%10s\n", "SIP requests:", "in", "out");
 	for (i = 0; i < SIP_STAT_METHODS; i++)

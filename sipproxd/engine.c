@@ -147,6 +147,7 @@ engine_tick(int fd, short event, void *arg)
 	bindings_tick(now, 0);
 	call_tick(now);
 	proxy_tick(now);
+	control_tick(now);
 	evtimer_add(&ev_tick, &tv);
 }
 

@@ -798,13 +798,6 @@ parse_config(const char *filename, char *ebuf, size_t elen)
 		conferror("no outside interface or address given");
 	}
 
-	/* A source's calls in set-up fit in the call table. */
-	if (errors == 0 && conf->g.limit_calls > conf->g.call_max) {
-		topfile = &(struct file){ .name = (char *)filename };
-		conferror("limit calls per source %u: more than call max %u",
-		    conf->g.limit_calls, conf->g.call_max);
-	}
-
 	/* By default a source may hold half the relay's port pairs. */
 	if (errors == 0 && conf->g.limit_streams == 0) {
 		conf->g.limit_streams = (conf->g.rtp_port_hi - conf->g.rtp_port_lo +

@@ -60,7 +60,6 @@
 #define REG_MAX_LIMIT		1048576	/* ... and its bound */
 #define CALL_MAX		1024	/* `call max`, the default */
 #define CALL_MAX_LIMIT		262144	/* ... and its bound */
-#define TABLE_RETRY_AFTER	30	/* seconds: a 503 for a full table */
 
 /*
  * What one outside source may hold (`limit ... per source`) and one SDP
