@@ -353,8 +353,10 @@ lat_parse()
 		for (i = 1; i <= n; i++)
 			for (j = i; j > 1 && d[j - 1] > d[j]; j--) {
 				x = d[j]; d[j] = d[j - 1]; d[j - 1] = x }
-		printf "%.0f %.0f\n", d[int(n * 0.5) > 0 ? int(n * 0.5) : 1],
-		    d[int(n * 0.99) > 0 ? int(n * 0.99) : 1]
+		i50 = int(n * 0.5); i99 = int(n * 0.99)
+		if (i50 < 1) i50 = 1
+		if (i99 < 1) i99 = 1
+		printf "%.0f %.0f\n", d[i50], d[i99]
 	}' "$1"
 }
 

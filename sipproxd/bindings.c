@@ -45,6 +45,8 @@
 #define REG_SAVE_INTERVAL	5	/* seconds a refresh may wait */
 #define REG_PENDING_MAX		32	/* seconds a REGISTER may take */
 #define REG_TOMBSTONE		3600	/* seconds an expired one means 480 */
+#define REG_SAVE_PART		256	/* entries queued to the parent at once */
+#define REG_SAVE_PART_MS	2	/* ... and the wait for them to go */
 
 RB_HEAD(regs_key, reg);
 RB_HEAD(regs_user, reg);
@@ -75,6 +77,11 @@ static int			 regs_dirty;
 static time_t			 regs_saved;
 static struct event		 regs_save_ev;
 static int			 regs_save_init;
+static int			 regs_saving;	/* a save is going on */
+static int			 regs_soon;	/* a change that must not wait */
+static struct ctl_cursor	 regs_save_cur;	/* ... from there */
+static unsigned int		 regs_save_n;	/* ... after so many */
+static struct event		 regs_more_ev;
 static struct reg		 search;	/* the key of a lookup */
 
 static struct reg	*reg_new(const char *, const char *);
@@ -90,7 +97,11 @@ static struct reg	*reg_first_user(const char *);
 static void		 reg_aor_brackets(char *, size_t);
 static void		 reg_changed(int);
 static void		 reg_save_now(int, short, void *);
-static void		 reg_save(time_t);
+static void		 reg_save_more_ev(int, short, void *);
+static void		 reg_save(time_t, int);
+static void		 reg_save_more(int);
+static void		 reg_save_init(void);
+static struct reg	*reg_after(struct ctl_cursor *);
 
 RB_GENERATE(regs_key, reg, by_key, reg_key_cmp);
 RB_GENERATE(regs_user, reg, by_user, reg_user_cmp);
@@ -554,10 +565,8 @@ reg_changed(int soon)
 	regs_dirty = 1;
 	if (!soon)
 		return;
-	if (!regs_save_init) {
-		evtimer_set(&regs_save_ev, reg_save_now, NULL);
-		regs_save_init = 1;
-	}
+	regs_soon = 1;
+	reg_save_init();
 	if (!evtimer_pending(&regs_save_ev, NULL))
 		evtimer_add(&regs_save_ev, &tv);
 }
@@ -565,31 +574,107 @@ reg_changed(int soon)
 static void
 reg_save_now(int fd, short event, void *arg)
 {
-	reg_save(time(NULL));
+	reg_save(time(NULL), 0);
+}
+
+static void
+reg_save_more_ev(int fd, short event, void *arg)
+{
+	reg_save_more(0);
 }
 
 /*
  * Send the table to the parent, which writes the state file; without
- * one configured, there is nothing to send.
+ * one configured, there is nothing to send. It goes a part at a time
+ * (reg_save_more()), so that a large table costs no more memory in
+ * queued messages than a part; a change while it goes is saved by the
+ * next save, at once if it must not wait. Forced, on the way out, it
+ * goes all at once.
  */
 static void
-reg_save(time_t now)
+reg_save(time_t now, int force)
+{
+	reg_save_init();
+	if (regs_saving) {
+		/* The change that must not wait goes when this save ends. */
+		if (!force)
+			return;
+		reg_save_more(1);
+	}
+	evtimer_del(&regs_save_ev);
+	if (!regs_dirty)
+		return;
+	regs_dirty = regs_soon = 0;
+	regs_saved = now;
+	if (engine_global()->reg_state[0] == '\0')
+		return;
+	memset(&regs_save_cur, 0, sizeof(regs_save_cur));
+	regs_save_n = 0;
+	regs_saving = 1;
+	reg_save_more(force);
+}
+
+static void
+reg_save_init(void)
+{
+	if (regs_save_init)
+		return;
+	evtimer_set(&regs_save_ev, reg_save_now, NULL);
+	evtimer_set(&regs_more_ev, reg_save_more_ev, NULL);
+	regs_save_init = 1;
+}
+
+static void
+reg_save_more(int force)
+{
+	struct timeval	 tv = { 0, REG_SAVE_PART_MS * 1000 };
+	struct reg	*g;
+
+	/*
+	 * After a reload that made the table smaller it may hold more than
+	 * `registration max`: the parent takes no more, nor restores them.
+	 */
+	for (g = reg_after(&regs_save_cur); g != NULL &&
+	    regs_save_n < engine_global()->reg_max;
+	    g = RB_NEXT(regs_key, &regs, g)) {
+		if (!g->active)
+			continue;
+		if (!force && engine_parent_queued() >= REG_SAVE_PART) {
+			evtimer_add(&regs_more_ev, &tv);
+			return;
+		}
+		engine_to_parent(IMSG_STATE_ENTRY, 0, &g->se, sizeof(g->se));
+		regs_save_n++;
+		strlcpy(regs_save_cur.a, g->se.aor, sizeof(regs_save_cur.a));
+		strlcpy(regs_save_cur.b, g->se.contact,
+		    sizeof(regs_save_cur.b));
+	}
+	engine_to_parent(IMSG_STATE_END, 0, NULL, 0);
+	regs_saving = 0;
+	/* What changed meanwhile and must not wait goes now. */
+	if (regs_soon)
+		reg_save(time(NULL), force);
+}
+
+/*
+ * The first entry after the cursor's key (the first of all when it has
+ * not started), in address of record and contact order.
+ */
+static struct reg *
+reg_after(struct ctl_cursor *cur)
 {
 	struct reg	*g;
 
-	if (regs_save_init)
-		evtimer_del(&regs_save_ev);
-	if (!regs_dirty)
-		return;
-	if (engine_global()->reg_state[0] != '\0') {
-		RB_FOREACH(g, regs_key, &regs)
-			if (g->active)
-				engine_to_parent(IMSG_STATE_ENTRY, 0, &g->se,
-				    sizeof(g->se));
-		engine_to_parent(IMSG_STATE_END, 0, NULL, 0);
+	if (!cur->started) {
+		cur->started = 1;
+		return (RB_MIN(regs_key, &regs));
 	}
-	regs_dirty = 0;
-	regs_saved = now;
+	strlcpy(search.se.aor, cur->a, sizeof(search.se.aor));
+	strlcpy(search.se.contact, cur->b, sizeof(search.se.contact));
+	if ((g = RB_NFIND(regs_key, &regs, &search)) != NULL &&
+	    reg_key_cmp(g, &search) == 0)
+		g = RB_NEXT(regs_key, &regs, g);
+	return (g);
 }
 
 /*
@@ -617,7 +702,7 @@ bindings_tick(time_t now, int force)
 			reg_free(g);
 	}
 	if (force || now - regs_saved >= REG_SAVE_INTERVAL)
-		reg_save(now);
+		reg_save(now, force);
 }
 
 /*
@@ -631,30 +716,16 @@ bindings_show(uint32_t peer, struct ctl_cursor *cur, int max)
 	struct reg	*g;
 	int		 n = 0;
 
-	if (!cur->started)
-		g = RB_MIN(regs_key, &regs);
-	else {
-		strlcpy(search.se.aor, cur->a, sizeof(search.se.aor));
-		strlcpy(search.se.contact, cur->b, sizeof(search.se.contact));
-		if ((g = RB_NFIND(regs_key, &regs, &search)) != NULL &&
-		    reg_key_cmp(g, &search) == 0)
-			g = RB_NEXT(regs_key, &regs, g);
-	}
-	cur->started = 1;
-	for (; g != NULL; g = RB_NEXT(regs_key, &regs, g)) {
+	for (g = reg_after(cur); g != NULL; g = RB_NEXT(regs_key, &regs, g)) {
 		if (!g->active)
 			continue;
-		if (n++ == max) {
-			strlcpy(cur->a, search.se.aor, sizeof(cur->a));
-			strlcpy(cur->b, search.se.contact, sizeof(cur->b));
+		if (n++ == max)
 			return (0);
-		}
 		if (control_compose(peer, IMSG_CTL_SHOW_REGISTRATIONS,
 		    &g->se, sizeof(g->se)) == -1)
 			return (1);
-		strlcpy(search.se.aor, g->se.aor, sizeof(search.se.aor));
-		strlcpy(search.se.contact, g->se.contact,
-		    sizeof(search.se.contact));
+		strlcpy(cur->a, g->se.aor, sizeof(cur->a));
+		strlcpy(cur->b, g->se.contact, sizeof(cur->b));
 	}
 	control_compose(peer, IMSG_CTL_END, NULL, 0);
 	return (1);

@@ -167,6 +167,13 @@ engine_to_parent(uint32_t type, uint32_t peer, const void *data, size_t len)
 	imsgev_compose(&iev_parent, type, peer, -1, data, len);
 }
 
+/* Messages queued to the parent, not yet written. */
+unsigned int
+engine_parent_queued(void)
+{
+	return (imsgbuf_queuelen(&iev_parent.ibuf));
+}
+
 void
 engine_summary(struct ctl_summary *cs)
 {

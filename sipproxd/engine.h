@@ -38,6 +38,7 @@ struct engine_listener {
 /* engine.c */
 void	 engine_to_relay(uint32_t, uint32_t, const void *, size_t);
 void	 engine_to_parent(uint32_t, uint32_t, const void *, size_t);
+unsigned int engine_parent_queued(void);
 void	 engine_show_listeners(uint32_t);
 void	 engine_summary(struct ctl_summary *);
 void	 engine_stats(struct ctl_stats *);

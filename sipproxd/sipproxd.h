@@ -460,7 +460,7 @@ void	 print_config(struct sipproxd_config *);
 
 /* statefile.c (parent) */
 int	 state_load(const char *, size_t, struct imsgev *);
-void	 state_add(const struct binding *, size_t);
+void	 state_add(const char *, const struct binding *, size_t);
 int	 state_commit(const char *);
 int	 state_tmpname(const char *, char *, size_t);
 

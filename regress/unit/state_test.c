@@ -172,8 +172,8 @@ main(void)
 	strlcpy(se.source, "10.0.0.3:5060", sizeof(se.source));
 	strlcpy(se.user_agent, "line\nbreak \\ back", sizeof(se.user_agent));
 	se.expires_at = later;
-	state_add(&se, REG_MAX);
-	state_add(&se, REG_MAX);
+	state_add(path, &se, REG_MAX);
+	state_add(path, &se, REG_MAX);
 	check(state_commit(path) == 0, "commit succeeds");
 	n = load(path, &ret, got, 8);
 	check(n == 2 && ret == 2, "commit: both entries read back");
@@ -182,25 +182,25 @@ main(void)
 
 	/*
 	 * `registration max` lowered to 2: three saved, the first two
-	 * restored; and the engine's table collected up to it only.
+	 * restored; and a table over the max is not written.
 	 */
-	state_add(&se, 3);
-	state_add(&se, 3);
-	state_add(&se, 3);
+	state_add(path, &se, 3);
+	state_add(path, &se, 3);
+	state_add(path, &se, 3);
 	check(state_commit(path) == 0, "commit of three succeeds");
 	table_max = 2;
 	n = load(path, &ret, got, 8);
 	check(n == 2 && ret == 2, "registration max lowered: two restored");
-	state_add(&se, 2);
-	state_add(&se, 2);
-	state_add(&se, 2);
-	check(state_commit(path) == 0, "commit over the max succeeds");
 	table_max = REG_MAX;
+	state_add(path, &se, 2);
+	state_add(path, &se, 2);
+	state_add(path, &se, 2);
+	check(state_commit(path) == -1, "a table over the max is not saved");
 	n = load(path, &ret, got, 8);
-	check(n == 2 && ret == 2, "collection stops at registration max");
+	check(n == 3 && ret == 3, "over the max: the file before stays");
 
 	snprintf(path, sizeof(path), "%s/nodir/state", dir);
-	state_add(&se, REG_MAX);
+	state_add(path, &se, REG_MAX);
 	check(state_commit(path) == -1, "commit to a missing directory fails");
 
 	snprintf(text, sizeof(text), "rm -rf %s", dir);
