@@ -507,7 +507,7 @@ for t in $TARGETS; do
 			bench_sip "$part"
 		done
 		;;
-	sip-register|sip-calls|sip-latency|sip-memory)
+	sip-register|sip-calls|sip-latency|sip-memory|sip-tcp)
 		bench_sip "${t#sip-}"
 		;;
 	*)

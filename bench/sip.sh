@@ -25,7 +25,8 @@
 #   outside caller .72. Port 5060 everywhere.
 #
 # BENCH_TARGETS names the parts: sip (all), sip-register, sip-calls,
-# sip-latency, sip-memory. SIP_PROXIES (sipproxd kamailio-sl
+# sip-latency, sip-memory, and sip-tcp (a hook: REGISTER/s over TCP once
+# sipproxd has SIP over TCP). SIP_PROXIES (sipproxd kamailio-sl
 # kamailio-tm) narrows the proxies compared.
 
 SIP_RES=$OBJ/sip_results.txt
@@ -93,6 +94,7 @@ spx_sip_start()
 	rm -f "$OBJ/sip.state"
 	cat >"$OBJ/sip.conf" <<-EOF
 	listen on $P_IN port 5060
+	${SIP_TCP:+listen on $P_IN port 5060 tcp}
 	outside $P_OUT
 	rtp ports 30000 to 45999
 	registration state "$OBJ/sip.state"
@@ -127,6 +129,7 @@ kam_start()
 	}
 	# shellcheck disable=SC2086
 	taskset -c "$RELAY_CPU" kamailio -f "$B/kamailio.cfg" $2 \
+	    ${SIP_TCP:+-A TCP -A "TCP_ADDR=tcp:$1:5060"} \
 	    -A "LISTEN_ADDR=udp:$1:5060" -DD -E -m 256 -M 16 \
 	    >"$OBJ/kamailio.log" 2>&1 &
 	PROXY_PID=$!
@@ -445,6 +448,35 @@ sip_memory()
 	done
 }
 
+# REGISTER/s over TCP, sipproxd against kamailio: a hook until sipproxd
+# speaks SIP over TCP (sipproxd -n refuses "listen on ... tcp" today).
+# Then: both listen on TCP too, sipp -t t1 (one connection), as
+# sip_register does over UDP.
+sip_tcp()
+{
+	printf 'listen on %s port 5060 tcp\noutside %s\n' "$P_IN" "$P_OUT" \
+	    >"$OBJ/tcp.conf"
+	if ! "$SPX_SIP" -n -f "$OBJ/tcp.conf" >/dev/null 2>&1; then
+		echo "  skipped: sipproxd does not accept listen on ... tcp yet"
+		return 0
+	fi
+	SIP_TCP=1
+	for p in $SIP_PROXIES; do
+		sip_proxy_start "$p" || continue
+		sip_uas "$p.tregistrar" sipp_registrar.xml "$REGISTRAR" -t t1
+		n=${SIP_POPS%% *}
+		CUR="register-tcp $p pop=$n"
+		# shellcheck disable=SC2046
+		set -- $(sip_search "$p.treg" sipp_reg_phone.xml "$PH_REG" \
+		    -t t1 -inf "$(users "$n")" -key registrar "$REGISTRAR" \
+		    $(via_proxy) "$REGISTRAR:5060")
+		echo "register-tcp $p $n $1 $2" | tee -a "$SIP_RES"
+		sip_uas_stop
+		sip_proxy_stop
+	done
+	SIP_TCP=
+}
+
 sip_report()
 {
 	[ -s "$SIP_RES" ] || return 0
@@ -453,27 +485,35 @@ sip_report()
 	    "$GEN_CPU; steps of $SIP_STEP_SECS s"
 	awk -v secs="$SIP_LAT_SECS" -v lrate="$SIP_LAT_RATE" '
 	{ row[NR] = $0 }
-	$1 == "register" && $2 == "kamailio-sl" { reg[$3] = $4 }
-	$1 == "calls" && $2 == "kamailio-sl" { cal[$3] = $4 }
+	$1 == "register" && $2 == "kamailio-sl" { reg[$3] = $4
+		rege[$3] = est($4, $5) }
+	$1 == "calls" && $2 == "kamailio-sl" { cal[$3] = $4
+		cale[$3] = est($4, $5) }
 	$1 == "latency" && $2 == "direct" { d50 = $3; d99 = $4 }
 	$1 == "memory" && $3 == 0 { base[$2] = $5 }
 	function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
+	function est(r, cpu) { return cpu > 0 ? 100 * r / cpu : 0 }
 	END {
-		printf "%-12s %-16s %8s %5s %8s\n", "proxy", "test", "rate/s",
-		    "cpu%", "/kam-sl"
+		printf "%-12s %-16s %8s %5s %8s %8s %8s\n", "proxy", "test",
+		    "rate/s", "cpu%", "rate/cpu", "ratio", "r/cpu"
 		for (i = 1; i <= NR; i++) {
 			split(row[i], f, " ")
-			if (f[1] == "register")
-				printf "%-12s %-16s %8d %5s %8s\n", f[2],
-				    "REGISTER " f[3], f[4], f[5],
-				    ratio(f[4], reg[f[3]])
-			else if (f[1] == "calls") {
+			if (f[1] == "register") {
+				test = "REGISTER " f[3]
+				b = reg[f[3]]; be = rege[f[3]]
+			} else if (f[1] == "calls") {
 				dir = f[3] == "out" ? "in->out" : "out->in"
-				printf "%-12s %-16s %8d %5s %8s\n", f[2],
-				    "calls " dir, f[4], f[5],
-				    ratio(f[4], cal[f[3]])
-			}
+				test = "calls " dir
+				b = cal[f[3]]; be = cale[f[3]]
+			} else
+				continue
+			printf "%-12s %-16s %8d %5s %8d %8s %8s\n", f[2], test,
+			    f[4], f[5], est(f[4], f[5]), ratio(f[4], b),
+			    ratio(est(f[4], f[5]), be)
 		}
+		print "(rate/cpu: the rate one full CPU would carry, from the" \
+		    " proxy processes'"'"' own CPU time;"
+		print " ratio, r/cpu: against kamailio-sl)"
 		printf "\nREGISTER to 200 at %d/s (%d s): p50, p99 us; " \
 		    "added: minus direct\n", lrate, secs
 		for (i = 1; i <= NR; i++) {
