@@ -555,6 +555,8 @@ call_rtp_reply(struct imsg *imsg)
 	c = cm->call;
 	for (i = 0; i < CALL_MEDIA_MAX && c->media[i] != cm; i++)
 		;
+	if (i == CALL_MEDIA_MAX)
+		fatalx("%s: stream %u of no media line", c->callid, id);
 
 	switch (imsg_get_type(imsg)) {
 	case IMSG_RTP_OPEN_OK:
