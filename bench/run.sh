@@ -24,6 +24,10 @@
 # generator on CPU $GEN_CPU. Loopback addresses only; every process this
 # script starts is stopped by PID at exit. See bench/README.
 #
+# The targets sip, sip-register, sip-calls, sip-latency and sip-memory
+# are the SIP signalling benchmark of bench/sip.sh (sipp through sipproxd
+# and kamailio).
+#
 # Environment: BENCH_QUICK=1 (one payload size, one repetition, fewer
 # steps: under two minutes), BENCH_TARGETS, BENCH_PAYLOADS, BENCH_STREAMS,
 # BENCH_REPS, BENCH_STEPS, BENCH_FIXED_SECS, BENCH_STEP_SECS, BENCH_BURST,
@@ -48,7 +52,7 @@ else
 fi
 STEP_SECS=${BENCH_STEP_SECS:-1}
 STREAMS=${BENCH_STREAMS:-"1 100 1000"}
-TARGETS=${BENCH_TARGETS:-"minfwd rtpengine sipproxd"}
+TARGETS=${BENCH_TARGETS:-"minfwd rtpengine sipproxd sip"}
 PPS_STREAM=50		# 20 ms packetisation
 LOSS_MAX=1		# per cent, flat-out criterion
 WARM_MS=200		# unmeasured traffic before each run
@@ -430,6 +434,7 @@ bench_target()
 
 report()
 {
+	[ -s "$RES" ] || return 0
 	echo
 	echo "RTP relay benchmark: relay on CPU $RELAY_CPU, generator on" \
 	    "CPU $GEN_CPU, $REPS repetition(s), medians"
@@ -471,6 +476,9 @@ report()
 	}' "$RES"
 }
 
+# The SIP signalling benchmark (targets sip, sip-register, ...).
+. "$TOP/bench/sip.sh"
+
 # --- main -------------------------------------------------------------
 
 build
@@ -485,6 +493,7 @@ else
 fi
 : >"$LOG"
 : >"$RES"
+: >"$SIP_RES"
 echo "bench: targets: $TARGETS; payloads: $PAYLOADS; streams: $STREAMS;" \
     "log in $LOG"
 for t in $TARGETS; do
@@ -493,10 +502,19 @@ for t in $TARGETS; do
 		echo "$t:"
 		bench_target "$t"
 		;;
+	sip)
+		for part in register calls latency memory; do
+			bench_sip "$part"
+		done
+		;;
+	sip-register|sip-calls|sip-latency|sip-memory|sip-tcp)
+		bench_sip "${t#sip-}"
+		;;
 	*)
 		echo "bench: unknown target $t"
 		;;
 	esac
 done
 report
+sip_report
 cleanup

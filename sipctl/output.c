@@ -458,6 +458,8 @@ show_stats(struct ctl_stats *st)
 	counter("Offers over stream limit:", st->sip.limit_media);
 	counter("SDP codec-filtered:", st->sip.codecs_filtered);
 	counter("REGISTER Contacts refused:", st->sip.refused_contacts);
+	counter("Registration table full:", st->sip.full_registrations);
+	counter("Call table full:", st->sip.full_calls);
 	counter("SIP responses forged:", st->sip.responses_forged);
 	counter("Connections accepted:", st->sip.conn_accepted);
 	counter("Connections opened:", st->sip.conn_connected);

@@ -45,39 +45,142 @@
 #define REG_SAVE_INTERVAL	5	/* seconds a refresh may wait */
 #define REG_PENDING_MAX		32	/* seconds a REGISTER may take */
 #define REG_TOMBSTONE		3600	/* seconds an expired one means 480 */
+#define REG_SAVE_PART		256	/* entries queued to the parent at once */
+#define REG_SAVE_PART_MS	2	/* ... and the wait for them to go */
 
-static TAILQ_HEAD(, reg)	 regs = TAILQ_HEAD_INITIALIZER(regs);
+RB_HEAD(regs_key, reg);
+RB_HEAD(regs_user, reg);
+RB_HEAD(regs_callid, reg);
+
+static int	 reg_key_cmp(struct reg *, struct reg *);
+static int	 reg_user_cmp(struct reg *, struct reg *);
+static int	 reg_callid_cmp(struct reg *, struct reg *);
+RB_PROTOTYPE(regs_key, reg, by_key, reg_key_cmp);
+RB_PROTOTYPE(regs_user, reg, by_user, reg_user_cmp);
+RB_PROTOTYPE(regs_callid, reg, by_callid, reg_callid_cmp);
+
+/*
+ * The table, indexed three ways so that no message costs a walk over
+ * it: by address of record and contact (unique), by the user part of
+ * the masqueraded contact, and the pending ones by their REGISTER's
+ * Call-ID. Those not active (pending, expired) are also on a list, the
+ * expired ones first: room for a new one is made at their cost.
+ */
+static struct regs_key		 regs = RB_INITIALIZER(&regs);
+static struct regs_user		 regs_by_user = RB_INITIALIZER(&regs_by_user);
+static struct regs_callid	 regs_pending = RB_INITIALIZER(&regs_pending);
+static TAILQ_HEAD(reg_idle, reg) regs_idle = TAILQ_HEAD_INITIALIZER(regs_idle);
 static unsigned int		 nregs;		/* all entries */
+static unsigned int		 nactive;
+static unsigned int		 nidle;		/* on regs_idle */
 static int			 regs_dirty;
 static time_t			 regs_saved;
 static struct event		 regs_save_ev;
 static int			 regs_save_init;
+static int			 regs_saving;	/* a save is going on */
+static int			 regs_soon;	/* a change that must not wait */
+static struct ctl_cursor	 regs_save_cur;	/* ... from there */
+static unsigned int		 regs_save_n;	/* ... after so many */
+static struct event		 regs_more_ev;
+static struct reg		 search;	/* the key of a lookup */
 
-static struct reg	*reg_new(void);
+static struct reg	*reg_new(const char *, const char *);
 static void		 reg_free(struct reg *);
-static int		 reg_user(const struct reg *, const char *);
+static void		 reg_masq(struct reg *, const char *);
+static void		 reg_pend(struct reg *, const char *);
+static void		 reg_unpend(struct reg *);
+static void		 reg_activate(struct reg *);
+static void		 reg_expire(struct reg *);
+static struct reg	*reg_find(const char *, const char *);
+static struct reg	*reg_first_aor(const char *);
+static struct reg	*reg_first_user(const char *);
 static void		 reg_aor_brackets(char *, size_t);
 static void		 reg_changed(int);
 static void		 reg_save_now(int, short, void *);
-static void		 reg_save(time_t);
+static void		 reg_save_more_ev(int, short, void *);
+static void		 reg_save(time_t, int);
+static void		 reg_save_more(int);
+static void		 reg_save_init(void);
+static struct reg	*reg_after(struct ctl_cursor *);
 
-static struct reg *
-reg_new(void)
+RB_GENERATE(regs_key, reg, by_key, reg_key_cmp);
+RB_GENERATE(regs_user, reg, by_user, reg_user_cmp);
+RB_GENERATE(regs_callid, reg, by_callid, reg_callid_cmp);
+
+static int
+reg_key_cmp(struct reg *a, struct reg *b)
 {
-	struct reg	*g, *old = NULL;
+	int	 d;
 
-	if (nregs >= REG_MAX) {
-		/* Make room at the cost of an expired or unconfirmed one. */
-		TAILQ_FOREACH(g, &regs, entry)
-			if (!g->active)
-				old = g;
-		if (old == NULL)
+	if ((d = strcmp(a->se.aor, b->se.aor)) != 0)
+		return (d);
+	return (strcmp(a->se.contact, b->se.contact));
+}
+
+/*
+ * Ties of a name by address; the search key sorts before all entries of
+ * its name, so that RB_NFIND finds the first of them.
+ */
+static int
+reg_ptr_cmp(struct reg *a, struct reg *b)
+{
+	if (a == b)
+		return (0);
+	if (a == &search || b == &search)
+		return (a == &search ? -1 : 1);
+	return ((uintptr_t)a < (uintptr_t)b ? -1 : 1);
+}
+
+static int
+reg_user_cmp(struct reg *a, struct reg *b)
+{
+	size_t	 len = a->user_len < b->user_len ? a->user_len : b->user_len;
+	int	 d;
+
+	if ((d = memcmp(a->user, b->user, len)) != 0)
+		return (d);
+	if (a->user_len != b->user_len)
+		return (a->user_len < b->user_len ? -1 : 1);
+	return (reg_ptr_cmp(a, b));
+}
+
+static int
+reg_callid_cmp(struct reg *a, struct reg *b)
+{
+	int	 d;
+
+	if ((d = strcmp(a->callid, b->callid)) != 0)
+		return (d);
+	return (reg_ptr_cmp(a, b));
+}
+
+/*
+ * A new entry, pending: room is made, if need be, at the cost of the
+ * oldest expired one, else of the newest still waiting for the
+ * registrar; NULL when all are active.
+ */
+static struct reg *
+reg_new(const char *aor, const char *contact)
+{
+	struct reg	*g;
+
+	if (nregs >= engine_global()->reg_max) {
+		if ((g = TAILQ_FIRST(&regs_idle)) == NULL)
 			return (NULL);
-		reg_free(old);
+		if (!g->expired)
+			g = TAILQ_LAST(&regs_idle, reg_idle);
+		reg_free(g);
+		if (nregs >= engine_global()->reg_max)
+			return (NULL);	/* the table was made smaller */
 	}
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		fatal(NULL);
-	TAILQ_INSERT_TAIL(&regs, g, entry);
+	strlcpy(g->se.aor, aor, sizeof(g->se.aor));
+	strlcpy(g->se.contact, contact, sizeof(g->se.contact));
+	reg_masq(g, "");
+	RB_INSERT(regs_key, &regs, g);
+	TAILQ_INSERT_TAIL(&regs_idle, g, idle);
+	nidle++;
 	nregs++;
 	return (g);
 }
@@ -85,17 +188,125 @@ reg_new(void)
 static void
 reg_free(struct reg *g)
 {
-	if (g->active)
+	if (g->active) {
 		reg_changed(1);
-	TAILQ_REMOVE(&regs, g, entry);
+		nactive--;
+	} else {
+		TAILQ_REMOVE(&regs_idle, g, idle);
+		nidle--;
+	}
+	reg_unpend(g);
+	RB_REMOVE(regs_user, &regs_by_user, g);
+	RB_REMOVE(regs_key, &regs, g);
 	nregs--;
 	free(g);
+}
+
+/* The masqueraded contact, and its user part, by which it is found. */
+static void
+reg_masq(struct reg *g, const char *masq)
+{
+	const char	*p, *at;
+
+	if (g->user != NULL)
+		RB_REMOVE(regs_user, &regs_by_user, g);
+	strlcpy(g->se.masq_contact, masq, sizeof(g->se.masq_contact));
+	g->user = g->se.masq_contact;
+	g->user_len = 0;
+	if ((p = strchr(g->se.masq_contact, ':')) != NULL &&
+	    (at = strchr(p, '@')) != NULL) {
+		g->user = p + 1;
+		g->user_len = at - g->user;
+	}
+	RB_INSERT(regs_user, &regs_by_user, g);
+}
+
+/* Waiting for the registrar's answer to the REGISTER callid. */
+static void
+reg_pend(struct reg *g, const char *callid)
+{
+	reg_unpend(g);
+	strlcpy(g->callid, callid, sizeof(g->callid));
+	g->pending = time(NULL);
+	RB_INSERT(regs_callid, &regs_pending, g);
+}
+
+static void
+reg_unpend(struct reg *g)
+{
+	if (!g->pending)
+		return;
+	RB_REMOVE(regs_callid, &regs_pending, g);
+	g->pending = 0;
+}
+
+static void
+reg_activate(struct reg *g)
+{
+	if (g->active)
+		return;
+	TAILQ_REMOVE(&regs_idle, g, idle);
+	nidle--;
+	g->active = 1;
+	nactive++;
+}
+
+/* A tombstone: it goes first when room is needed. */
+static void
+reg_expire(struct reg *g)
+{
+	if (!g->active)
+		return;
+	g->active = 0;
+	g->expired = 1;
+	nactive--;
+	TAILQ_INSERT_HEAD(&regs_idle, g, idle);
+	nidle++;
+}
+
+static struct reg *
+reg_find(const char *aor, const char *contact)
+{
+	if (strlcpy(search.se.aor, aor, sizeof(search.se.aor)) >=
+	    sizeof(search.se.aor) || strlcpy(search.se.contact, contact,
+	    sizeof(search.se.contact)) >= sizeof(search.se.contact))
+		return (NULL);
+	return (RB_FIND(regs_key, &regs, &search));
+}
+
+/* The first entry of an address of record, NULL if none. */
+static struct reg *
+reg_first_aor(const char *aor)
+{
+	struct reg	*g;
+
+	if (strlcpy(search.se.aor, aor, sizeof(search.se.aor)) >=
+	    sizeof(search.se.aor))
+		return (NULL);
+	search.se.contact[0] = '\0';
+	g = RB_NFIND(regs_key, &regs, &search);
+	return (g != NULL && strcmp(g->se.aor, aor) == 0 ? g : NULL);
+}
+
+/* The first entry whose masqueraded user is user, NULL if none. */
+static struct reg *
+reg_first_user(const char *user)
+{
+	struct reg	*g;
+
+	search.user = user;
+	search.user_len = strlen(user);
+	g = RB_NFIND(regs_user, &regs_by_user, &search);
+	return (g != NULL && g->user_len == search.user_len &&
+	    memcmp(g->user, user, g->user_len) == 0 ? g : NULL);
 }
 
 /* A registration restored from the state file, checked like any input. */
 void
 bindings_restore(const struct binding *se)
 {
+	static time_t	 warned;
+	struct binding	 b;
 	struct reg	*g;
 
 	if (memchr(se->aor, '\0', sizeof(se->aor)) == NULL ||
@@ -104,13 +315,21 @@ bindings_restore(const struct binding *se)
 	    memchr(se->source, '\0', sizeof(se->source)) == NULL ||
 	    memchr(se->user_agent, '\0', sizeof(se->user_agent)) == NULL)
 		fatalx("registrar: unterminated string in state entry");
-	if ((g = reg_new()) == NULL) {
-		log_warnx("registrar: table full, %s not restored", se->aor);
+	b = *se;
+	reg_aor_brackets(b.aor, sizeof(b.aor));
+	if ((g = reg_find(b.aor, b.contact)) == NULL &&
+	    (g = reg_new(b.aor, b.contact)) == NULL) {
+		if (warned != time(NULL))
+			log_warnx("registrar: table full, %s not restored",
+			    b.aor);
+		warned = time(NULL);
 		return;
 	}
-	g->se = *se;
-	reg_aor_brackets(g->se.aor, sizeof(g->se.aor));
-	g->active = 1;
+	reg_masq(g, b.masq_contact);
+	strlcpy(g->se.source, b.source, sizeof(g->se.source));
+	strlcpy(g->se.user_agent, b.user_agent, sizeof(g->se.user_agent));
+	g->se.expires_at = b.expires_at;
+	reg_activate(g);
 	/* The state file keeps no transport: the contact may say it. */
 	g->transport = proxy_uri_transport(g->se.contact);
 	if (addr_parse(se->source, &g->source) == -1)
@@ -147,13 +366,23 @@ reg_aor_brackets(char *aor, size_t len)
 unsigned int
 bindings_count(void)
 {
-	struct reg	*g;
-	unsigned int	 n = 0;
+	return (nactive);
+}
 
-	TAILQ_FOREACH(g, &regs, entry)
-		if (g->active)
-			n++;
-	return (n);
+/* Is the binding of contact to aor in the table? */
+int
+bindings_known(const char *aor, const char *contact)
+{
+	return (reg_find(aor, contact) != NULL);
+}
+
+/* How many new bindings fit: free room, and those not active. */
+unsigned int
+bindings_free(void)
+{
+	unsigned int	 max = engine_global()->reg_max;
+
+	return ((nregs < max ? max - nregs : 0) + nidle);
 }
 
 /* A phone's "Contact: *" REGISTER: every binding of the AoR is going. */
@@ -166,11 +395,9 @@ bindings_request(const char *aor, const struct sip_msg *m)
 	if (sip_msg_list_get(m, SIP_HDR_CONTACT, 0, &a, NULL, NULL) == -1 ||
 	    !a.star)
 		return;
-	TAILQ_FOREACH(g, &regs, entry) {
-		if (strcmp(g->se.aor, aor) != 0)
-			continue;
-		strlcpy(g->callid, sip_msg_callid(m), sizeof(g->callid));
-		g->pending = time(NULL);
+	for (g = reg_first_aor(aor); g != NULL && strcmp(g->se.aor, aor) == 0;
+	    g = RB_NEXT(regs_key, &regs, g)) {
+		reg_pend(g, sip_msg_callid(m));
 		g->req_expires = 0;
 	}
 }
@@ -193,26 +420,23 @@ bindings_pending(const char *aor, const char *contact, const char *masq,
 	long long		 expires;
 	int			 i;
 
-	TAILQ_FOREACH(g, &regs, entry)
-		if (strcmp(g->se.aor, aor) == 0 &&
-		    strcmp(g->se.contact, contact) == 0)
-			break;
-	if (g == NULL) {
+	if ((g = reg_find(aor, contact)) == NULL) {
 		if (strlen(aor) >= sizeof(g->se.aor) ||
 		    strlen(contact) >= sizeof(g->se.contact) ||
 		    strlen(masq) >= sizeof(g->se.masq_contact)) {
 			log_warnx("registrar: %s: too long to keep", aor);
 			return;
 		}
-		if ((g = reg_new()) == NULL) {
+		/* The proxy answered 503 before, unless the REGISTER
+		 * repeats a contact. */
+		if ((g = reg_new(aor, contact)) == NULL) {
 			log_warnx("registrar: table full, %s not kept", aor);
 			return;
 		}
-		strlcpy(g->se.aor, aor, sizeof(g->se.aor));
-		strlcpy(g->se.contact, contact, sizeof(g->se.contact));
 	}
 	old = g->se;
-	strlcpy(g->se.masq_contact, masq, sizeof(g->se.masq_contact));
+	if (strcmp(g->se.masq_contact, masq) != 0)
+		reg_masq(g, masq);
 	g->source = *src;
 	g->transport = tr;
 	strlcpy(g->se.source, addr_str((struct sockaddr *)src, 1),
@@ -235,8 +459,7 @@ bindings_pending(const char *aor, const char *contact, const char *masq,
 	else
 		expires = engine_global()->reg_expires;
 	g->req_expires = expires;
-	strlcpy(g->callid, sip_msg_callid(m), sizeof(g->callid));
-	g->pending = time(NULL);
+	reg_pend(g, sip_msg_callid(m));
 }
 
 /* The pending binding of this REGISTER whose masqueraded user is user. */
@@ -244,10 +467,15 @@ struct reg *
 bindings_pending_find(const char *callid, const char *user)
 {
 	struct reg	*g;
+	size_t		 len = strlen(user);
 
-	TAILQ_FOREACH(g, &regs, entry)
-		if (g->pending && strcmp(g->callid, callid) == 0 &&
-		    reg_user(g, user))
+	if (strlcpy(search.callid, callid, sizeof(search.callid)) >=
+	    sizeof(search.callid))
+		return (NULL);
+	for (g = RB_NFIND(regs_callid, &regs_pending, &search);
+	    g != NULL && strcmp(g->callid, callid) == 0;
+	    g = RB_NEXT(regs_callid, &regs_pending, g))
+		if (g->user_len == len && memcmp(g->user, user, len) == 0)
 			return (g);
 	return (NULL);
 }
@@ -258,7 +486,7 @@ bindings_confirm(struct reg *g, long long expires)
 {
 	if (expires < 0)
 		expires = g->req_expires;
-	g->pending = 0;
+	reg_unpend(g);
 	if (expires == 0) {
 		log_info("%s: %s deregistered", g->se.aor, g->se.contact);
 		reg_free(g);
@@ -269,7 +497,7 @@ bindings_confirm(struct reg *g, long long expires)
 		    g->se.contact, g->se.source);
 	/* A new binding is saved at once, a refresh may wait. */
 	reg_changed(!g->active);
-	g->active = 1;
+	reg_activate(g);
 	g->expired = 0;
 	g->se.expires_at = time(NULL) + expires;
 }
@@ -283,9 +511,12 @@ bindings_response_done(const char *callid)
 {
 	struct reg	*g, *next;
 
-	TAILQ_FOREACH_SAFE(g, &regs, entry, next) {
-		if (!g->pending || strcmp(g->callid, callid) != 0)
-			continue;
+	if (strlcpy(search.callid, callid, sizeof(search.callid)) >=
+	    sizeof(search.callid))
+		return;
+	for (g = RB_NFIND(regs_callid, &regs_pending, &search);
+	    g != NULL && strcmp(g->callid, callid) == 0; g = next) {
+		next = RB_NEXT(regs_callid, &regs_pending, g);
 		log_info("%s: %s not kept by the registrar", g->se.aor,
 		    g->se.contact);
 		reg_free(g);
@@ -295,7 +526,8 @@ bindings_response_done(const char *callid)
 /*
  * The phone a request from outside is for: by the user part of our
  * masqueraded contact, or by its address of record; the most recent.
- * *expired says whether one existed and expired.
+ * *expired says whether one existed and expired. Only the entries of
+ * that name are looked at.
  */
 struct reg *
 bindings_lookup(const char *user, const char *aor, int *expired)
@@ -303,10 +535,17 @@ bindings_lookup(const char *user, const char *aor, int *expired)
 	struct reg	*g, *best = NULL;
 
 	*expired = 0;
-	TAILQ_FOREACH(g, &regs, entry) {
-		if (user != NULL ? !reg_user(g, user) :
+	if (user != NULL)
+		g = reg_first_user(user);
+	else
+		g = reg_first_aor(aor);
+	for (; g != NULL; g = user != NULL ?
+	    RB_NEXT(regs_user, &regs_by_user, g) :
+	    RB_NEXT(regs_key, &regs, g)) {
+		if (user != NULL ? g->user_len != search.user_len ||
+		    memcmp(g->user, user, g->user_len) != 0 :
 		    strcmp(g->se.aor, aor) != 0)
-			continue;
+			break;
 		if (g->expired)
 			*expired = 1;
 		if (g->active && (best == NULL ||
@@ -314,20 +553,6 @@ bindings_lookup(const char *user, const char *aor, int *expired)
 			best = g;
 	}
 	return (best);
-}
-
-/* Does the masqueraded contact's user part equal user? */
-static int
-reg_user(const struct reg *g, const char *user)
-{
-	const char	*p = g->se.masq_contact, *at;
-	size_t		 len;
-
-	if ((p = strchr(p, ':')) == NULL || (at = strchr(p, '@')) == NULL)
-		return (user[0] == '\0');
-	p++;
-	len = at - p;
-	return (strlen(user) == len && strncmp(p, user, len) == 0);
 }
 
 /*
@@ -344,10 +569,8 @@ reg_changed(int soon)
 	regs_dirty = 1;
 	if (!soon)
 		return;
-	if (!regs_save_init) {
-		evtimer_set(&regs_save_ev, reg_save_now, NULL);
-		regs_save_init = 1;
-	}
+	regs_soon = 1;
+	reg_save_init();
 	if (!evtimer_pending(&regs_save_ev, NULL))
 		evtimer_add(&regs_save_ev, &tv);
 }
@@ -355,26 +578,107 @@ reg_changed(int soon)
 static void
 reg_save_now(int fd, short event, void *arg)
 {
-	reg_save(time(NULL));
+	reg_save(time(NULL), 0);
 }
 
-/* Send the table to the parent, which writes the state file. */
 static void
-reg_save(time_t now)
+reg_save_more_ev(int fd, short event, void *arg)
+{
+	reg_save_more(0);
+}
+
+/*
+ * Send the table to the parent, which writes the state file; without
+ * one configured, there is nothing to send. It goes a part at a time
+ * (reg_save_more()), so that a large table costs no more memory in
+ * queued messages than a part; a change while it goes is saved by the
+ * next save, at once if it must not wait. Forced, on the way out, it
+ * goes all at once.
+ */
+static void
+reg_save(time_t now, int force)
+{
+	reg_save_init();
+	if (regs_saving) {
+		/* The change that must not wait goes when this save ends. */
+		if (!force)
+			return;
+		reg_save_more(1);
+	}
+	evtimer_del(&regs_save_ev);
+	if (!regs_dirty)
+		return;
+	regs_dirty = regs_soon = 0;
+	regs_saved = now;
+	if (engine_global()->reg_state[0] == '\0')
+		return;
+	memset(&regs_save_cur, 0, sizeof(regs_save_cur));
+	regs_save_n = 0;
+	regs_saving = 1;
+	reg_save_more(force);
+}
+
+static void
+reg_save_init(void)
+{
+	if (regs_save_init)
+		return;
+	evtimer_set(&regs_save_ev, reg_save_now, NULL);
+	evtimer_set(&regs_more_ev, reg_save_more_ev, NULL);
+	regs_save_init = 1;
+}
+
+static void
+reg_save_more(int force)
+{
+	struct timeval	 tv = { 0, REG_SAVE_PART_MS * 1000 };
+	struct reg	*g;
+
+	/*
+	 * After a reload that made the table smaller it may hold more than
+	 * `registration max`: the parent takes no more, nor restores them.
+	 */
+	for (g = reg_after(&regs_save_cur); g != NULL &&
+	    regs_save_n < engine_global()->reg_max;
+	    g = RB_NEXT(regs_key, &regs, g)) {
+		if (!g->active)
+			continue;
+		if (!force && engine_parent_queued() >= REG_SAVE_PART) {
+			evtimer_add(&regs_more_ev, &tv);
+			return;
+		}
+		engine_to_parent(IMSG_STATE_ENTRY, 0, &g->se, sizeof(g->se));
+		regs_save_n++;
+		strlcpy(regs_save_cur.a, g->se.aor, sizeof(regs_save_cur.a));
+		strlcpy(regs_save_cur.b, g->se.contact,
+		    sizeof(regs_save_cur.b));
+	}
+	engine_to_parent(IMSG_STATE_END, 0, NULL, 0);
+	regs_saving = 0;
+	/* What changed meanwhile and must not wait goes now. */
+	if (regs_soon)
+		reg_save(time(NULL), force);
+}
+
+/*
+ * The first entry after the cursor's key (the first of all when it has
+ * not started), in address of record and contact order.
+ */
+static struct reg *
+reg_after(struct ctl_cursor *cur)
 {
 	struct reg	*g;
 
-	if (regs_save_init)
-		evtimer_del(&regs_save_ev);
-	if (!regs_dirty)
-		return;
-	TAILQ_FOREACH(g, &regs, entry)
-		if (g->active)
-			engine_to_parent(IMSG_STATE_ENTRY, 0, &g->se,
-			    sizeof(g->se));
-	engine_to_parent(IMSG_STATE_END, 0, NULL, 0);
-	regs_dirty = 0;
-	regs_saved = now;
+	if (!cur->started) {
+		cur->started = 1;
+		return (RB_MIN(regs_key, &regs));
+	}
+	strlcpy(search.se.aor, cur->a, sizeof(search.se.aor));
+	strlcpy(search.se.contact, cur->b, sizeof(search.se.contact));
+	if ((g = RB_NFIND(regs_key, &regs, &search)) != NULL &&
+	    reg_key_cmp(g, &search) == 0)
+		g = RB_NEXT(regs_key, &regs, g);
+	return (g);
 }
 
 /*
@@ -389,13 +693,12 @@ bindings_tick(time_t now, int force)
 {
 	struct reg	*g, *next;
 
-	TAILQ_FOREACH_SAFE(g, &regs, entry, next) {
+	RB_FOREACH_SAFE(g, regs_key, &regs, next) {
 		if (g->pending && now - g->pending > REG_PENDING_MAX)
-			g->pending = 0;
+			reg_unpend(g);
 		if (g->active && g->se.expires_at <= now) {
 			log_info("registration of %s expired", g->se.aor);
-			g->active = 0;
-			g->expired = 1;
+			reg_expire(g);
 			regs_dirty = 1;
 		}
 		if (!g->active && !g->pending && (!g->expired ||
@@ -403,17 +706,31 @@ bindings_tick(time_t now, int force)
 			reg_free(g);
 	}
 	if (force || now - regs_saved >= REG_SAVE_INTERVAL)
-		reg_save(now);
+		reg_save(now, force);
 }
 
-void
-bindings_show(uint32_t peer)
+/*
+ * Part of `show registrations`: at most max entries after the cursor's,
+ * then END once all are sent. Returns 1 when the answer is complete (or
+ * the client gone), 0 when there is more.
+ */
+int
+bindings_show(uint32_t peer, struct ctl_cursor *cur, int max)
 {
 	struct reg	*g;
+	int		 n = 0;
 
-	TAILQ_FOREACH(g, &regs, entry)
-		if (g->active)
-			control_compose(peer, IMSG_CTL_SHOW_REGISTRATIONS,
-			    &g->se, sizeof(g->se));
+	for (g = reg_after(cur); g != NULL; g = RB_NEXT(regs_key, &regs, g)) {
+		if (!g->active)
+			continue;
+		if (n++ == max)
+			return (0);
+		if (control_compose(peer, IMSG_CTL_SHOW_REGISTRATIONS,
+		    &g->se, sizeof(g->se)) == -1)
+			return (1);
+		strlcpy(cur->a, g->se.aor, sizeof(cur->a));
+		strlcpy(cur->b, g->se.contact, sizeof(cur->b));
+	}
 	control_compose(peer, IMSG_CTL_END, NULL, 0);
+	return (1);
 }

@@ -27,6 +27,9 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <sys/tree.h>
+
+#include <netinet/in.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,25 +40,107 @@
 #include "log.h"
 #include "sip_msg.h"
 #include "sdp.h"
+#include "mac.h"
 
-#define CALL_MAX	1024
 #define CALL_SETUP_MAX	180	/* seconds a call may ring (Timer C) */
 #define CALL_ENDING_MAX	32	/* seconds a cancelled call waits for 487 */
 #define STREAM_ID_BASE	0x80000000U	/* below: the regress test path */
 
-static TAILQ_HEAD(, call)	 calls = TAILQ_HEAD_INITIALIZER(calls);
-static unsigned int		 ncalls;
-static uint32_t			 stream_ids;
+/*
+ * What the calls from one outside source hold, kept as they change so
+ * that a new call's limits cost no walk over the calls: those being
+ * set up, and their relay streams. A source is an IPv4 address or an
+ * IPv6 /64, the least a host is given of either.
+ */
+struct call_source {
+	RB_ENTRY(call_source)	 entry;
+	int			 family;
+	uint8_t			 addr[16];	/* the prefix, the rest 0 */
+	unsigned int		 calls;		/* that hold it */
+	unsigned int		 setup;
+	unsigned int		 streams;
+};
 
+RB_HEAD(calls_tree, call);
+RB_HEAD(call_ids, call_media);
+RB_HEAD(call_sources, call_source);
+
+static int	 call_cmp(struct call *, struct call *);
+static int	 media_cmp(struct call_media *, struct call_media *);
+static int	 source_cmp(struct call_source *, struct call_source *);
+RB_PROTOTYPE(calls_tree, call, by_callid, call_cmp);
+RB_PROTOTYPE(call_ids, call_media, by_id, media_cmp);
+RB_PROTOTYPE(call_sources, call_source, entry, source_cmp);
+
+/* Calls by Call-ID, their streams by relay id, outside sources. */
+static struct calls_tree	 calls = RB_INITIALIZER(&calls);
+static struct call_ids		 call_ids = RB_INITIALIZER(&call_ids);
+static struct call_sources	 sources = RB_INITIALIZER(&sources);
+static unsigned int		 ncalls;
+static unsigned int		 outside_setup;	/* from outside, ringing */
+static uint64_t			 call_serial;
+static uint32_t			 stream_ids;
+static SIPHASH_KEY		 early_key;	/* early dialogs' tags */
+static int			 early_key_set;
+
+static void	 call_state(struct call *, int);
+static int	 call_ringing(const struct call *);
+static void	 media_state(struct call *, int, int);
 static void	 media_close(struct call *, int);
+static struct call *call_first(const char *);
 static int	 call_leg(const struct call *, int,
 		    const struct sockaddr_storage *);
 static int	 call_dialog(const struct call *, const struct sip_msg *,
 		    int);
 static int	 callee_tag_ok(const struct call *, const char *);
+static uint64_t	 early_mac(const char *);
 static void	 call_early_tag(struct call *, const char *);
+static void	 source_key(const struct sockaddr_storage *,
+		    struct call_source *);
 
 _Static_assert(CALL_TAG_LEN >= SIP_MAX_TOKEN, "CALL_TAG_LEN");
+
+RB_GENERATE(calls_tree, call, by_callid, call_cmp);
+RB_GENERATE(call_ids, call_media, by_id, media_cmp);
+RB_GENERATE(call_sources, call_source, entry, source_cmp);
+
+static int
+call_cmp(struct call *a, struct call *b)
+{
+	int	 d;
+
+	if ((d = strcmp(a->callid, b->callid)) != 0)
+		return (d);
+	return (a->n < b->n ? -1 : a->n > b->n);
+}
+
+static int
+media_cmp(struct call_media *a, struct call_media *b)
+{
+	return (a->id < b->id ? -1 : a->id > b->id);
+}
+
+static int
+source_cmp(struct call_source *a, struct call_source *b)
+{
+	if (a->family != b->family)
+		return (a->family < b->family ? -1 : 1);
+	return (memcmp(a->addr, b->addr, sizeof(a->addr)));
+}
+
+/* The source of an address: its family and prefix (/32, /64). */
+static void
+source_key(const struct sockaddr_storage *ss, struct call_source *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->family = ss->ss_family;
+	if (ss->ss_family == AF_INET)
+		memcpy(key->addr, &((const struct sockaddr_in *)ss)->sin_addr,
+		    4);
+	else if (ss->ss_family == AF_INET6)
+		memcpy(key->addr,
+		    &((const struct sockaddr_in6 *)ss)->sin6_addr, 8);
+}
 
 struct call *
 call_new(const struct sip_msg *m, int outgoing, const char *contact,
@@ -64,12 +149,12 @@ call_new(const struct sip_msg *m, int outgoing, const char *contact,
 	struct sip_addr	 a;
 	struct call	*c;
 
-	if (ncalls >= CALL_MAX) {
-		log_warnx("%s: too many calls", sip_msg_callid(m));
+	/* The proxy answers 503 and logs it. */
+	if (ncalls >= engine_global()->call_max)
 		return (NULL);
-	}
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatal(NULL);
+	c->n = ++call_serial;
 	strlcpy(c->callid, sip_msg_callid(m), sizeof(c->callid));
 	if (sip_msg_from(m, &a) == 0)
 		strlcpy(c->from, a.uri, sizeof(c->from));
@@ -83,22 +168,80 @@ call_new(const struct sip_msg *m, int outgoing, const char *contact,
 	c->outgoing = outgoing;
 	c->state = CALL_CALLING;
 	c->created = time(NULL);
-	TAILQ_INSERT_TAIL(&calls, c, entry);
+	RB_INSERT(calls_tree, &calls, c);
 	ncalls++;
 	log_info("%s: %s call from %s to %s", c->callid, outgoing ?
 	    "outgoing" : "incoming", c->from, c->to);
 	return (c);
 }
 
+/* A call from outside: it counts against its source's limits. */
+void
+call_origin(struct call *c, const struct sockaddr_storage *src)
+{
+	struct call_source	 key, *s;
+
+	if (c->src != NULL)
+		return;
+	c->origin = *src;
+	source_key(src, &key);
+	if ((s = RB_FIND(call_sources, &sources, &key)) == NULL) {
+		if ((s = calloc(1, sizeof(*s))) == NULL)
+			fatal(NULL);
+		*s = key;
+		RB_INSERT(call_sources, &sources, s);
+	}
+	s->calls++;
+	c->src = s;
+	if (call_ringing(c)) {
+		s->setup++;
+		outside_setup++;
+	}
+}
+
+static int
+call_ringing(const struct call *c)
+{
+	return (c->state == CALL_CALLING || c->state == CALL_EARLY);
+}
+
+/* A new state, and what the call's source holds with it. */
+static void
+call_state(struct call *c, int state)
+{
+	int	 was = call_ringing(c);
+
+	c->state = state;
+	if (c->src == NULL || was == call_ringing(c))
+		return;
+	if (was) {
+		c->src->setup--;
+		outside_setup--;
+	} else {
+		c->src->setup++;
+		outside_setup++;
+	}
+}
+
+/* The first call with this Call-ID, NULL if none. */
+static struct call *
+call_first(const char *callid)
+{
+	static struct call	 key;
+	struct call		*c;
+
+	if (strlcpy(key.callid, callid, sizeof(key.callid)) >=
+	    sizeof(key.callid))
+		return (NULL);
+	key.n = 0;
+	c = RB_NFIND(calls_tree, &calls, &key);
+	return (c != NULL && strcmp(c->callid, callid) == 0 ? c : NULL);
+}
+
 struct call *
 call_find(const char *callid)
 {
-	struct call	*c;
-
-	TAILQ_FOREACH(c, &calls, entry)
-		if (strcmp(c->callid, callid) == 0)
-			return (c);
-	return (NULL);
+	return (call_first(callid));
 }
 
 /*
@@ -108,17 +251,18 @@ call_find(const char *callid)
  * own transaction (retransmissions, its CANCEL, the ACK of an error,
  * their responses) is matched on Call-ID, From tag, CSeq number and
  * branch; anything else on the dialog, Call-ID and both tags, the
- * sender's in From.
+ * sender's in From. Only the calls of that Call-ID are looked at.
  */
 struct call *
 call_match(const struct sip_msg *m, int side, const char *branch)
 {
 	struct call	*c;
+	const char	*callid = sip_msg_callid(m);
 	int		 caller_side;
 
-	TAILQ_FOREACH(c, &calls, entry) {
-		if (strcmp(c->callid, sip_msg_callid(m)) != 0)
-			continue;
+	for (c = call_first(callid); c != NULL &&
+	    strcmp(c->callid, callid) == 0; c = RB_NEXT(calls_tree, &calls,
+	    c)) {
 		caller_side = c->outgoing ? LEG_INSIDE : LEG_OUTSIDE;
 		if (side == caller_side && m->cseq == c->invite_cseq &&
 		    (m->cseq_method == SIP_INVITE ||
@@ -151,21 +295,35 @@ call_dialog(const struct call *c, const struct sip_msg *m, int by_caller)
 
 /*
  * The callee's tag is the one of its 2xx; before that, any of the
- * early dialogs its provisional responses opened (a fork has several).
+ * early dialogs its provisional responses opened (a fork has several),
+ * kept as keyed MACs: a tag is up to 256 bytes, its MAC 8, and no one
+ * can make two tags share one.
  */
 static int
 callee_tag_ok(const struct call *c, const char *tag)
 {
-	int	 i;
+	uint64_t	 mac;
+	int		 i;
 
 	if (tag[0] == '\0')
 		return (0);
 	if (c->callee_tag[0] != '\0')
 		return (strcmp(tag, c->callee_tag) == 0);
-	for (i = 0; i < CALL_EARLY_TAGS; i++)
-		if (strcmp(tag, c->early_tags[i]) == 0)
+	mac = early_mac(tag);
+	for (i = 0; i < c->nearly; i++)
+		if (c->early_tags[i] == mac)
 			return (1);
 	return (0);
+}
+
+static uint64_t
+early_mac(const char *tag)
+{
+	if (!early_key_set) {
+		arc4random_buf(&early_key, sizeof(early_key));
+		early_key_set = 1;
+	}
+	return (mac_fields(&early_key, 'E', &tag, 1));
 }
 
 unsigned int
@@ -181,9 +339,16 @@ call_end(struct call *c, const char *why)
 	int	 i;
 
 	log_info("%s: call ended (%s)", c->callid, why);
-	for (i = 0; i < CALL_MEDIA_MAX; i++)
+	for (i = 0; i < CALL_MEDIA_MAX; i++) {
 		media_close(c, i);
-	TAILQ_REMOVE(&calls, c, entry);
+		free(c->media[i]);
+	}
+	call_state(c, CALL_ENDING);
+	if (c->src != NULL && --c->src->calls == 0) {
+		RB_REMOVE(call_sources, &sources, c->src);
+		free(c->src);
+	}
+	RB_REMOVE(calls_tree, &calls, c);
 	ncalls--;
 	free(c);
 }
@@ -193,7 +358,7 @@ void
 call_cancel(struct call *c)
 {
 	if (c->state != CALL_CONFIRMED && c->state != CALL_ENDING) {
-		c->state = CALL_ENDING;
+		call_state(c, CALL_ENDING);
 		c->ending = time(NULL);
 	}
 }
@@ -210,10 +375,10 @@ call_response(struct call *c, const struct sip_msg *m, int from_inside)
 		call_early_tag(c, m->to_tag);
 	if (m->status > 100 && m->status < 200 && m->to_tag[0] != '\0' &&
 	    c->state == CALL_CALLING)
-		c->state = CALL_EARLY;
+		call_state(c, CALL_EARLY);
 	else if (m->status >= 200 && m->status < 300 &&
 	    c->state != CALL_CONFIRMED) {
-		c->state = CALL_CONFIRMED;
+		call_state(c, CALL_CONFIRMED);
 		/* The dialog is this one; other forks' are no more. */
 		strlcpy(c->callee_tag, m->to_tag, sizeof(c->callee_tag));
 		c->answered = time(NULL);
@@ -232,16 +397,15 @@ call_response(struct call *c, const struct sip_msg *m, int from_inside)
 static void
 call_early_tag(struct call *c, const char *tag)
 {
-	int	 i;
+	uint64_t	 mac = early_mac(tag);
+	int		 i;
 
-	for (i = 0; i < CALL_EARLY_TAGS; i++) {
-		if (strcmp(c->early_tags[i], tag) == 0)
+	for (i = 0; i < c->nearly; i++)
+		if (c->early_tags[i] == mac)
 			return;
-		if (c->early_tags[i][0] == '\0') {
-			strlcpy(c->early_tags[i], tag,
-			    sizeof(c->early_tags[i]));
-			return;
-		}
+	if (c->nearly < CALL_EARLY_TAGS) {
+		c->early_tags[c->nearly++] = mac;
+		return;
 	}
 	log_debug("%s: more than %d early dialogs, %s not kept", c->callid,
 	    CALL_EARLY_TAGS, "one");
@@ -260,10 +424,32 @@ call_leg(const struct call *c, int side, const struct sockaddr_storage *src)
 }
 
 /*
+ * The state of stream i: a stream that is opening or open can be found
+ * by its relay id, and counts for its call's source.
+ */
+static void
+media_state(struct call *c, int i, int state)
+{
+	struct call_media	*cm = c->media[i];
+	int			 was = cm->state != MEDIA_NONE;
+
+	cm->state = state;
+	if (was == (state != MEDIA_NONE))
+		return;
+	if (was)
+		RB_REMOVE(call_ids, &call_ids, cm);
+	else
+		RB_INSERT(call_ids, &call_ids, cm);
+	if (c->src != NULL)
+		c->src->streams += was ? -1 : 1;
+}
+
+/*
  * The streams of an SDP from a party on side `side`: opened in the relay
  * when new (CALL_MEDIA_WAIT until the relay answers), updated when the
  * party's addresses changed, closed when the offer rejects them (port
  * 0). ports[] gets each stream's relay port on the other party's leg.
+ * A stream's memory is taken when it is first relayed.
  */
 int
 call_media(struct call *c, const struct sdp *sdp, int side,
@@ -280,7 +466,6 @@ call_media(struct call *c, const struct sdp *sdp, int side,
 	leg = call_leg(c, side, src);
 	for (i = 0; i < sdp->nmedia && i < CALL_MEDIA_MAX; i++) {
 		sm = &sdp->media[i];
-		cm = &c->media[i];
 		ports[i] = 0;
 		if (sm->port == 0) {
 			media_close(c, i);
@@ -291,6 +476,12 @@ call_media(struct call *c, const struct sdp *sdp, int side,
 			media_close(c, i);
 			continue;
 		}
+		if (c->media[i] == NULL) {
+			if ((c->media[i] = calloc(1, sizeof(*cm))) == NULL)
+				fatal(NULL);
+			c->media[i]->call = c;
+		}
+		cm = c->media[i];
 		peer = cm->peers.leg[leg];
 		/* A hold address (0.0.0.0) keeps where media went. */
 		if (sm->addr.ss_family != AF_UNSPEC && !sm->hold_addr)
@@ -310,7 +501,7 @@ call_media(struct call *c, const struct sdp *sdp, int side,
 			cm->peers.leg[leg] = peer;
 			ro.peers = cm->peers;
 			cm->id = STREAM_ID_BASE | stream_ids++;
-			cm->state = MEDIA_OPENING;
+			media_state(c, i, MEDIA_OPENING);
 			engine_to_relay(IMSG_RTP_OPEN, cm->id, &ro, sizeof(ro));
 			wait = 1;
 			break;
@@ -334,11 +525,12 @@ call_media(struct call *c, const struct sdp *sdp, int side,
 static void
 media_close(struct call *c, int i)
 {
-	struct call_media	*cm = &c->media[i];
+	struct call_media	*cm = c->media[i];
 
-	if (cm->state != MEDIA_NONE)
-		engine_to_relay(IMSG_RTP_CLOSE, cm->id, NULL, 0);
-	cm->state = MEDIA_NONE;
+	if (cm == NULL || cm->state == MEDIA_NONE)
+		return;
+	engine_to_relay(IMSG_RTP_CLOSE, cm->id, NULL, 0);
+	media_state(c, i, MEDIA_NONE);
 }
 
 /* The relay's answer about one of our streams; 0 if it is not ours. */
@@ -347,26 +539,24 @@ call_rtp_reply(struct imsg *imsg)
 {
 	struct rtp_ports	 rp;
 	struct call		*c;
-	struct call_media	*cm = NULL;
+	struct call_media	*cm, key;
 	uint32_t		 id = imsg_get_id(imsg);
 	int			 i, open = 0;
 
 	if (id < STREAM_ID_BASE)
 		return (0);
-	TAILQ_FOREACH(c, &calls, entry) {
-		for (i = 0; i < CALL_MEDIA_MAX; i++)
-			if (c->media[i].state != MEDIA_NONE &&
-			    c->media[i].id == id)
-				cm = &c->media[i];
-		if (cm != NULL)
-			break;
-	}
-	if (cm == NULL) {
+	key.id = id;
+	if ((cm = RB_FIND(call_ids, &call_ids, &key)) == NULL) {
 		/* A call that ended while the relay answered. */
 		if (imsg_get_type(imsg) == IMSG_RTP_OPEN_OK)
 			engine_to_relay(IMSG_RTP_CLOSE, id, NULL, 0);
 		return (1);
 	}
+	c = cm->call;
+	for (i = 0; i < CALL_MEDIA_MAX && c->media[i] != cm; i++)
+		;
+	if (i == CALL_MEDIA_MAX)
+		fatalx("%s: stream %u of no media line", c->callid, id);
 
 	switch (imsg_get_type(imsg)) {
 	case IMSG_RTP_OPEN_OK:
@@ -378,14 +568,15 @@ call_rtp_reply(struct imsg *imsg)
 		break;
 	case IMSG_RTP_OPEN_FAIL:
 		log_warnx("%s: no rtp relay ports: answering 503", c->callid);
-		cm->state = MEDIA_NONE;
+		media_state(c, i, MEDIA_NONE);
 		c->media_failed = 1;
 		break;
 	case IMSG_RTP_TIMEOUT:
 		log_info("%s: media stream timed out", c->callid);
-		cm->state = MEDIA_NONE;
+		media_state(c, i, MEDIA_NONE);
 		for (i = 0; i < CALL_MEDIA_MAX; i++)
-			if (c->media[i].state != MEDIA_NONE)
+			if (c->media[i] != NULL &&
+			    c->media[i]->state != MEDIA_NONE)
 				open = 1;
 		if (!open && c->state == CALL_CONFIRMED)
 			call_end(c, "media timeout");
@@ -401,7 +592,7 @@ call_tick(time_t now)
 {
 	struct call	*c, *next;
 
-	TAILQ_FOREACH_SAFE(c, &calls, entry, next) {
+	RB_FOREACH_SAFE(c, calls_tree, &calls, next) {
 		if (c->state == CALL_ENDING && now - c->ending >
 		    CALL_ENDING_MAX)
 			call_end(c, "cancel not answered");
@@ -415,43 +606,52 @@ call_tick(time_t now)
 /*
  * What the calls from outside source src hold: how many are still being
  * set up, and their relay streams; and how many calls from outside, any
- * source, are being set up.
+ * source, are being set up. Kept as they change: no walk.
  */
 void
 call_source_usage(const struct sockaddr_storage *src, unsigned int *setup,
     unsigned int *streams, unsigned int *outside)
 {
-	struct call	*c;
-	int		 i, ringing;
+	struct call_source	 key, *s;
 
-	*setup = *streams = *outside = 0;
-	TAILQ_FOREACH(c, &calls, entry) {
-		if (c->origin.ss_family == AF_UNSPEC)
-			continue;
-		ringing = c->state == CALL_CALLING || c->state == CALL_EARLY;
-		*outside += ringing;
-		/*
-		 * One source: an IPv4 address, or an IPv6 /64, the least
-		 * a host is given of either.
-		 */
-		if (sa_cmp_prefix(&c->origin, src, 32, 64) != 0)
-			continue;
-		*setup += ringing;
-		for (i = 0; i < CALL_MEDIA_MAX; i++)
-			*streams += c->media[i].state != MEDIA_NONE;
+	*setup = *streams = 0;
+	*outside = outside_setup;
+	source_key(src, &key);
+	if ((s = RB_FIND(call_sources, &sources, &key)) != NULL) {
+		*setup = s->setup;
+		*streams = s->streams;
 	}
 }
 
-void
-call_show(uint32_t peer)
+/*
+ * Part of `show calls`: at most max calls after the cursor's, in
+ * Call-ID order, then END once all are sent. Returns 1 when the answer
+ * is complete (or the client gone), 0 when there is more.
+ */
+int
+call_show(uint32_t peer, struct ctl_cursor *cur, int max)
 {
 	static const char	*states[] = { "calling", "early", "confirmed",
 				    "ending" };
+	static struct call	 key;
 	struct ctl_call		 cc;
 	struct call		*c;
 	time_t			 now = time(NULL);
+	int			 n = 0;
 
-	TAILQ_FOREACH(c, &calls, entry) {
+	if (!cur->started)
+		c = RB_MIN(calls_tree, &calls);
+	else {
+		strlcpy(key.callid, cur->a, sizeof(key.callid));
+		key.n = cur->n;
+		if ((c = RB_NFIND(calls_tree, &calls, &key)) != NULL &&
+		    call_cmp(c, &key) == 0)
+			c = RB_NEXT(calls_tree, &calls, c);
+	}
+	cur->started = 1;
+	for (; c != NULL; c = RB_NEXT(calls_tree, &calls, c)) {
+		if (n++ == max)
+			return (0);
 		memset(&cc, 0, sizeof(cc));
 		strlcpy(cc.callid, c->callid, sizeof(cc.callid));
 		strlcpy(cc.from, c->from, sizeof(cc.from));
@@ -459,11 +659,16 @@ call_show(uint32_t peer)
 		cc.outgoing = c->outgoing;
 		strlcpy(cc.state, states[c->state], sizeof(cc.state));
 		cc.duration = now - (c->answered ? c->answered : c->created);
-		if (c->media[0].state == MEDIA_OPEN) {
-			cc.inside_port = c->media[0].port[LEG_INSIDE];
-			cc.outside_port = c->media[0].port[LEG_OUTSIDE];
+		if (c->media[0] != NULL && c->media[0]->state == MEDIA_OPEN) {
+			cc.inside_port = c->media[0]->port[LEG_INSIDE];
+			cc.outside_port = c->media[0]->port[LEG_OUTSIDE];
 		}
-		control_compose(peer, IMSG_CTL_SHOW_CALLS, &cc, sizeof(cc));
+		if (control_compose(peer, IMSG_CTL_SHOW_CALLS, &cc,
+		    sizeof(cc)) == -1)
+			return (1);
+		strlcpy(cur->a, c->callid, sizeof(cur->a));
+		cur->n = c->n;
 	}
 	control_compose(peer, IMSG_CTL_END, NULL, 0);
+	return (1);
 }

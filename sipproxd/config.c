@@ -57,6 +57,8 @@ config_new(void)
 	conf->g.limit_media = LIMIT_MEDIA;
 	conf->g.tcp_idle = TCP_IDLE;
 	conf->g.tcp_connect = TCP_CONNECT;
+	conf->g.reg_max = REG_MAX;
+	conf->g.call_max = CALL_MAX;
 	return (conf);
 }
 

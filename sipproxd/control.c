@@ -28,6 +28,7 @@
 #include <event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sipproxd.h"
@@ -35,16 +36,33 @@
 #include "log.h"
 #include "sandbox.h"
 
-/* A full table must fit in one client's queue (call.c: CALL_MAX 1024). */
-#if CTL_MAX_QUEUE <= REG_MAX || CTL_MAX_QUEUE <= 1024 * CALL_MEDIA_MAX
-#error "CTL_MAX_QUEUE holds less than a full table"
+/*
+ * The answers that are not streamed must fit in one client's queue: the
+ * longest is show rtp, a message per relay stream.
+ */
+#if CTL_MAX_QUEUE <= RTP_STREAMS_MAX
+#error "CTL_MAX_QUEUE holds less than show rtp's longest answer"
 #endif
+
+/*
+ * show registrations and show calls are streamed: CTL_STREAM_BATCH
+ * entries whenever the client's queue is down to CTL_STREAM_LOW, so
+ * that a table of any size costs a client a bounded queue. A client
+ * whose answer did not move for CTL_STALL_MAX seconds does not read:
+ * it is dropped (sipctl itself gives up after as long).
+ */
+#define CTL_STREAM_BATCH	64
+#define CTL_STREAM_LOW		64
+#define CTL_STALL_MAX		5
 
 struct ctl_conn {
 	TAILQ_ENTRY(ctl_conn)	 entry;
 	uint32_t		 id;
 	int			 busy;	/* its dispatcher is running */
 	int			 dead;	/* dropped, the struct not yet freed */
+	uint32_t		 streaming;	/* the answer being sent, 0: none */
+	struct ctl_cursor	 cursor;	/* ... where it goes on */
+	time_t			 moved;		/* it last went on */
 	struct imsgev		 iev;
 };
 
@@ -53,6 +71,8 @@ static void		 control_dispatch(int, short, void *);
 static void		 control_request(struct ctl_conn *, struct imsg *);
 static struct ctl_conn	*control_find(uint32_t);
 static void		 control_drop(struct ctl_conn *);
+static void		 control_stream(struct ctl_conn *);
+static void		 control_events(struct ctl_conn *);
 
 static TAILQ_HEAD(, ctl_conn)	 ctl_conns = TAILQ_HEAD_INITIALIZER(ctl_conns);
 static unsigned int		 ctl_nconns;
@@ -170,23 +190,83 @@ control_dispatch(int fd, short event, void *arg)
 	c->busy = 1;
 	if (imsgev_io(&c->iev, event) == -1)
 		control_drop(c);
-	while (!c->dead) {
+	if (!c->dead && (event & EV_WRITE))
+		c->moved = time(NULL);
+	/* No request is taken while an answer is being streamed. */
+	if (!c->dead && c->streaming)
+		control_stream(c);
+	while (!c->dead && !c->streaming) {
 		if ((n = imsg_get(&c->iev.ibuf, &imsg)) == -1) {
 			/* A client's garbage ends its connection only. */
 			log_warnx("control: bad message, dropping client");
 			control_drop(c);
 			break;
 		}
-		if (n == 0) {
-			imsgev_add(&c->iev);
+		if (n == 0)
 			break;
-		}
 		control_request(c, &imsg);
 		imsg_free(&imsg);
 	}
+	if (!c->dead)
+		control_events(c);
 	c->busy = 0;
 	if (c->dead)
 		free(c);
+}
+
+/*
+ * What the client's event waits for: while an answer is streamed, only
+ * for its queue to drain (the requests it sends meanwhile wait in the
+ * socket); else for requests, and to write what is queued.
+ */
+static void
+control_events(struct ctl_conn *c)
+{
+	struct imsgev	*iev = &c->iev;
+
+	if (!c->streaming) {
+		imsgev_add(iev);
+		return;
+	}
+	iev->events = EV_WRITE;
+	event_del(&iev->ev);
+	event_set(&iev->ev, iev->ibuf.fd, iev->events, iev->cb, iev);
+	event_add(&iev->ev, NULL);
+}
+
+/*
+ * The next parts of a streamed answer, while the client's queue is
+ * short; a part that ends the answer ends the streaming.
+ */
+static void
+control_stream(struct ctl_conn *c)
+{
+	int	 done = 0;
+
+	while (!done && !c->dead &&
+	    imsgbuf_queuelen(&c->iev.ibuf) < CTL_STREAM_LOW) {
+		if (c->streaming == IMSG_CTL_SHOW_REGISTRATIONS)
+			done = bindings_show(c->id, &c->cursor,
+			    CTL_STREAM_BATCH);
+		else
+			done = call_show(c->id, &c->cursor, CTL_STREAM_BATCH);
+	}
+	if (done)
+		c->streaming = 0;
+}
+
+/* Once a second: a client whose answer does not move is dropped. */
+void
+control_tick(time_t now)
+{
+	struct ctl_conn	*c, *next;
+
+	TAILQ_FOREACH_SAFE(c, &ctl_conns, entry, next) {
+		if (!c->streaming || now - c->moved < CTL_STALL_MAX)
+			continue;
+		log_warnx("control: client does not read, dropping it");
+		control_drop(c);
+	}
 }
 
 static void
@@ -202,10 +282,11 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 		engine_to_relay(imsg_get_type(imsg), c->id, NULL, 0);
 		break;
 	case IMSG_CTL_SHOW_REGISTRATIONS:
-		bindings_show(c->id);
-		break;
 	case IMSG_CTL_SHOW_CALLS:
-		call_show(c->id);
+		c->streaming = imsg_get_type(imsg);
+		memset(&c->cursor, 0, sizeof(c->cursor));
+		c->moved = time(NULL);
+		control_stream(c);
 		break;
 	case IMSG_CTL_SHOW_CONNECTIONS:
 		conn_show(c->id);
@@ -244,8 +325,8 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 /*
  * Queue a message to a client. A client that went away is no error; one
  * that does not read its answers is dropped before it costs memory. The
- * cap holds the longest answer (a full table) with room to spare, so
- * only a client that lets answers pile up reaches it.
+ * cap holds the longest answer not streamed with room to spare, so only
+ * a client that lets answers pile up reaches it.
  */
 int
 control_compose(uint32_t id, uint32_t type, const void *data, size_t len)

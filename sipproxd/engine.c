@@ -149,6 +149,7 @@ engine_tick(int fd, short event, void *arg)
 	call_tick(now);
 	proxy_tick(now);
 	conn_tick(now);
+	control_tick(now);
 	evtimer_add(&ev_tick, &tv);
 }
 
@@ -166,6 +167,13 @@ void
 engine_to_parent(uint32_t type, uint32_t peer, const void *data, size_t len)
 {
 	imsgev_compose(&iev_parent, type, peer, -1, data, len);
+}
+
+/* Messages queued to the parent, not yet written. */
+unsigned int
+engine_parent_queued(void)
+{
+	return (imsgbuf_queuelen(&iev_parent.ibuf));
 }
 
 void

@@ -23,6 +23,8 @@
 #ifndef ENGINE_H
 #define ENGINE_H
 
+#include <sys/tree.h>
+
 #include "sipproxd.h"
 
 /* A SIP socket of the engine: a listener, or the outside's. */
@@ -36,6 +38,7 @@ struct engine_listener {
 /* engine.c */
 void	 engine_to_relay(uint32_t, uint32_t, const void *, size_t);
 void	 engine_to_parent(uint32_t, uint32_t, const void *, size_t);
+unsigned int engine_parent_queued(void);
 void	 engine_show_listeners(uint32_t);
 void	 engine_summary(struct ctl_summary *);
 void	 engine_stats(struct ctl_stats *);
@@ -89,11 +92,18 @@ void		 conn_show(uint32_t);
 /*
  * A registration: the binding of a phone's contact to its address of
  * record, pending while the registrar has not answered, expired (a
- * tombstone, for 480) once it ran out.
+ * tombstone, for 480) once it ran out. Found by address of record and
+ * contact, by the user part of its masqueraded contact, and while
+ * pending by the Call-ID of its REGISTER (bindings.c).
  */
 struct reg {
-	TAILQ_ENTRY(reg)	 entry;
+	RB_ENTRY(reg)		 by_key;	/* aor, contact */
+	RB_ENTRY(reg)		 by_user;	/* masqueraded user */
+	RB_ENTRY(reg)		 by_callid;	/* pending only */
+	TAILQ_ENTRY(reg)	 idle;		/* not active: may make room */
 	struct binding	 se;
+	const char		*user;		/* in se.masq_contact */
+	size_t			 user_len;
 	struct sockaddr_storage	 source;	/* the phone's SIP came from */
 	int			 transport;	/* over this, enum sip_transport */
 	int			 active;
@@ -103,11 +113,25 @@ struct reg {
 	long long		 req_expires;	/* what it asked for */
 };
 
+/*
+ * Where a streamed answer to a control client goes on (control.c keeps
+ * one per client): the key of the last entry sent, never a pointer, so
+ * that entries may come and go between two parts of the answer.
+ */
+struct ctl_cursor {
+	int			 started;
+	char			 a[CALLID_LEN];	/* aor, or Call-ID */
+	char			 b[256];	/* contact */
+	uint64_t		 n;		/* a call's number */
+};
+
 /* bindings.c (in the engine) */
 void		 bindings_restore(const struct binding *);
 unsigned int	 bindings_count(void);
 void		 bindings_tick(time_t, int);
-void		 bindings_show(uint32_t);
+int		 bindings_show(uint32_t, struct ctl_cursor *, int);
+int		 bindings_known(const char *, const char *);
+unsigned int	 bindings_free(void);
 void		 bindings_request(const char *, const struct sip_msg *);
 void		 bindings_pending(const char *, const char *, const char *,
 		    const char *, const struct sip_msg *,
@@ -131,14 +155,20 @@ struct reg	*bindings_lookup(const char *, const char *, int *);
 #define MEDIA_OPEN	2
 
 struct call_media {
+	RB_ENTRY(call_media)	 by_id;		/* while open or opening */
+	struct call		*call;
 	uint32_t		 id;		/* relay stream */
 	int			 state;		/* MEDIA_* */
 	uint16_t		 port[2];	/* relay RTP port per leg */
 	struct rtp_peers	 peers;
 };
 
+struct call_source;
+
 struct call {
-	TAILQ_ENTRY(call)	 entry;
+	RB_ENTRY(call)		 by_callid;	/* Call-ID, then number */
+	uint64_t		 n;		/* its number, in creation order */
+	struct call_source	*src;		/* outside caller's, else NULL */
 	char			 callid[CALLID_LEN];
 	char			 from[256];
 	char			 to[256];
@@ -152,12 +182,13 @@ struct call {
 	char			 phone_contact[URI_LEN];
 	struct sockaddr_storage	 phone_addr;	/* its SIP came from */
 	int			 phone_transport; /* over this */
-	struct call_media	 media[CALL_MEDIA_MAX];
+	struct call_media	*media[CALL_MEDIA_MAX];	/* when relayed */
 	struct sockaddr_storage	 origin;	/* outside caller, else 0 */
 	/* The dialog: who may speak in it (call_match()). */
 	char			 caller_tag[CALL_TAG_LEN];
 	char			 callee_tag[CALL_TAG_LEN];	/* of the 2xx */
-	char			 early_tags[CALL_EARLY_TAGS][CALL_TAG_LEN];
+	uint64_t		 early_tags[CALL_EARLY_TAGS];	/* MACs */
+	int			 nearly;
 	char			 invite_branch[CALL_TAG_LEN];	/* its sender's */
 	uint32_t		 invite_cseq;
 };
@@ -179,7 +210,8 @@ int		 call_media(struct call *, const struct sdp *, int,
 		    const struct sockaddr_storage *, uint16_t *);
 int		 call_rtp_reply(struct imsg *);
 void		 call_tick(time_t);
-void		 call_show(uint32_t);
+int		 call_show(uint32_t, struct ctl_cursor *, int);
+void		 call_origin(struct call *, const struct sockaddr_storage *);
 void		 call_source_usage(const struct sockaddr_storage *,
 		    unsigned int *, unsigned int *, unsigned int *);
 
@@ -202,6 +234,7 @@ void	 control_close(void);
 int	 control_compose(uint32_t, uint32_t, const void *, size_t);
 void	 control_result(uint32_t, int, const char *);
 void	 control_forward(struct imsg *);
+void	 control_tick(time_t);
 int	 control_compose_id(uint32_t, uint32_t, uint32_t, const void *,
 	    size_t);
 

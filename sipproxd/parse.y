@@ -119,6 +119,7 @@ typedef struct {
 %token	ALLOW CODEC DENY
 %token	CONNECT INACTIVITY KEEPALIVE TLS
 %token	CA CERTIFICATE KEY
+%token	CALL MAXIMUM
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -330,6 +331,22 @@ main		: LISTEN ON STRING optport transport {
 			}
 			free($3);
 		}
+		| REGISTRATION MAXIMUM NUMBER {
+			if ($3 < 1 || $3 > REG_MAX_LIMIT) {
+				yyerror("registration max %lld: out of range "
+				    "1 to %d", $3, REG_MAX_LIMIT);
+				YYERROR;
+			}
+			conf->g.reg_max = $3;
+		}
+		| CALL MAXIMUM NUMBER {
+			if ($3 < 1 || $3 > CALL_MAX_LIMIT) {
+				yyerror("call max %lld: out of range 1 to %d",
+				    $3, CALL_MAX_LIMIT);
+				YYERROR;
+			}
+			conf->g.call_max = $3;
+		}
 		| LIMIT CALLS PER SOURCE NUMBER {
 			if ($5 < 1 || $5 > LIMIT_CALLS_MAX) {
 				yyerror("limit calls per source %lld: out of "
@@ -452,6 +469,7 @@ lookup(char *s)
 		{ "address",		ADDRESS },
 		{ "allow",		ALLOW },
 		{ "ca",			CA },
+		{ "call",		CALL },
 		{ "calls",		CALLS },
 		{ "certificate",	CERTIFICATE },
 		{ "codec",		CODEC },
@@ -468,6 +486,7 @@ lookup(char *s)
 		{ "latch",		LATCH },
 		{ "limit",		LIMIT },
 		{ "listen",		LISTEN },
+		{ "max",		MAXIMUM },
 		{ "offer",		OFFER },
 		{ "on",			ON },
 		{ "outbound",		OUTBOUND },

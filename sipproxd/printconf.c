@@ -110,6 +110,8 @@ print_config(struct sipproxd_config *conf)
 		print_quoted(conf->g.reg_state);
 		printf("\"\n");
 	}
+	printf("registration max %u\n", conf->g.reg_max);
+	printf("call max %u\n", conf->g.call_max);
 	printf("limit calls per source %u\n", conf->g.limit_calls);
 	printf("limit streams per source %u\n", conf->g.limit_streams);
 	printf("limit streams per offer %u\n", conf->g.limit_media);

@@ -53,7 +53,6 @@
 _Static_assert(SIP_PUBLISH + 1 == SIP_STAT_METHODS, "SIP_STAT_METHODS");
 
 #define PARK_MAX	256	/* messages waiting at once */
-#define OUTSIDE_SETUP_MAX 768	/* 3/4 of CALL_MAX: the rest for phones */
 #define LIMIT_RETRY	"Retry-After: 30\r\n"
 #define PARK_TIMEOUT	10	/* seconds one may wait */
 #define BRANCH_COOKIE	"z9hG4bK"
@@ -121,6 +120,7 @@ static void		 reply(struct req *, int, const char *);
 static void		 reply_extra(struct req *, int, const char *,
 			    const char *);
 static void		 log_refusal(struct req *, const char *);
+static enum verdict	 table_full(struct req *, uint64_t *, const char *);
 static int		 offer_streams(struct req *);
 static enum verdict	 limit_source(struct req *, int);
 static void		 reply_tag(char *, size_t);
@@ -463,12 +463,11 @@ request_outside(struct req *r, struct hop *hop)
 		if (limit_source(r, nstreams) != GO)
 			return (DONE);
 		if ((r->call = call_new(&msg, 0, g->se.contact,
-		    &g->source)) == NULL) {
-			reply(r, 503, "Service Unavailable - Too many calls");
-			return (DONE);
-		}
+		    &g->source)) == NULL)
+			return (table_full(r, &sip_stats.full_calls,
+			    "call table full"));
 		r->call->phone_transport = g->transport;
-		r->call->origin = r->src;
+		call_origin(r->call, &r->src);
 	}
 	return (GO);
  bad:
@@ -546,10 +545,9 @@ request_inside(struct req *r, struct hop *hop)
 			reply(r, 400, "Bad Request - Missing Contact");
 			return (DONE);
 		}
-		if ((c = call_new(&msg, 1, a.uri, &r->src)) == NULL) {
-			reply(r, 503, "Service Unavailable - Too many calls");
-			return (DONE);
-		}
+		if ((c = call_new(&msg, 1, a.uri, &r->src)) == NULL)
+			return (table_full(r, &sip_stats.full_calls,
+			    "call table full"));
 		c->phone_transport = r->tr;
 		c->inner = hop->side == LEG_INSIDE;
 		r->call = c;
@@ -603,7 +601,9 @@ limit_source(struct req *r, int nstreams)
 	unsigned int	 setup, streams, outside;
 
 	call_source_usage(&r->src, &setup, &streams, &outside);
-	if (setup >= g->limit_calls || outside >= OUTSIDE_SETUP_MAX) {
+	/* 3/4 of `call max` (at least 1): the rest is for the phones. */
+	if (setup >= g->limit_calls || (outside >= g->call_max * 3 / 4 &&
+	    outside >= 1)) {
 		sip_stats.limit_calls++;
 		log_refusal(r, "too many calls in set-up");
 		reply_extra(r, 503, "Service Unavailable - Too many calls",
@@ -618,6 +618,19 @@ limit_source(struct req *r, int nstreams)
 		return (DONE);
 	}
 	return (GO);
+}
+
+/*
+ * A table at its limit (`registration max`, `call max`): the request is
+ * answered 503 with Retry-After, counted and logged like a refusal.
+ */
+static enum verdict
+table_full(struct req *r, uint64_t *counter, const char *why)
+{
+	(*counter)++;
+	log_refusal(r, why);
+	reply_extra(r, 503, "Service Unavailable - Table full", LIMIT_RETRY);
+	return (DONE);
 }
 
 /*
@@ -1469,6 +1482,7 @@ register_request(struct req *r)
 	struct sip_addr	 to, a;
 	struct sip_uri	 u;
 	const char	*why;
+	unsigned int	 n;
 	int		 idx, status;
 
 	for (idx = 0; sip_msg_list_get(&msg, SIP_HDR_CONTACT, idx, &a, NULL,
@@ -1486,6 +1500,14 @@ register_request(struct req *r)
 	    sip_uri_parse(to.uri, strlen(to.uri), &u) == -1)
 		return (GO);
 	aor_of(&u, r->aor, sizeof(r->aor));
+	/* The bindings it adds must fit: refused now, not lost later. */
+	for (idx = 0, n = 0; r->aor[0] != '\0' && sip_msg_list_get(&msg,
+	    SIP_HDR_CONTACT, idx, &a, NULL, NULL) == 0; idx++)
+		if (!a.star && !bindings_known(r->aor, a.uri))
+			n++;
+	if (n > bindings_free())
+		return (table_full(r, &sip_stats.full_registrations,
+		    "registration table full"));
 	bindings_request(r->aor, &msg);
 	return (GO);
 }

@@ -257,7 +257,8 @@ main(int argc, char *argv[])
 	parent_send_config();
 
 	if (conf->g.reg_state[0] != '\0')
-		state_load(conf->g.reg_state, &ENGINE->iev);
+		state_load(conf->g.reg_state, conf->g.reg_max,
+		    &ENGINE->iev);
 
 	parent_unveil();
 	sandbox_kill_pid(ENGINE->pid);
@@ -628,7 +629,8 @@ parent_dispatch(struct imsgev *iev, struct imsg *imsg)
 		if (c != ENGINE ||
 		    imsg_get_data(imsg, &se, sizeof(se)) == -1)
 			fatalx("%s: bad state entry", c->name);
-		state_add(&se);
+		state_add(conf->g.reg_state, &se,
+		    conf->g.reg_max);
 		break;
 	case IMSG_STATE_END:
 		if (c != ENGINE)
@@ -747,7 +749,8 @@ parent_shutdown(int code)
 				}
 				if (imsg_get_type(&imsg) == IMSG_STATE_ENTRY &&
 				    imsg_get_data(&imsg, &se, sizeof(se)) == 0)
-					state_add(&se);
+					state_add(conf->g.reg_state, &se,
+					    conf->g.reg_max);
 				else if (imsg_get_type(&imsg) ==
 				    IMSG_STATE_END && conf->g.reg_state[0] != '\0')
 					state_commit(conf->g.reg_state);

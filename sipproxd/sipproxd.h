@@ -58,7 +58,10 @@
 #define RTP_TIMEOUT_MAX		86400
 #define RTP_DEJITTER_MAX	200	/* milliseconds */
 #define REG_EXPIRES_MAX		604800
-#define REG_MAX			4096	/* registrations kept and saved */
+#define REG_MAX			4096	/* `registration max`, the default */
+#define REG_MAX_LIMIT		1048576	/* ... and its bound */
+#define CALL_MAX		1024	/* `call max`, the default */
+#define CALL_MAX_LIMIT		262144	/* ... and its bound */
 
 /* SIP over TCP (and TLS): `tcp inactivity timeout`, `connect`, `keepalive`. */
 #define TCP_IDLE		600	/* seconds, siproxd's default */
@@ -74,7 +77,7 @@
  * half the relay's port pairs, worked out when the file is parsed.
  */
 #define LIMIT_CALLS		32	/* calls in set-up per source */
-#define LIMIT_CALLS_MAX		1024	/* CALL_MAX */
+#define LIMIT_CALLS_MAX		CALL_MAX_LIMIT
 #define LIMIT_STREAMS_MAX	32768	/* a port pair each, at most */
 #define LIMIT_MEDIA		4	/* relayed m= lines per offer */
 #define LIMIT_MEDIA_MAX		8	/* CALL_MEDIA_MAX */
@@ -82,9 +85,12 @@
 /* Bounds of imsg traffic and of the control socket. */
 #define MAX_IMSGSIZE		16384
 #define CTL_MAX_CLIENTS		32
-#define CTL_MAX_QUEUE		8448	/* messages queued to one client: the
-					   longest answer (show rtp, 1024 calls
-					   of 8 streams) and room to spare */
+#define CTL_MAX_QUEUE		16640	/* messages queued to one client: the
+					   longest answer not streamed (show
+					   rtp: RTP_STREAMS_MAX) and room to
+					   spare; registrations and calls are
+					   streamed (control.c) */
+#define RTP_STREAMS_MAX		((65536 - 1024) / 4) /* two port pairs each */
 
 #define NAME_LEN		64	/* interface name or address text */
 #define CALLID_LEN		256	/* a longer Call-ID is refused */
@@ -226,6 +232,8 @@ struct conf_global {
 	uint32_t		 tcp_idle;	/* seconds */
 	uint32_t		 tcp_connect;	/* milliseconds */
 	uint32_t		 tcp_keepalive;	/* seconds, 0: off */
+	uint32_t		 reg_max;	/* registrations kept */
+	uint32_t		 call_max;	/* calls kept */
 };
 
 /*
@@ -403,6 +411,8 @@ struct ctl_sip_stats {
 	uint64_t		 limit_media;	/* offers over the m= limit */
 	uint64_t		 refused_contacts; /* REGISTER Contacts refused */
 	uint64_t		 codecs_filtered; /* SDP with codecs taken out */
+	uint64_t		 full_registrations; /* 503: table full */
+	uint64_t		 full_calls;	/* 503: call table full */
 	/* SIP connections (TCP, TLS) */
 	uint64_t		 conn_accepted;
 	uint64_t		 conn_connected;	/* opened by us */
@@ -540,8 +550,8 @@ int			 cmdline_symset(char *);
 void	 print_config(struct sipproxd_config *);
 
 /* statefile.c (parent) */
-int	 state_load(const char *, struct imsgev *);
-void	 state_add(const struct binding *);
+int	 state_load(const char *, size_t, struct imsgev *);
+void	 state_add(const char *, const struct binding *, size_t);
 int	 state_commit(const char *);
 int	 state_tmpname(const char *, char *, size_t);
 

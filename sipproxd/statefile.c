@@ -46,12 +46,16 @@
 #define STATE_NFIELDS	6
 #define STATE_FIELDLEN	256	/* the longest field of a binding */
 
-static struct binding	*pending;
-static size_t			 npending;
+static FILE			*wfp;		/* the table being written */
+static char			 wtmp[PATH_MAX];	/* ... its name */
+static size_t			 nwritten;
+static int			 wfailed;
 
 static int	state_field(char *, char *, size_t);
 static int	state_parse(char *, struct binding *);
 static int	state_write_field(FILE *, const char *, const char *);
+static int	state_grow(struct binding **, size_t *, size_t, size_t);
+static int	state_open(const char *);
 
 /* Decode one strvis-encoded field into a bounded string. */
 static int
@@ -101,13 +105,13 @@ state_parse(char *line, struct binding *se)
  * Returns the number sent, or -1 when the file is missing or corrupt.
  */
 int
-state_load(const char *file, struct imsgev *iev)
+state_load(const char *file, size_t max, struct imsgev *iev)
 {
-	struct binding	*entries = NULL;
+	struct binding	*entries = NULL, extra;
 	FILE			*fp;
 	char			 line[STATE_LINELEN], *end;
 	const char		*errstr, *why = NULL;
-	size_t			 n = 0, len;
+	size_t			 n = 0, len, size = 0, kept;
 	long long		 count;
 	int			 lineno = 0, ended = 0, sent = 0;
 	time_t			 now = time(NULL);
@@ -120,8 +124,8 @@ state_load(const char *file, struct imsgev *iev)
 		imsgev_compose(iev, IMSG_STATE_END, 0, -1, NULL, 0);
 		return (-1);
 	}
-	if ((entries = calloc(REG_MAX, sizeof(*entries))) == NULL)
-		fatal(NULL);
+	if (max > REG_MAX_LIMIT)
+		max = REG_MAX_LIMIT;
 
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		lineno++;
@@ -144,7 +148,7 @@ state_load(const char *file, struct imsgev *iev)
 		}
 		if (strncmp(line, STATE_END, strlen(STATE_END)) == 0) {
 			end = line + strlen(STATE_END);
-			count = strtonum(end, 0, REG_MAX, &errstr);
+			count = strtonum(end, 0, REG_MAX_LIMIT, &errstr);
 			if (errstr != NULL || (size_t)count != n) {
 				why = "entry count does not match";
 				break;
@@ -152,11 +156,16 @@ state_load(const char *file, struct imsgev *iev)
 			ended = 1;
 			continue;
 		}
-		if (n >= REG_MAX) {
+		if (n >= REG_MAX_LIMIT) {
 			why = "too many entries";
 			break;
 		}
-		if (state_parse(line, &entries[n]) == -1) {
+		/* Past `registration max` (lowered): checked, not kept. */
+		if (n < max && state_grow(&entries, &size, n, max) == -1) {
+			why = strerror(errno);
+			break;
+		}
+		if (state_parse(line, n < max ? &entries[n] : &extra) == -1) {
 			why = "malformed entry";
 			break;
 		}
@@ -173,7 +182,8 @@ state_load(const char *file, struct imsgev *iev)
 		    file, lineno, why);
 		sent = -1;
 	} else {
-		for (len = 0; len < n; len++) {
+		kept = n < max ? n : max;
+		for (len = 0; len < kept; len++) {
 			if (entries[len].expires_at <= now)
 				continue;
 			imsgev_compose(iev, IMSG_STATE_ENTRY, 0, -1,
@@ -182,27 +192,101 @@ state_load(const char *file, struct imsgev *iev)
 		}
 		log_info("registration state %s: %d of %zu registrations "
 		    "restored", file, sent, n);
+		if (kept < n)
+			log_warnx("registration state %s: %zu over registration "
+			    "max %zu not restored", file, n - kept, max);
 	}
 	free(entries);
 	imsgev_compose(iev, IMSG_STATE_END, 0, -1, NULL, 0);
 	return (sent);
 }
 
-/* Collect one entry of the table the engine is sending. */
+/*
+ * One entry of the table the engine is sending, written at once to the
+ * temporary file beside file (opened by the first): the parent holds
+ * no copy of the table, however large. Past max entries, or after an
+ * error, entries are dropped and the commit fails.
+ */
 void
-state_add(const struct binding *se)
+state_add(const char *file, const struct binding *se, size_t max)
 {
-	if (pending == NULL &&
-	    (pending = calloc(REG_MAX, sizeof(*pending))) == NULL) {
-		log_warn("registration state");
+	if (file[0] == '\0' || state_open(file) == -1)
+		return;
+	if (nwritten >= max) {
+		log_warnx("registration state: more than %zu entries", max);
+		wfailed = 1;
 		return;
 	}
-	if (npending >= REG_MAX) {
-		log_warnx("registration state: more than %d entries",
-		    REG_MAX);
+	if (fprintf(wfp, "%lld", (long long)se->expires_at) < 0 ||
+	    state_write_field(wfp, "\t", se->aor) == -1 ||
+	    state_write_field(wfp, "\t", se->contact) == -1 ||
+	    state_write_field(wfp, "\t", se->masq_contact) == -1 ||
+	    state_write_field(wfp, "\t", se->source) == -1 ||
+	    state_write_field(wfp, "\t", se->user_agent) == -1 ||
+	    fputc('\n', wfp) == EOF) {
+		log_warn("registration state %s", wtmp);
+		wfailed = 1;
 		return;
 	}
-	pending[npending++] = *se;
+	nwritten++;
+}
+
+/*
+ * Room for entry n of an array of *size, grown by doubling as entries
+ * come, never past max: memory follows the table, not its bound.
+ */
+static int
+state_grow(struct binding **a, size_t *size, size_t n, size_t max)
+{
+	struct binding	*p;
+	size_t		 nsize;
+
+	if (n < *size)
+		return (0);
+	nsize = *size == 0 ? 256 : *size * 2;
+	if (nsize > max)
+		nsize = max;
+	if (nsize <= n) {
+		errno = ENOSPC;
+		return (-1);
+	}
+	if ((p = reallocarray(*a, nsize, sizeof(*p))) == NULL)
+		return (-1);
+	*a = p;
+	*size = nsize;
+	return (0);
+}
+
+/* The temporary file of a table being written, opened once. */
+static int
+state_open(const char *file)
+{
+	int	 fd;
+
+	if (wfailed)
+		return (-1);
+	if (wfp != NULL)
+		return (0);
+	wfailed = 1;
+	if (state_tmpname(file, wtmp, sizeof(wtmp)) == -1)
+		return (-1);
+	if ((fd = open(wtmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1) {
+		log_warn("registration state %s", wtmp);
+		return (-1);
+	}
+	if ((wfp = fdopen(fd, "w")) == NULL) {
+		log_warn("registration state %s", wtmp);
+		close(fd);
+		unlink(wtmp);
+		return (-1);
+	}
+	if (fprintf(wfp, "%s\n", STATE_HEADER) < 0) {
+		log_warn("registration state %s", wtmp);
+		return (-1);
+	}
+	wfailed = 0;
+	return (0);
 }
 
 static int
@@ -237,58 +321,37 @@ state_tmpname(const char *file, char *tmp, size_t len)
 int
 state_commit(const char *file)
 {
-	char	 tmp[PATH_MAX];
-	FILE	*fp = NULL;
-	size_t	 i;
-	int	 fd;
+	size_t	 n = nwritten;
+	int	 rv = -1;
 
-	if (state_tmpname(file, tmp, sizeof(tmp)) == -1)
-		goto fail;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-	    O_CLOEXEC, 0600)) == -1) {
-		log_warn("registration state %s", tmp);
-		goto fail;
+	if (state_open(file) == -1)
+		goto done;
+	if (fprintf(wfp, "%s%zu\n", STATE_END, n) < 0 ||
+	    fflush(wfp) == EOF || fsync(fileno(wfp)) == -1) {
+		log_warn("registration state %s", wtmp);
+		goto done;
 	}
-	if ((fp = fdopen(fd, "w")) == NULL) {
-		log_warn("registration state %s", tmp);
-		close(fd);
-		unlink(tmp);
-		goto fail;
+	if (fclose(wfp) == EOF) {
+		wfp = NULL;
+		log_warn("registration state %s", wtmp);
+		goto done;
 	}
-	if (fprintf(fp, "%s\n", STATE_HEADER) < 0)
-		goto bad;
-	for (i = 0; i < npending; i++) {
-		struct binding *se = &pending[i];
-
-		if (fprintf(fp, "%lld", (long long)se->expires_at) < 0 ||
-		    state_write_field(fp, "\t", se->aor) == -1 ||
-		    state_write_field(fp, "\t", se->contact) == -1 ||
-		    state_write_field(fp, "\t", se->masq_contact) == -1 ||
-		    state_write_field(fp, "\t", se->source) == -1 ||
-		    state_write_field(fp, "\t", se->user_agent) == -1 ||
-		    fputc('\n', fp) == EOF)
-			goto bad;
+	wfp = NULL;
+	if (rename(wtmp, file) == -1) {
+		log_warn("registration state %s", wtmp);
+		goto done;
 	}
-	if (fprintf(fp, "%s%zu\n", STATE_END, npending) < 0 ||
-	    fflush(fp) == EOF || fsync(fileno(fp)) == -1)
-		goto bad;
-	if (fclose(fp) == EOF) {
-		fp = NULL;
-		goto bad;
+	log_debug("registration state %s: %zu registrations saved", file, n);
+	rv = 0;
+ done:
+	if (wfp != NULL) {
+		fclose(wfp);
+		wfp = NULL;
 	}
-	fp = NULL;
-	if (rename(tmp, file) == -1)
-		goto bad;
-	log_debug("registration state %s: %zu registrations saved", file,
-	    npending);
-	npending = 0;
-	return (0);
- bad:
-	log_warn("registration state %s", tmp);
-	if (fp != NULL)
-		fclose(fp);
-	unlink(tmp);
- fail:
-	npending = 0;
-	return (-1);
+	if (rv == -1 && wtmp[0] != '\0')
+		unlink(wtmp);
+	wtmp[0] = '\0';
+	nwritten = 0;
+	wfailed = 0;
+	return (rv);
 }

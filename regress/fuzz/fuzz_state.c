@@ -55,7 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == -1)
 		abort();
 	imsgev_init(&iev, sp[0], NULL, NULL);
-	state_load(path, &iev);
+	state_load(path, REG_MAX, &iev);
 	imsgev_clear(&iev);
 	close(sp[1]);
 	return (0);

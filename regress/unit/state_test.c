@@ -44,6 +44,9 @@ check(int cond, const char *name)
 		failed = 1;
 }
 
+/* `registration max` of the loads */
+static size_t	table_max = REG_MAX;
+
 static void
 write_file(const char *path, const char *text)
 {
@@ -71,7 +74,7 @@ load(const char *path, int *ret, struct binding *out, int max)
 		exit(1);
 	}
 	imsgev_init(&iev, sp[0], NULL, NULL);
-	*ret = state_load(path, &iev);
+	*ret = state_load(path, table_max, &iev);
 	if (imsgbuf_flush(&iev.ibuf) == -1) {
 		perror("flush");
 		exit(1);
@@ -169,16 +172,35 @@ main(void)
 	strlcpy(se.source, "10.0.0.3:5060", sizeof(se.source));
 	strlcpy(se.user_agent, "line\nbreak \\ back", sizeof(se.user_agent));
 	se.expires_at = later;
-	state_add(&se);
-	state_add(&se);
+	state_add(path, &se, REG_MAX);
+	state_add(path, &se, REG_MAX);
 	check(state_commit(path) == 0, "commit succeeds");
 	n = load(path, &ret, got, 8);
 	check(n == 2 && ret == 2, "commit: both entries read back");
 	check(n == 2 && memcmp(&got[1], &se, sizeof(se)) == 0,
 	    "commit: entry identical after round trip");
 
+	/*
+	 * `registration max` lowered to 2: three saved, the first two
+	 * restored; and a table over the max is not written.
+	 */
+	state_add(path, &se, 3);
+	state_add(path, &se, 3);
+	state_add(path, &se, 3);
+	check(state_commit(path) == 0, "commit of three succeeds");
+	table_max = 2;
+	n = load(path, &ret, got, 8);
+	check(n == 2 && ret == 2, "registration max lowered: two restored");
+	table_max = REG_MAX;
+	state_add(path, &se, 2);
+	state_add(path, &se, 2);
+	state_add(path, &se, 2);
+	check(state_commit(path) == -1, "a table over the max is not saved");
+	n = load(path, &ret, got, 8);
+	check(n == 3 && ret == 3, "over the max: the file before stays");
+
 	snprintf(path, sizeof(path), "%s/nodir/state", dir);
-	state_add(&se);
+	state_add(path, &se, REG_MAX);
 	check(state_commit(path) == -1, "commit to a missing directory fails");
 
 	snprintf(text, sizeof(text), "rm -rf %s", dir);
