@@ -539,8 +539,9 @@ conn_established(struct conn *c)
 /*
  * One step of a TLS handshake, when the socket is ready for it. Done:
  * what waited is sent, what comes is read. Failed: a server we could
- * not verify (tls.c logged why) answers what waited with 503; a client
- * that spoke no TLS is dropped like any other that breaks the rules.
+ * not verify answers what waited with 503, the log line saying why; a
+ * client that spoke no TLS is dropped like any other that breaks the
+ * rules.
  */
 static void
 conn_handshake(struct conn *c)

@@ -421,7 +421,8 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		break;
 	case IMSG_RECONF_TLS_DATA:
 		/* Maybe a part of the key: no copy of it stays here. */
-		if (nconf == NULL || (len = imsg_get_len(imsg)) > sizeof(chunk) ||
+		if (nconf == NULL ||
+		    (len = imsg_get_len(imsg)) > sizeof(chunk) ||
 		    (why = imsg_check_payload(IMSG_RECONF_TLS_DATA, NULL,
 		    len)) != NULL || imsg_get_data(imsg, chunk, len) == -1)
 			fatalx("bad IMSG_RECONF_TLS_DATA: %s", why != NULL ?

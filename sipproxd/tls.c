@@ -127,7 +127,8 @@ tlsctx_reconf_done(void)
 			fatal("tls server");
 		if (tls_config_set_keypair_mem(scfg, cert->data, cert->len,
 		    key->data, key->len) == -1) {
-			log_warnx("tls certificate: %s", tls_config_error(scfg));
+			log_warnx("tls certificate: %s",
+			    tls_config_error(scfg));
 			goto fail;
 		}
 		if (tls_configure(sctx, scfg) == -1) {
