@@ -135,12 +135,13 @@ check "reload: TCP listener shown" test "$("$SIPCTL" -j -s "$SOCK" show |
     jq '[.listeners[] | select(.proto == "tcp" and .port == 15062)] |
     length')" = 1
 
-# SIP over TLS is refused until it works, with a reason.
+# A TLS listener without a certificate is refused, with the reason.
 write_conf "listen on 127.0.0.2 port 15063 tls"
 "$SIPCTL" -s "$SOCK" reload > "$D/reload.out" 2>&1
 rc=$?
 check "reload: TLS listener refused" sh -c "test $rc -ne 0 &&
-    grep -q 'sipproxd.conf:3: .*SIP over TLS is not supported' '$D/reload.out'"
+    grep -q 'port 15063 tls: no tls certificate and key given' \
+    '$D/reload.out'"
 check "reload: TLS refused, running config kept" test \
     "$("$SIPCTL" -j -s "$SOCK" show | jq '.listeners|length')" = 3
 

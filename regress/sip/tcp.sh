@@ -30,8 +30,8 @@ tcp_conf() {
 	    bad "tcpclient does not build: $(head -1 "$T/tcpclient.log")"
 }
 
-# stat name: a connection counter of show stats.
-stat() {
+# conn_stat name: a connection counter of show stats.
+conn_stat() {
 	"$SIPCTL" -j -s "$SOCK" show stats | jq ".sip.connections.$1"
 }
 
@@ -102,7 +102,7 @@ sip_tcp_reuse() {
 	sipp_wait_only "$CASE.registrar"
 	expect registrations '[.registrations[] |
 	    select(.aor == "sip:tess@127.0.0.20")] | length == 1'
-	opened=$(stat opened)
+	opened=$(conn_stat opened)
 	sipp_bg "$CASE.caller" tcp_caller.xml $PEER $(outside_to $PHONE) \
 	    -s tess -d 1000 -cid_str "reuse-$$-%u" \
 	    -key iparam ";transport=tcp" -key oparam ""
@@ -113,7 +113,7 @@ sip_tcp_reuse() {
 	    .side == "inside" and .direction == "incoming" and
 	    .bytes_in > 0 and .bytes_out > 0)'
 	sipp_wait
-	[ "$(stat opened)" = "$opened" ] || bad "a connection was opened"
+	[ "$(conn_stat opened)" = "$opened" ] || bad "a connection was opened"
 	expect calls "$NOCALL"
 }
 
@@ -158,7 +158,7 @@ sip_tcp_framing() {
 sip_tcp_idle() {
 	tcp_conf "tcp inactivity timeout 2"
 	tcp_options idle > "$T/idle"
-	before=$(stat idle_closed)
+	before=$(conn_stat idle_closed)
 	tcp_client idle 127.0.0.40 send:"$T/idle" 'read:SIP/2.0 404:1' eof &
 	cpid=$!
 	expect connections '(.connections | length == 1) and
@@ -169,7 +169,7 @@ sip_tcp_idle() {
 	[ -n "$t" ] && [ "$t" -ge 1900 ] && [ "$t" -le 4500 ] ||
 	    bad "closed after ${t:-no} ms, want 2 to 4 s"
 	expect connections '.connections | length == 0'
-	[ "$(stat idle_closed)" -gt "$before" ] || bad "not counted"
+	[ "$(conn_stat idle_closed)" -gt "$before" ] || bad "not counted"
 }
 
 # `tcp keepalive 2`: a ping is answered with a pong at once, and an idle
@@ -204,7 +204,7 @@ sip_tcp_connect_timeout() {
 		n=$((n + 1))
 	done
 	grep -q ready "$T/hole.out" || bad "no black hole: $(cat "$T/hole.out")"
-	before=$(stat connect_timeouts)
+	before=$(conn_stat connect_timeouts)
 	sipp_bg "$CASE.hole" tcp_fail_phone.xml 127.0.0.11 127.0.0.22:5062 \
 	    -rsa $INSIDE:5060 -s bob -key status 408
 	sipp_uas "$CASE.callee" out_callee.xml $PEER
@@ -217,7 +217,7 @@ sip_tcp_connect_timeout() {
 	sipp_wait
 	kill "$hole" 2> /dev/null
 	wait "$hole"
-	[ "$(stat connect_timeouts)" -gt "$before" ] || bad "not counted"
+	[ "$(conn_stat connect_timeouts)" -gt "$before" ] || bad "not counted"
 	expect calls "$NOCALL"
 	expect rtp "$NORTP"
 }
@@ -227,19 +227,19 @@ sip_tcp_connect_timeout() {
 sip_tcp_slowloris() {
 	tcp_conf
 	tcp_options slow > "$T/slow"
-	before=$(stat abuse_closed)
+	before=$(conn_stat abuse_closed)
 	tcp_client slow 127.0.0.41 trickle:"$T/slow":1000
 	t=$(ms slow closed)
 	[ -n "$t" ] && [ "$t" -ge 9900 ] && [ "$t" -le 13500 ] ||
 	    bad "closed after ${t:-no} ms, want 10 to 12 s"
-	[ "$(stat abuse_closed)" -gt "$before" ] || bad "not counted"
+	[ "$(conn_stat abuse_closed)" -gt "$before" ] || bad "not counted"
 }
 
 # 17 connections from one address: 16 are served, one is refused, while
 # another address is served all the same.
 sip_tcp_per_source() {
 	tcp_conf
-	before=$(stat refused)
+	before=$(conn_stat refused)
 	pids=
 	i=0
 	while [ $i -lt 17 ]; do
@@ -258,8 +258,8 @@ sip_tcp_per_source() {
 		wait "$p" && served=$((served + 1))
 	done
 	[ $served -eq 16 ] || bad "$served of 17 served, want 16"
-	[ "$(stat refused)" -eq $((before + 1)) ] ||
-	    bad "$(($(stat refused) - before)) refused, want 1"
+	[ "$(conn_stat refused)" -eq $((before + 1)) ] ||
+	    bad "$(($(conn_stat refused) - before)) refused, want 1"
 }
 
 # lines n format: format printed with 0 to n - 1, and 0.
@@ -276,7 +276,7 @@ lines() {
 # connection closes at once, and megabytes more are never read.
 sip_tcp_oversize() {
 	tcp_conf
-	before=$(stat abuse_closed)
+	before=$(conn_stat abuse_closed)
 	{
 		printf 'OPTIONS sip:nobody@%s SIP/2.0\r\n' $INSIDE
 		lines 700 'X-Pad-%03d: %090d\r\n'
@@ -290,15 +290,15 @@ sip_tcp_oversize() {
 	tcp_client huge 127.0.0.42 send:"$T/huge" eof
 	t=$(ms huge eof)
 	[ -n "$t" ] && [ "$t" -le 1000 ] || bad "huge Content-Length: open"
-	[ "$(stat abuse_closed)" -eq $((before + 2)) ] ||
-	    bad "$(($(stat abuse_closed) - before)) dropped, want 2"
+	[ "$(conn_stat abuse_closed)" -eq $((before + 2)) ] ||
+	    bad "$(($(conn_stat abuse_closed) - before)) dropped, want 2"
 }
 
 # A client that sends requests and never reads the answers is dropped
 # when what waits for it reaches the bound.
 sip_tcp_noread() {
 	tcp_conf
-	before=$(stat abuse_closed)
+	before=$(conn_stat abuse_closed)
 	via='Via: SIP/2.0/TCP 127.0.0.43:5060;branch=z9hG4bK-%03d'
 	{
 		printf 'OPTIONS sip:nobody@%s SIP/2.0\r\n' $INSIDE
@@ -312,6 +312,6 @@ sip_tcp_noread() {
 	    repeat:"$T/big":1000 > "$T/noread.out" 2>&1
 	k=$(sed -n 's/^wrote \([0-9]*\), then .*/\1/p' "$T/noread.out")
 	[ -n "$k" ] || bad "not dropped: $(cat "$T/noread.out")"
-	[ "$(stat abuse_closed)" -eq $((before + 1)) ] ||
-	    bad "$(($(stat abuse_closed) - before)) dropped, want 1"
+	[ "$(conn_stat abuse_closed)" -eq $((before + 1)) ] ||
+	    bad "$(($(conn_stat abuse_closed) - before)) dropped, want 1"
 }
