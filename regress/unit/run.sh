@@ -24,6 +24,7 @@ sip_test: sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/log.c
 sdp_test: sipproxd/sdp.c sipproxd/media.c sipproxd/util.c sipproxd/log.c
 json_test: sipctl/json.c
 siphash_test: compat/siphash.c sipproxd/mac.c
+digest_test: sipproxd/digest.c sipproxd/mac.c compat/siphash.c compat/timingsafe_bcmp.c -lmd
 dns_test: -DSIPPROXD_REGRESS sipproxd/dns.c sipproxd/util.c sipproxd/log.c
 "
 
