@@ -57,6 +57,7 @@ static const struct token t_show[] = {
 	{ KEYWORD,	"calls",	SHOW_CALLS,		t_end },
 	{ KEYWORD,	"rtp",		SHOW_RTP,		t_end },
 	{ KEYWORD,	"stats",	SHOW_STATS,		t_end },
+	{ KEYWORD,	"users",	SHOW_USERS,		t_end },
 	{ ENDTOKEN,	"",		NONE,			NULL }
 };
 

@@ -26,7 +26,8 @@ enum actions {
 	SHOW_STATS,
 	RELOAD,
 	LOG_VERBOSE,
-	LOG_BRIEF
+	LOG_BRIEF,
+	SHOW_USERS
 };
 
 struct parse_result {

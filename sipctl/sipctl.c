@@ -124,6 +124,9 @@ main(int argc, char *argv[])
 	case SHOW_STATS:
 		type = IMSG_CTL_SHOW_STATS;
 		break;
+	case SHOW_USERS:
+		type = IMSG_CTL_SHOW_USERS;
+		break;
 	case RELOAD:
 		type = IMSG_CTL_RELOAD;
 		break;
@@ -367,6 +370,7 @@ ctl_dispatch(struct ctl_state *st, struct imsg *imsg)
 	struct ctl_call		 call;
 	struct ctl_rtp_stream	 rtp;
 	struct ctl_stats	 stats;
+	struct ctl_user		 user;
 	enum actions		 action = st->res->action;
 	uint32_t		 type;
 
@@ -453,6 +457,15 @@ ctl_dispatch(struct ctl_state *st, struct imsg *imsg)
 		ctl_get(imsg, &stats, sizeof(stats));
 		ctl_start(st);
 		st->out->stats(&stats);
+		break;
+	case IMSG_CTL_SHOW_USERS:
+		if (action != SHOW_USERS)
+			ctl_unexpected(type);
+		ctl_get(imsg, &user, sizeof(user));
+		CTL_STR(user.name);
+		CTL_STR(user.last_source);
+		ctl_start(st);
+		st->out->user(&user);
 		break;
 	default:
 		ctl_unexpected(type);

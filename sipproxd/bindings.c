@@ -56,6 +56,8 @@ static int			 regs_save_init;
 static struct reg	*reg_new(void);
 static void		 reg_free(struct reg *);
 static int		 reg_user(const struct reg *, const char *);
+static int		 reg_local(const struct reg *);
+static struct reg	*reg_best(int, const char *, const char *, int *);
 static void		 reg_aor_brackets(char *, size_t);
 static void		 reg_changed(int);
 static void		 reg_save_now(int, short, void *);
@@ -165,7 +167,7 @@ bindings_request(const char *aor, const struct sip_msg *m)
 	    !a.star)
 		return;
 	TAILQ_FOREACH(g, &regs, entry) {
-		if (strcmp(g->se.aor, aor) != 0)
+		if (strcmp(g->se.aor, aor) != 0 || reg_local(g))
 			continue;
 		strlcpy(g->callid, sip_msg_callid(m), sizeof(g->callid));
 		g->pending = time(NULL);
@@ -192,7 +194,7 @@ bindings_pending(const char *aor, const char *contact, const char *masq,
 
 	TAILQ_FOREACH(g, &regs, entry)
 		if (strcmp(g->se.aor, aor) == 0 &&
-		    strcmp(g->se.contact, contact) == 0)
+		    strcmp(g->se.contact, contact) == 0 && !reg_local(g))
 			break;
 	if (g == NULL) {
 		if (strlen(aor) >= sizeof(g->se.aor) ||
@@ -296,12 +298,22 @@ bindings_response_done(const char *callid)
 struct reg *
 bindings_lookup(const char *user, const char *aor, int *expired)
 {
+	return (reg_best(0, user, aor, expired));
+}
+
+/*
+ * The most recent live binding, of our own registrar (local) or not, by
+ * the masqueraded user (user not NULL) or the address of record.
+ */
+static struct reg *
+reg_best(int local, const char *user, const char *aor, int *expired)
+{
 	struct reg	*g, *best = NULL;
 
 	*expired = 0;
 	TAILQ_FOREACH(g, &regs, entry) {
-		if (user != NULL ? !reg_user(g, user) :
-		    strcmp(g->se.aor, aor) != 0)
+		if (reg_local(g) != local || (user != NULL ?
+		    !reg_user(g, user) : strcmp(g->se.aor, aor) != 0))
 			continue;
 		if (g->expired)
 			*expired = 1;
@@ -310,6 +322,115 @@ bindings_lookup(const char *user, const char *aor, int *expired)
 			best = g;
 	}
 	return (best);
+}
+
+/*
+ * A binding of our own registrar (the local domain): the phone's
+ * contact as it is, nothing masqueraded. Never found for the outside.
+ */
+static int
+reg_local(const struct reg *g)
+{
+	return (g->se.masq_contact[0] == '\0');
+}
+
+/*
+ * A binding the local registrar grants, or removes (expires 0).
+ * Returns 0, or -1 when there is no room for it (LOCAL_PER_AOR for
+ * one address of record, or the table full of live bindings).
+ */
+int
+bindings_local_set(const char *aor, const char *contact,
+    const struct sockaddr_storage *src, const char *ua, long long expires)
+{
+	struct reg	*g;
+	unsigned int	 n = 0;
+	int		 moved;
+
+	TAILQ_FOREACH(g, &regs, entry) {
+		if (!reg_local(g) || strcmp(g->se.aor, aor) != 0)
+			continue;
+		if (strcmp(g->se.contact, contact) == 0)
+			break;
+		n += g->active;
+	}
+	if (expires == 0) {
+		if (g != NULL && g->active) {
+			log_info("%s: %s deregistered", aor, contact);
+			reg_free(g);
+		}
+		return (0);
+	}
+	if (g == NULL) {
+		if (n >= LOCAL_PER_AOR || strlen(aor) >= sizeof(g->se.aor) ||
+		    strlen(contact) >= sizeof(g->se.contact) ||
+		    (g = reg_new()) == NULL)
+			return (-1);
+		strlcpy(g->se.aor, aor, sizeof(g->se.aor));
+		strlcpy(g->se.contact, contact, sizeof(g->se.contact));
+	}
+	moved = sa_cmp(&g->source, src) != 0;
+	g->source = *src;
+	strlcpy(g->se.source, addr_str((struct sockaddr *)src, 1),
+	    sizeof(g->se.source));
+	strlcpy(g->se.user_agent, ua, sizeof(g->se.user_agent));
+	if (!g->active)
+		log_info("%s: %s registered here from %s", aor, contact,
+		    g->se.source);
+	reg_changed(!g->active || moved);
+	g->active = 1;
+	g->expired = 0;
+	g->pending = 0;
+	g->se.expires_at = time(NULL) + expires;
+	return (0);
+}
+
+/* "Contact: *": every local binding of aor goes. */
+void
+bindings_local_clear(const char *aor)
+{
+	struct reg	*g, *next;
+
+	TAILQ_FOREACH_SAFE(g, &regs, entry, next)
+		if (reg_local(g) && g->active && strcmp(g->se.aor, aor) == 0) {
+			log_info("%s: %s deregistered", aor, g->se.contact);
+			reg_free(g);
+		}
+}
+
+/*
+ * The local bindings of aor as the Contact lines of a REGISTER's 2xx,
+ * each with the seconds it has left. -1 if they do not fit.
+ */
+int
+bindings_local_contacts(const char *aor, char *buf, size_t len)
+{
+	struct reg	*g;
+	char		 line[sizeof(g->se.contact) + 48];
+	time_t		 now = time(NULL);
+
+	buf[0] = '\0';
+	TAILQ_FOREACH(g, &regs, entry) {
+		if (!reg_local(g) || !g->active || strcmp(g->se.aor, aor) != 0)
+			continue;
+		snprintf(line, sizeof(line), "Contact: <%s>;expires=%lld\r\n",
+		    g->se.contact, (long long)(g->se.expires_at > now ?
+		    g->se.expires_at - now : 0));
+		if (strlcat(buf, line, len) >= len)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The phone of the local domain a request is for, by its address of
+ * record; the most recent. *expired says whether one existed and
+ * expired.
+ */
+struct reg *
+bindings_local_lookup(const char *aor, int *expired)
+{
+	return (reg_best(1, NULL, aor, expired));
 }
 
 /* Does the masqueraded contact's user part equal user? */

@@ -91,6 +91,7 @@ engine_main(int debug, int verbose)
 	if (dns_init(proxy_wakeup) == -1)
 		fatalx("resolver initialisation failed");
 	proxy_init();
+	auth_init();
 	/* SDP naming a subnet broadcast is refused: list them while we can. */
 	if (media_nets_init() == -1)
 		log_warnx("interfaces: not all subnets seen");
@@ -147,6 +148,7 @@ engine_tick(int fd, short event, void *arg)
 	bindings_tick(now, 0);
 	call_tick(now);
 	proxy_tick(now);
+	auth_tick(now);
 	evtimer_add(&ev_tick, &tv);
 }
 
@@ -215,6 +217,7 @@ void
 engine_stats(struct ctl_stats *st)
 {
 	st->sip = sip_stats;
+	auth_stats(&st->auth);
 }
 
 const struct conf_global *
@@ -372,6 +375,11 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_RECONF_LISTENER:
 		engine_reconf_listener(imsg);
 		break;
+	case IMSG_RECONF_USER:
+		if (nconf == NULL)
+			fatalx("IMSG_RECONF_USER outside a reload");
+		auth_reconf_user(imsg);
+		break;
 	case IMSG_RECONF_DONE:
 		engine_reconf_done();
 		break;
@@ -451,6 +459,7 @@ engine_reconf_done(void)
 		engine_conf_free(econf);
 	econf = nconf;
 	nconf = NULL;
+	auth_reconf_done();
 
 	/* sip dscp: the traffic class of everything we send. */
 	tos = econf->g.sip_dscp << 2;

@@ -18,7 +18,7 @@ imsg_test: $IMSG
 imsg_check_test: sipproxd/imsg_check.c sipproxd/util.c $IMSG
 sandbox_test: sipproxd/sandbox.c compat/sandbox_linux.c sipproxd/log.c
 sandbox_parse_test: sipproxd/sandbox.c sipproxd/log.c
-parse_test: $OBJ/parse.c sipproxd/config.c sipproxd/util.c sipproxd/printconf.c sipproxd/log.c
+parse_test: $OBJ/parse.c sipproxd/config.c sipproxd/util.c sipproxd/printconf.c sipproxd/log.c sipproxd/users.c sipproxd/digest.c sipproxd/mac.c compat/siphash.c compat/timingsafe_bcmp.c -lmd
 state_test: sipproxd/statefile.c sipproxd/proc.c sipproxd/sandbox.c compat/sandbox_linux.c sipproxd/imsg_check.c sipproxd/log.c $IMSG
 sip_test: sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/log.c
 sdp_test: sipproxd/sdp.c sipproxd/media.c sipproxd/util.c sipproxd/log.c
