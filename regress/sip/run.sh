@@ -31,6 +31,7 @@
 . regress/daemon/lib.sh
 . regress/daemon/sipp.sh
 . regress/sip/edge.sh
+. regress/sip/auth.sh
 
 S=regress/sip
 INSIDE=127.0.0.2
@@ -46,6 +47,7 @@ sip_forged_response sip_dialog_tags sip_cancel_transaction sip_spiral
 sip_loop sip_restart_prompt sip_full_calls sip_full_registrations
 sip_media_refused_inside sip_media_refused_outside"
 CASES="$CASES $EDGE_CASES"
+CASES="$CASES $AUTH_CASES"
 
 if [ -n "$DIRECT" ]; then
 	MODE="-set mode direct"
@@ -62,6 +64,7 @@ FAILED=0
 
 cleanup() {
 	sipp_kill
+	auth_stop
 	daemon_stop
 	rm -rf "$T"
 }
