@@ -23,6 +23,10 @@ ifeq ($(OS),Linux)
 DEFS	+= -D_GNU_SOURCE
 PKGS	+= libseccomp
 SANDBOX	= compat/sandbox_linux.c
+# Digest's MD5 and SHA-256 (md5.h, sha2.h): libmd, which libbsd needs
+# anyway; linked first, not libbsd's deprecated MD5 wrappers
+PKGS	:= libmd $(PKGS)
+COMPAT_OS = compat/timingsafe_bcmp.c
 endif
 ifeq ($(OS),FreeBSD)
 SANDBOX	= compat/sandbox_freebsd.c
@@ -62,8 +66,9 @@ SIPPROXD_SRCS = sipproxd/sipproxd.c sipproxd/proc.c sipproxd/engine.c \
 	sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/sdp.c sipproxd/dns.c \
 	sipproxd/mac.c sipproxd/media.c sipproxd/imsg_check.c sipproxd/log.c \
 	sipproxd/util.c sipproxd/sandbox.c sipproxd/codec.c sipproxd/conn.c \
-	sipproxd/sip_frame.c sipproxd/tls.c \
-	$(COMPAT) $(SANDBOX)
+	sipproxd/sip_frame.c sipproxd/tls.c sipproxd/digest.c sipproxd/users.c \
+	sipproxd/auth.c sipproxd/localreg.c \
+	$(COMPAT) $(COMPAT_OS) $(SANDBOX)
 SIPCTL_SRCS = sipctl/sipctl.c sipctl/parser.c sipctl/output.c \
 	sipctl/output_json.c sipctl/json.c $(COMPAT)
 
@@ -73,7 +78,7 @@ SIPCTL_OBJS = $(SIPCTL_SRCS:%.c=$(BUILD)/%.o)
 HEADERS	= sipproxd/sipproxd.h sipproxd/engine.h sipproxd/log.h sipproxd/rtp.h \
 	  sipproxd/sip_msg.h sipproxd/sdp.h sipproxd/dns.h sipproxd/mac.h \
 	  sipproxd/media.h sipproxd/sandbox.h sipproxd/codec.h \
-	  sipproxd/sip_frame.h compat/compat.h \
+	  sipproxd/sip_frame.h sipproxd/digest.h compat/compat.h \
 	  compat/siphash.h $(IMSG_H)
 
 MANPAGES = man/sipproxd.8 man/sipctl.8 sipproxd.conf.5

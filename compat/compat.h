@@ -31,4 +31,10 @@
 #define nitems(_a)	(sizeof((_a)) / sizeof((_a)[0]))
 #endif
 
+#if defined(__linux__)
+/* compat/timingsafe_bcmp.c: glibc and libbsd 0.11 have none. */
+#include <stddef.h>
+int	timingsafe_bcmp(const void *, const void *, size_t);
+#endif
+
 #endif /* COMPAT_H */

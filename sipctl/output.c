@@ -63,6 +63,7 @@ static void	 show_call(struct ctl_call *);
 static void	 show_rtp(struct ctl_rtp_stream *);
 static void	 show_stats(struct ctl_stats *);
 static void	 show_conn(struct ctl_sip_conn *);
+static void	 show_user(struct ctl_user *);
 static void	 show_result(struct ctl_result *);
 static int	 show_tail(struct parse_result *);
 
@@ -75,6 +76,7 @@ const struct output show_output = {
 	.rtp = show_rtp,
 	.stats = show_stats,
 	.conn = show_conn,
+	.user = show_user,
 	.result = show_result,
 	.tail = show_tail
 };
@@ -296,6 +298,10 @@ show_head(struct parse_result *res)
 		    "Side", "Dir", "State", "Age", "Idle", "In", "Out",
 		    "Queued");
 		break;
+	case SHOW_USERS:
+		table_init("llrrl", "User", "Last authenticated", "OK",
+		    "Failed", "From");
+		break;
 	default:
 		break;
 	}
@@ -479,12 +485,44 @@ show_stats(struct ctl_stats *st)
 		if (st->sip.responses_in[i] || st->sip.responses_out[i])
 			printf("  %dxx%23s%10" PRIu64 "%10" PRIu64 "\n", i, "",
 			    st->sip.responses_in[i], st->sip.responses_out[i]);
+	counter("Auth challenges:", st->auth.challenges);
+	counter("Auth accepted:", st->auth.accepted);
+	counter("Auth failed:", st->auth.failed);
+	counter("Auth stale nonces:", st->auth.stale);
+	counter("Auth nonce counts replayed:", st->auth.replayed);
+	counter("Auth malformed:", st->auth.malformed);
+	counter("Local registrations:", st->auth.local_registers);
 	counter("RTP streams opened:", st->rtp.streams_opened);
 	counter("RTP streams timed out:", st->rtp.streams_timedout);
 	counter("RTP stream open failures:", st->rtp.open_failures);
 	counter("RTP packets relayed:", st->rtp.packets);
 	counter("RTP bytes relayed:", st->rtp.bytes);
 	counter("RTP packets dropped:", st->rtp.dropped);
+}
+
+/* A time of day, or "never"; the user's, not the network's, text. */
+static const char *
+fmt_when(int64_t t)
+{
+	static char	 buf[32];
+	time_t		 tt = t;
+	struct tm	*tm;
+
+	if (t <= 0 || (tm = localtime(&tt)) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", tm) == 0)
+		return ("never");
+	return (buf);
+}
+
+static void
+show_user(struct ctl_user *u)
+{
+	char	 ok[32], failed[32];
+
+	strlcpy(ok, fmt_u64(u->accepted), sizeof(ok));
+	strlcpy(failed, fmt_u64(u->failed), sizeof(failed));
+	table_row(u->name, fmt_when(u->last_auth), ok, failed,
+	    u->last_source);
 }
 
 static void
@@ -514,6 +552,7 @@ show_tail(struct parse_result *res)
 	case SHOW_CALLS:
 	case SHOW_RTP:
 	case SHOW_CONNECTIONS:
+	case SHOW_USERS:
 		table_print();
 		break;
 	default:

@@ -35,6 +35,7 @@ struct output {
 	void	(*rtp)(struct ctl_rtp_stream *);
 	void	(*stats)(struct ctl_stats *);
 	void	(*conn)(struct ctl_sip_conn *);
+	void	(*user)(struct ctl_user *);
 	void	(*result)(struct ctl_result *);
 	int	(*tail)(struct parse_result *);
 };

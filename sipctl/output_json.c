@@ -37,6 +37,7 @@ static void	 json_call(struct ctl_call *);
 static void	 json_rtp(struct ctl_rtp_stream *);
 static void	 json_stats(struct ctl_stats *);
 static void	 json_conn(struct ctl_sip_conn *);
+static void	 json_user(struct ctl_user *);
 static void	 json_result(struct ctl_result *);
 static int	 json_tail(struct parse_result *);
 
@@ -49,6 +50,7 @@ const struct output json_output = {
 	.rtp = json_rtp,
 	.stats = json_stats,
 	.conn = json_conn,
+	.user = json_user,
 	.result = json_result,
 	.tail = json_tail
 };
@@ -69,6 +71,9 @@ json_head(struct parse_result *res)
 		break;
 	case SHOW_CONNECTIONS:
 		json_do_array("connections");
+		break;
+	case SHOW_USERS:
+		json_do_array("users");
 		break;
 	default:
 		break;
@@ -266,6 +271,15 @@ json_stats(struct ctl_stats *st)
 	}
 	json_do_end();
 	json_do_end();
+	json_do_object("auth");
+	json_do_uint("challenges", st->auth.challenges);
+	json_do_uint("accepted", st->auth.accepted);
+	json_do_uint("failed", st->auth.failed);
+	json_do_uint("stale", st->auth.stale);
+	json_do_uint("replayed", st->auth.replayed);
+	json_do_uint("malformed", st->auth.malformed);
+	json_do_uint("local_registrations", st->auth.local_registers);
+	json_do_end();
 	json_do_object("rtp");
 	json_do_uint("streams_opened", st->rtp.streams_opened);
 	json_do_uint("streams_timedout", st->rtp.streams_timedout);
@@ -299,6 +313,19 @@ json_conn(struct ctl_sip_conn *c)
 	json_do_uint("bytes_in", c->bytes_in);
 	json_do_uint("bytes_out", c->bytes_out);
 	json_do_uint("queued", c->queued);
+	json_do_end();
+}
+
+static void
+json_user(struct ctl_user *u)
+{
+	json_do_object(NULL);
+	json_do_string("name", u->name);
+	json_do_int("last_auth", u->last_auth);
+	json_do_string("last_source", u->last_source);
+	json_do_uint("accepted", u->accepted);
+	json_do_uint("failed", u->failed);
+	json_do_int("last_failure", u->last_failure);
 	json_do_end();
 }
 

@@ -58,6 +58,7 @@ static const struct token t_show[] = {
 	{ KEYWORD,	"rtp",		SHOW_RTP,		t_end },
 	{ KEYWORD,	"stats",	SHOW_STATS,		t_end },
 	{ KEYWORD,	"connections",	SHOW_CONNECTIONS,	t_end },
+	{ KEYWORD,	"users",	SHOW_USERS,		t_end },
 	{ ENDTOKEN,	"",		NONE,			NULL }
 };
 

@@ -27,7 +27,8 @@ enum actions {
 	SHOW_CONNECTIONS,
 	RELOAD,
 	LOG_VERBOSE,
-	LOG_BRIEF
+	LOG_BRIEF,
+	SHOW_USERS
 };
 
 struct parse_result {

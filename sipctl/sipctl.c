@@ -127,6 +127,9 @@ main(int argc, char *argv[])
 	case SHOW_CONNECTIONS:
 		type = IMSG_CTL_SHOW_CONNECTIONS;
 		break;
+	case SHOW_USERS:
+		type = IMSG_CTL_SHOW_USERS;
+		break;
 	case RELOAD:
 		type = IMSG_CTL_RELOAD;
 		break;
@@ -371,6 +374,7 @@ ctl_dispatch(struct ctl_state *st, struct imsg *imsg)
 	struct ctl_rtp_stream	 rtp;
 	struct ctl_stats	 stats;
 	struct ctl_sip_conn	 conn;
+	struct ctl_user		 user;
 	enum actions		 action = st->res->action;
 	uint32_t		 type;
 
@@ -467,6 +471,15 @@ ctl_dispatch(struct ctl_state *st, struct imsg *imsg)
 		CTL_STR(conn.state);
 		ctl_start(st);
 		st->out->conn(&conn);
+		break;
+	case IMSG_CTL_SHOW_USERS:
+		if (action != SHOW_USERS)
+			ctl_unexpected(type);
+		ctl_get(imsg, &user, sizeof(user));
+		CTL_STR(user.name);
+		CTL_STR(user.last_source);
+		ctl_start(st);
+		st->out->user(&user);
 		break;
 	default:
 		ctl_unexpected(type);

@@ -94,6 +94,8 @@ static void		 reg_expire(struct reg *);
 static struct reg	*reg_find(const char *, const char *);
 static struct reg	*reg_first_aor(const char *);
 static struct reg	*reg_first_user(const char *);
+static int		 reg_local(const struct reg *);
+static struct reg	*reg_best(int, const char *, const char *, int *);
 static void		 reg_aor_brackets(char *, size_t);
 static void		 reg_changed(int);
 static void		 reg_save_now(int, short, void *);
@@ -397,6 +399,8 @@ bindings_request(const char *aor, const struct sip_msg *m)
 		return;
 	for (g = reg_first_aor(aor); g != NULL && strcmp(g->se.aor, aor) == 0;
 	    g = RB_NEXT(regs_key, &regs, g)) {
+		if (reg_local(g))
+			continue;
 		reg_pend(g, sip_msg_callid(m));
 		g->req_expires = 0;
 	}
@@ -420,7 +424,12 @@ bindings_pending(const char *aor, const char *contact, const char *masq,
 	long long		 expires;
 	int			 i;
 
-	if ((g = reg_find(aor, contact)) == NULL) {
+	if ((g = reg_find(aor, contact)) != NULL && reg_local(g)) {
+		log_warnx("registrar: %s: %s is registered here", aor,
+		    contact);
+		return;
+	}
+	if (g == NULL) {
 		if (strlen(aor) >= sizeof(g->se.aor) ||
 		    strlen(contact) >= sizeof(g->se.contact) ||
 		    strlen(masq) >= sizeof(g->se.masq_contact)) {
@@ -532,6 +541,16 @@ bindings_response_done(const char *callid)
 struct reg *
 bindings_lookup(const char *user, const char *aor, int *expired)
 {
+	return (reg_best(0, user, aor, expired));
+}
+
+/*
+ * The most recent live binding, of our own registrar (local) or not, by
+ * the masqueraded user (user not NULL) or the address of record.
+ */
+static struct reg *
+reg_best(int local, const char *user, const char *aor, int *expired)
+{
 	struct reg	*g, *best = NULL;
 
 	*expired = 0;
@@ -546,6 +565,8 @@ bindings_lookup(const char *user, const char *aor, int *expired)
 		    memcmp(g->user, user, g->user_len) != 0 :
 		    strcmp(g->se.aor, aor) != 0)
 			break;
+		if (reg_local(g) != local)
+			continue;
 		if (g->expired)
 			*expired = 1;
 		if (g->active && (best == NULL ||
@@ -553,6 +574,122 @@ bindings_lookup(const char *user, const char *aor, int *expired)
 			best = g;
 	}
 	return (best);
+}
+
+/*
+ * A binding of our own registrar (the local domain): the phone's
+ * contact as it is, nothing masqueraded. Never found for the outside.
+ */
+static int
+reg_local(const struct reg *g)
+{
+	return (g->se.masq_contact[0] == '\0');
+}
+
+/*
+ * A binding the local registrar grants, or removes (expires 0).
+ * Returns 0, or -1 when there is no room for it (LOCAL_PER_AOR for
+ * one address of record, the table full of live bindings, or the same
+ * contact registered through us to a provider).
+ */
+int
+bindings_local_set(const char *aor, const char *contact,
+    const struct sockaddr_storage *src, const char *ua, long long expires)
+{
+	struct reg	*g, *found = NULL;
+	unsigned int	 n = 0;
+	int		 moved;
+
+	for (g = reg_first_aor(aor); g != NULL && strcmp(g->se.aor, aor) == 0;
+	    g = RB_NEXT(regs_key, &regs, g)) {
+		if (strcmp(g->se.contact, contact) == 0)
+			found = g;
+		else if (reg_local(g))
+			n += g->active;
+	}
+	if (found != NULL && !reg_local(found))
+		return (-1);
+	if (expires == 0) {
+		if (found != NULL && found->active) {
+			log_info("%s: %s deregistered", aor, contact);
+			reg_free(found);
+		}
+		return (0);
+	}
+	if ((g = found) == NULL) {
+		if (n >= LOCAL_PER_AOR || strlen(aor) >= sizeof(g->se.aor) ||
+		    strlen(contact) >= sizeof(g->se.contact) ||
+		    (g = reg_new(aor, contact)) == NULL)
+			return (-1);
+	}
+	moved = sa_cmp(&g->source, src) != 0;
+	g->source = *src;
+	strlcpy(g->se.source, addr_str((struct sockaddr *)src, 1),
+	    sizeof(g->se.source));
+	strlcpy(g->se.user_agent, ua, sizeof(g->se.user_agent));
+	/* Calls to it go as its contact says, UDP by default. */
+	g->transport = proxy_uri_transport(contact);
+	if (!g->active)
+		log_info("%s: %s registered here from %s", aor, contact,
+		    g->se.source);
+	reg_changed(!g->active || moved);
+	reg_unpend(g);
+	reg_activate(g);
+	g->expired = 0;
+	g->se.expires_at = time(NULL) + expires;
+	return (0);
+}
+
+/* "Contact: *": every local binding of aor goes. */
+void
+bindings_local_clear(const char *aor)
+{
+	struct reg	*g, *next;
+
+	for (g = reg_first_aor(aor); g != NULL && strcmp(g->se.aor, aor) == 0;
+	    g = next) {
+		next = RB_NEXT(regs_key, &regs, g);
+		if (reg_local(g) && g->active) {
+			log_info("%s: %s deregistered", aor, g->se.contact);
+			reg_free(g);
+		}
+	}
+}
+
+/*
+ * The local bindings of aor as the Contact lines of a REGISTER's 2xx,
+ * each with the seconds it has left. -1 if they do not fit.
+ */
+int
+bindings_local_contacts(const char *aor, char *buf, size_t len)
+{
+	struct reg	*g;
+	char		 line[sizeof(g->se.contact) + 48];
+	time_t		 now = time(NULL);
+
+	buf[0] = '\0';
+	for (g = reg_first_aor(aor); g != NULL && strcmp(g->se.aor, aor) == 0;
+	    g = RB_NEXT(regs_key, &regs, g)) {
+		if (!reg_local(g) || !g->active)
+			continue;
+		snprintf(line, sizeof(line), "Contact: <%s>;expires=%lld\r\n",
+		    g->se.contact, (long long)(g->se.expires_at > now ?
+		    g->se.expires_at - now : 0));
+		if (strlcat(buf, line, len) >= len)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The phone of the local domain a request is for, by its address of
+ * record; the most recent. *expired says whether one existed and
+ * expired.
+ */
+struct reg *
+bindings_local_lookup(const char *aor, int *expired)
+{
+	return (reg_best(1, NULL, aor, expired));
 }
 
 /*

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "sipproxd.h"
+#include "digest.h"
 #include "log.h"
 
 struct sipproxd_config *
@@ -45,6 +46,7 @@ config_new(void)
 		return (NULL);
 	TAILQ_INIT(&conf->listeners);
 	TAILQ_INIT(&conf->files);
+	TAILQ_INIT(&conf->users);
 	conf->g.external_addr.ss_family = AF_UNSPEC;
 	conf->g.rtp_port_lo = RTP_PORT_LO;
 	conf->g.rtp_port_hi = RTP_PORT_HI;
@@ -59,6 +61,12 @@ config_new(void)
 	conf->g.tcp_connect = TCP_CONNECT;
 	conf->g.reg_max = REG_MAX;
 	conf->g.call_max = CALL_MAX;
+	conf->g.auth_methods = 1U << method_from_name("REGISTER") |
+	    1U << method_from_name("INVITE");
+	/* Both, the stronger first (RFC 8760 2.4). */
+	conf->g.auth_alg[0] = DIGEST_SHA256;
+	conf->g.auth_alg[1] = DIGEST_MD5;
+	conf->g.auth_nonce_lifetime = AUTH_NONCE_LIFETIME;
 	return (conf);
 }
 
@@ -74,6 +82,7 @@ config_free(struct sipproxd_config *conf)
 	config_tls_wipe(conf);
 	for (i = 0; i < TLS_FILES; i++)
 		free(conf->tls[i].path);
+	users_free(conf);
 	while ((f = TAILQ_FIRST(&conf->files)) != NULL) {
 		TAILQ_REMOVE(&conf->files, f, entry);
 		free(f->path);
@@ -304,6 +313,32 @@ dscp_name(int value)
 		if (dscp_names[i].value == value)
 			return (dscp_names[i].name);
 	return (NULL);
+}
+
+/*
+ * A SIP method a request may be challenged for, by its enum sip_method
+ * value, or -1: ACK and CANCEL cannot be (RFC 3261 22.1).
+ */
+int
+method_from_name(const char *name)
+{
+	static const char	*names[] = SIP_STAT_METHOD_NAMES;
+	int			 i;
+
+	for (i = 1; i < SIP_STAT_METHODS; i++)
+		if (strcmp(name, names[i]) == 0)
+			return (strcmp(name, "ACK") == 0 ||
+			    strcmp(name, "CANCEL") == 0 ? -1 : i);
+	return (-1);
+}
+
+const char *
+method_name(int method)
+{
+	static const char	*names[] = SIP_STAT_METHOD_NAMES;
+
+	return (method > 0 && method < SIP_STAT_METHODS ? names[method] :
+	    "other");
 }
 
 const char *

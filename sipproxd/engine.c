@@ -92,6 +92,7 @@ engine_main(int debug, int verbose)
 	if (dns_init(proxy_wakeup) == -1)
 		fatalx("resolver initialisation failed");
 	proxy_init();
+	auth_init();
 	/* SDP naming a subnet broadcast is refused: list them while we can. */
 	if (media_nets_init() == -1)
 		log_warnx("interfaces: not all subnets seen");
@@ -150,6 +151,7 @@ engine_tick(int fd, short event, void *arg)
 	proxy_tick(now);
 	conn_tick(now);
 	control_tick(now);
+	auth_tick(now);
 	evtimer_add(&ev_tick, &tv);
 }
 
@@ -226,6 +228,7 @@ void
 engine_stats(struct ctl_stats *st)
 {
 	st->sip = sip_stats;
+	auth_stats(&st->auth);
 }
 
 const struct conf_global *
@@ -430,6 +433,11 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		tlsctx_reconf_data(imsg_get_id(imsg), chunk, len);
 		explicit_bzero(chunk, len);
 		break;
+	case IMSG_RECONF_USER:
+		if (nconf == NULL)
+			fatalx("IMSG_RECONF_USER outside a reload");
+		auth_reconf_user(imsg);
+		break;
 	case IMSG_RECONF_DONE:
 		engine_reconf_done();
 		break;
@@ -510,6 +518,7 @@ engine_reconf_done(void)
 	econf = nconf;
 	nconf = NULL;
 	tlsctx_reconf_done();
+	auth_reconf_done();
 
 	/* sip dscp: the traffic class of everything we send. */
 	tos = econf->g.sip_dscp << 2;

@@ -58,6 +58,7 @@ int	 engine_send(struct engine_listener *, const struct sockaddr_storage *,
 extern struct ctl_sip_stats	 sip_stats;
 
 struct sip_msg;
+struct sip_uri;
 struct sdp;
 
 /* proxy.c (in the engine) */
@@ -141,6 +142,22 @@ void		 bindings_confirm(struct reg *, long long);
 void		 bindings_response_done(const char *);
 struct reg	*bindings_lookup(const char *, const char *, int *);
 
+/* The local registrar's own bindings (bindings.c, localreg.c). */
+#define LOCAL_PER_AOR	16	/* bindings of one address of record */
+#define LOCAL_CONTACTS_LEN (LOCAL_PER_AOR * 300)	/* their Contacts */
+
+int		 bindings_local_set(const char *, const char *,
+		    const struct sockaddr_storage *, const char *, long long);
+void		 bindings_local_clear(const char *);
+int		 bindings_local_contacts(const char *, char *, size_t);
+struct reg	*bindings_local_lookup(const char *, int *);
+int		 localreg_host(const char *);
+int		 localreg_ours(const struct sip_msg *);
+int		 localreg_aor(const struct sip_uri *, char *, size_t);
+int		 localreg_register(const struct sip_msg *,
+		    const struct sockaddr_storage *, const char *, char *,
+		    size_t, const char **);
+
 /* A call: an INVITE dialog through us, and its relay streams. */
 #define CALL_CALLING	0
 #define CALL_EARLY	1
@@ -184,6 +201,7 @@ struct call {
 	int			 phone_transport; /* over this */
 	struct call_media	*media[CALL_MEDIA_MAX];	/* when relayed */
 	struct sockaddr_storage	 origin;	/* outside caller, else 0 */
+	struct sockaddr_storage	 peer_addr;	/* inner: the callee's SIP */
 	/* The dialog: who may speak in it (call_match()). */
 	char			 caller_tag[CALL_TAG_LEN];
 	char			 callee_tag[CALL_TAG_LEN];	/* of the 2xx */
@@ -227,6 +245,31 @@ struct tls	*tlsctx_accept(int, const char *);
 struct tls	*tlsctx_connect(int, const char *, const char *);
 int		 tlsctx_handshake(struct tls *, const char *, int,
 		    const char **);
+
+/*
+ * auth.c (in the engine): proxy authentication of the phones. Every
+ * failed authentication is counted per source address (the host, not
+ * the port); auth_failures() says how many came from src's address,
+ * each within 10 minutes of the one before: what a ban after N failed
+ * authentications looks at.
+ */
+#define AUTH_OK		0
+#define AUTH_CHALLENGE	1
+
+void		 auth_init(void);
+void		 auth_reconf_user(struct imsg *);
+void		 auth_reconf_done(void);
+int		 auth_enabled(void);
+int		 auth_required(const struct sip_msg *);
+int		 auth_check(const struct sip_msg *,
+		    const struct sockaddr_storage *, int, char *, size_t,
+		    char *, size_t);
+void		 auth_strip(struct sip_msg *);
+unsigned int	 auth_failures(const struct sockaddr_storage *);
+void		 auth_tick(time_t);
+void		 auth_show(uint32_t);
+void		 auth_stats(struct ctl_auth_stats *);
+void		 auth_local_register(void);
 
 /* control.c (in the engine) */
 void	 control_listen(int);

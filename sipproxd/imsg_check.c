@@ -44,6 +44,7 @@ typedef const char	*(*imsg_checker)(const void *, size_t);
 static const char	*check_empty(const void *, size_t);
 static const char	*check_verbose(const void *, size_t);
 static const char	*check_binding(const void *, size_t);
+static const char	*check_user(const void *, size_t);
 static const char	*check_rtp_open(const void *, size_t);
 static const char	*check_rtp_peers(const void *, size_t);
 static const char	*check_tls_file(const void *, size_t);
@@ -83,6 +84,8 @@ static const struct {
 	    0, check_tls_file },
 	[IMSG_RECONF_TLS_DATA] = { "IMSG_RECONF_TLS_DATA",
 	    0, check_tls_data },
+	/* Down the chain: the engine checks what the parent sends. */
+	[IMSG_RECONF_USER] = { "IMSG_RECONF_USER", 0, check_user },
 };
 
 /* A string must end within its array. */
@@ -132,6 +135,44 @@ check_binding(const void *data, size_t len)
 	if (se.expires_at < 0)
 		return ("negative expiry");
 	return (NULL);
+}
+
+/* A user: a name, and HA1s in lower-case hex of their length or "". */
+static const char *
+check_user(const void *data, size_t len)
+{
+	static const size_t	 hexlen[AUTH_ALGS] = { 32, 64 };
+	struct conf_user	 cu;
+	const char		*why;
+	size_t			 i, n;
+	int			 any = 0;
+
+	if (len != sizeof(cu))
+		return ("wrong size");
+	memcpy(&cu, data, sizeof(cu));
+	if (!NUL_IN(cu.name) || cu.name[0] == '\0') {
+		why = "name empty or not NUL-terminated";
+		goto done;
+	}
+	for (i = 0; i < AUTH_ALGS; i++) {
+		if (!NUL_IN(cu.ha1[i])) {
+			why = "HA1 not NUL-terminated";
+			goto done;
+		}
+		if ((n = strlen(cu.ha1[i])) == 0)
+			continue;
+		if (n != hexlen[i] ||
+		    strspn(cu.ha1[i], "0123456789abcdef") != n) {
+			why = "HA1 not hex of its length";
+			goto done;
+		}
+		any = 1;
+	}
+	why = any ? NULL : "no HA1";
+ done:
+	/* It is as good as a password for our realm. */
+	explicit_bzero(&cu, sizeof(cu));
+	return (why);
 }
 
 /* An address family we use, or none where none is allowed. */

@@ -42,6 +42,7 @@
 #include <tls.h>
 
 #include "sipproxd.h"
+#include "digest.h"
 #include "log.h"
 
 #define INCLUDE_DEPTH	8
@@ -54,6 +55,7 @@ static struct file {
 	int			 lineno;
 	int			 errors;
 	int			 eof_nl;	/* line break given at EOF */
+	int			 secrecy_warned;
 } *file, *topfile;
 static TAILQ_HEAD(files, file)	 files = TAILQ_HEAD_INITIALIZER(files);
 static int			 nfiles;
@@ -93,6 +95,12 @@ static int		 codec_list;	/* which list codec_add() fills */
 static int		 dscp_value(const char *, long long, int *);
 static int		 tls_file_set(int, const char *);
 static void		 tls_files_check(void);
+static int		 conf_path(const char *, char *, size_t);
+static void		 file_secrecy(void);
+static int		 auth_method_add(const char *);
+static int		 auth_alg_add(const char *);
+static int		 word_valid(const char *, const char *, size_t,
+			    const char *);
 
 static struct sipproxd_config	*conf;
 static char			*errbuf;
@@ -100,6 +108,8 @@ static size_t			 errlen;
 static int			 seen_outside;	/* 1 << transport */
 static int			 errors;
 static int			 lex_errline;
+static uint32_t			 auth_methods;	/* auth methods, as read */
+static int			 auth_nalg;	/* auth algorithms, as read */
 
 typedef struct {
 	union {
@@ -120,6 +130,8 @@ typedef struct {
 %token	CONNECT INACTIVITY KEEPALIVE TLS
 %token	CA CERTIFICATE KEY
 %token	CALL MAXIMUM
+%token	ALGORITHMS AUTH DOMAIN FILENAME LIFETIME LOCAL METHODS NONCE PASSWORD
+%token	REALM USER USERS
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -377,6 +389,79 @@ main		: LISTEN ON STRING optport transport {
 			conf->g.limit_media = $5;
 		}
 		| CODEC codecact codecs
+		| USER STRING PASSWORD STRING {
+			char	 err[256];
+			int	 rv;
+
+			rv = users_add(conf, $2, $4, 0, err, sizeof(err));
+			freezero($4, strlen($4));
+			$4 = NULL;
+			if (rv == -1) {
+				yyerror("%s", err);
+				YYERROR;
+			}
+			free($2);
+			file_secrecy();
+		}
+		| USERS FILENAME STRING {
+			char	 path[PATH_MAX], err[PATH_MAX + 256];
+
+			if (conf->g.users_file[0] != '\0') {
+				yyerror("users file given twice");
+				YYERROR;
+			}
+			if (conf_path($3, path, sizeof(path)) == -1) {
+				yyerror("users file %s: path too long", $3);
+				YYERROR;
+			}
+			if (users_file_read(conf, path, err,
+			    sizeof(err)) == -1) {
+				yyerror("%s", err);
+				YYERROR;
+			}
+			free($3);
+		}
+		| AUTH REALM STRING {
+			if (word_valid("auth realm", $3, AUTH_REALM_LEN,
+			    " !#$%&'()*+,-./:;<=>?@[]^_`{|}~") == -1)
+				YYERROR;
+			strlcpy(conf->g.auth_realm, $3,
+			    sizeof(conf->g.auth_realm));
+			free($3);
+		}
+		| AUTH METHODS { auth_methods = 0; } methodspec {
+			conf->g.auth_methods = auth_methods;
+		}
+		| AUTH ALGORITHMS {
+			auth_nalg = 0;
+			conf->g.auth_alg[0] = conf->g.auth_alg[1] = -1;
+		} algspec {
+			if (auth_nalg == 0) {
+				yyerror("auth algorithms: none given");
+				YYERROR;
+			}
+		}
+		| AUTH NONCE LIFETIME NUMBER {
+			if ($4 < 1 || $4 > AUTH_NONCE_LIFETIME_MAX) {
+				yyerror("auth nonce lifetime %lld: out of "
+				    "range 1 to %d", $4,
+				    AUTH_NONCE_LIFETIME_MAX);
+				YYERROR;
+			}
+			conf->g.auth_nonce_lifetime = $4;
+		}
+		| LOCAL DOMAIN STRING {
+			if (conf->g.local_domain[0] != '\0') {
+				yyerror("local domain given twice");
+				YYERROR;
+			}
+			if (word_valid("local domain", $3, LOCAL_DOMAIN_LEN,
+			    "-.") == -1)
+				YYERROR;
+			strlcpy(conf->g.local_domain, $3,
+			    sizeof(conf->g.local_domain));
+			free($3);
+		}
 		;
 
 codecact	: ALLOW			{ codec_list = CODEC_ALLOW; }
@@ -397,6 +482,36 @@ comma		: ','
 
 codecname	: STRING {
 			if (codec_add($1) == -1)
+				YYERROR;
+			free($1);
+		}
+		;
+
+methodspec	: method
+		| '{' methods '}'
+		;
+
+methods		: /* empty */
+		| methods method
+		;
+
+method		: STRING {
+			if (auth_method_add($1) == -1)
+				YYERROR;
+			free($1);
+		}
+		;
+
+algspec		: alg
+		| '{' algs '}'
+		;
+
+algs		: /* empty */
+		| algs alg
+		;
+
+alg		: STRING {
+			if (auth_alg_add($1) == -1)
 				YYERROR;
 			free($1);
 		}
@@ -467,7 +582,9 @@ lookup(char *s)
 	/* Sorted, for bsearch(). */
 	static const struct keywords keywords[] = {
 		{ "address",		ADDRESS },
+		{ "algorithms",		ALGORITHMS },
 		{ "allow",		ALLOW },
+		{ "auth",		AUTH },
 		{ "ca",			CA },
 		{ "call",		CALL },
 		{ "calls",		CALLS },
@@ -476,25 +593,33 @@ lookup(char *s)
 		{ "connect",		CONNECT },
 		{ "dejitter",		DEJITTER },
 		{ "deny",		DENY },
+		{ "domain",		DOMAIN },
 		{ "dscp",		DSCP },
 		{ "expires",		EXPIRES },
 		{ "external",		EXTERNAL },
+		{ "file",		FILENAME },
 		{ "inactivity",		INACTIVITY },
 		{ "include",		INCLUDE },
 		{ "keepalive",		KEEPALIVE },
 		{ "key",		KEY },
 		{ "latch",		LATCH },
+		{ "lifetime",		LIFETIME },
 		{ "limit",		LIMIT },
 		{ "listen",		LISTEN },
+		{ "local",		LOCAL },
 		{ "max",		MAXIMUM },
+		{ "methods",		METHODS },
+		{ "nonce",		NONCE },
 		{ "offer",		OFFER },
 		{ "on",			ON },
 		{ "outbound",		OUTBOUND },
 		{ "outside",		OUTSIDE },
+		{ "password",		PASSWORD },
 		{ "per",		PER },
 		{ "port",		PORT },
 		{ "ports",		PORTS },
 		{ "proxy",		PROXY },
+		{ "realm",		REALM },
 		{ "registration",	REGISTRATION },
 		{ "rtp",		RTP },
 		{ "sip",		SIP },
@@ -505,7 +630,9 @@ lookup(char *s)
 		{ "timeout",		TIMEOUT },
 		{ "tls",		TLS },
 		{ "to",			TO },
-		{ "udp",		UDP }
+		{ "udp",		UDP },
+		{ "user",		USER },
+		{ "users",		USERS }
 	};
 	const struct keywords	*p;
 
@@ -679,6 +806,8 @@ yylex(void)
 		}
 		if ((yylval.v.string = strdup(buf)) == NULL)
 			fatal("yylex: strdup");
+		/* It may be a password. */
+		explicit_bzero(buf, sizeof(buf));
 		return (STRING);
 	}
 
@@ -829,6 +958,7 @@ struct sipproxd_config *
 parse_config(const char *filename, char *ebuf, size_t elen)
 {
 	struct sym	*sym, *next;
+	char		 ebuf_users[256];
 
 	errbuf = ebuf;
 	errlen = elen;
@@ -885,6 +1015,12 @@ parse_config(const char *filename, char *ebuf, size_t elen)
 	if (errors == 0) {
 		topfile = &(struct file){ .name = (char *)filename };
 		tls_files_check();
+	}
+
+	if (errors == 0 && users_finish(conf, ebuf_users, sizeof(ebuf_users)) ==
+	    -1) {
+		topfile = &(struct file){ .name = (char *)filename };
+		conferror("%s", ebuf_users);
 	}
 
 	/* By default a source may hold half the relay's port pairs. */
@@ -1271,6 +1407,27 @@ tls_file_set(int which, const char *path)
 }
 
 /*
+ * A path in the configuration: as it is when absolute, else relative to
+ * the directory of the file it is written in, like an include.
+ */
+static int
+conf_path(const char *name, char *path, size_t len)
+{
+	char	 dir[PATH_MAX], *base = NULL;
+
+	if (name[0] != '/') {
+		strlcpy(dir, file->name, sizeof(dir));
+		base = dirname(dir);
+		if (strcmp(base, ".") == 0)
+			base = NULL;
+	}
+	if ((base == NULL ? strlcpy(path, name, len) :
+	    (size_t)snprintf(path, len, "%s/%s", base, name)) >= len)
+		return (-1);
+	return (0);
+}
+
+/*
  * Without a CA file given, the system's bundle: without one no server
  * can be verified, so outgoing TLS (a sips: target) could only fail. A
  * system without the bundle gets none. Then what needs both files.
@@ -1313,4 +1470,78 @@ tls_files_check(void)
 	    conf->tls[TLS_FILE_CA].data == NULL)
 		conferror("outbound proxy %s tls: no tls ca to verify it by",
 		    conf->g.outbound_proxy);
+}
+
+/*
+ * A file with a password in it should be as private as the users file
+ * must be; it is not refused, as the users file would be, but said.
+ */
+static void
+file_secrecy(void)
+{
+	struct stat	 st;
+
+	if (file->secrecy_warned || fstat(fileno(file->stream), &st) == -1)
+		return;
+	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0 ||
+	    (st.st_uid != 0 && st.st_uid != getuid())) {
+		log_warnx("%s: holds passwords but is readable by group or "
+		    "others or not owned by root; a users file is safer",
+		    file->name);
+		file->secrecy_warned = 1;
+	}
+}
+
+/* A word of letters, digits and the characters of extra, not empty. */
+static int
+word_valid(const char *what, const char *s, size_t maxlen, const char *extra)
+{
+	const char	*p;
+
+	if (*s == '\0' || strlen(s) >= maxlen) {
+		yyerror("%s: empty or longer than %zu", what, maxlen - 1);
+		return (-1);
+	}
+	for (p = s; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && (*p == '\0' ||
+		    strchr(extra, *p) == NULL)) {
+			yyerror("%s %s: character not allowed", what, s);
+			return (-1);
+		}
+	return (0);
+}
+
+static int
+auth_method_add(const char *name)
+{
+	int	 m;
+
+	if ((m = method_from_name(name)) == -1) {
+		yyerror("auth methods: %s: not a SIP method that can be "
+		    "challenged", name);
+		return (-1);
+	}
+	auth_methods |= 1U << m;
+	return (0);
+}
+
+static int
+auth_alg_add(const char *name)
+{
+	int	 i, alg;
+
+	for (alg = 0; alg < DIGEST_NALG; alg++)
+		if (strcasecmp(name, digest_alg_word(alg)) == 0)
+			break;
+	if (alg == DIGEST_NALG) {
+		yyerror("auth algorithms: %s: expected sha256 or md5", name);
+		return (-1);
+	}
+	for (i = 0; i < auth_nalg; i++)
+		if (conf->g.auth_alg[i] == alg) {
+			yyerror("auth algorithms: %s given twice", name);
+			return (-1);
+		}
+	conf->g.auth_alg[auth_nalg++] = alg;
+	return (0);
 }

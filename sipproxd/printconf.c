@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 #include "sipproxd.h"
+#include "digest.h"
 
 static void
 print_dscp(const char *what, int dscp)
@@ -60,6 +61,39 @@ print_quoted(const char *s)
 			putchar('\\');
 		putchar(*s);
 	}
+}
+
+/*
+ * Users and authentication. A password is never shown: each is
+ * "********", and the users file is named, not listed.
+ */
+static void
+print_auth(struct sipproxd_config *conf)
+{
+	struct user	*u;
+	int		 i;
+
+	TAILQ_FOREACH(u, &conf->users, entry)
+		if (!u->from_file)
+			printf("user \"%s\" password \"********\"\n",
+			    u->cu.name);
+	if (conf->g.users_file[0] != '\0') {
+		printf("users file \"");
+		print_quoted(conf->g.users_file);
+		printf("\"\n");
+	}
+	printf("auth realm \"%s\"\n", conf->g.auth_realm);
+	printf("auth methods {");
+	for (i = 1; i < SIP_STAT_METHODS; i++)
+		if (conf->g.auth_methods & (1U << i))
+			printf(" %s", method_name(i));
+	printf(" }\n");
+	printf("auth algorithms {");
+	for (i = 0; i < AUTH_ALGS; i++)
+		if (conf->g.auth_alg[i] != -1)
+			printf(" %s", digest_alg_word(conf->g.auth_alg[i]));
+	printf(" }\n");
+	printf("auth nonce lifetime %u\n", conf->g.auth_nonce_lifetime);
 }
 
 void
@@ -128,4 +162,8 @@ print_config(struct sipproxd_config *conf)
 		print_quoted(conf->tls[i].path);
 		printf("\"\n");
 	}
+	if (conf->g.auth)
+		print_auth(conf);
+	if (conf->g.local_domain[0] != '\0')
+		printf("local domain \"%s\"\n", conf->g.local_domain);
 }

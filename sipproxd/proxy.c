@@ -81,6 +81,7 @@ struct req {
 	char			 aor[SIP_MAX_URILEN];	/* of a REGISTER */
 	struct call		*call;	/* the call it belongs to, if any */
 	char			 loop[MAC_HEXLEN + 1];	/* of the request */
+	char			 user[USER_NAME_LEN];	/* authenticated */
 };
 
 /* Where a message goes. */
@@ -143,6 +144,13 @@ static int		 record_route_one(int, struct engine_listener *, int);
 static int		 contacts_masquerade(struct engine_listener *, int,
 			    struct req *, int);
 static enum verdict	 register_request(struct req *);
+static int		 register_contacts(struct req *);
+static enum verdict	 authenticate(struct req *);
+static enum verdict	 local_register(struct req *);
+static enum verdict	 local_route(struct req *, const struct sip_uri *,
+			    struct hop *);
+static enum verdict	 to_phone(struct req *, struct reg *, int,
+			    struct hop *);
 static int		 register_contact_check(const struct sip_addr *, int,
 			    const struct sockaddr_storage *, const char **);
 static int		 addr_special(const struct sockaddr_storage *);
@@ -491,6 +499,10 @@ request_inside(struct req *r, struct hop *hop)
 	char		 ruri[SIP_MAX_URILEN];
 	int		 expired, foreign;
 
+	if (authenticate(r) != GO)
+		return (DONE);
+	if (localreg_ours(&msg))
+		return (local_register(r));
 	if (offer_streams(r) == -1)
 		return (DONE);
 	sip_msg_ruri(&msg, ruri, sizeof(ruri));
@@ -499,21 +511,18 @@ request_inside(struct req *r, struct hop *hop)
 		return (DONE);
 	}
 	hop->side = LEG_OUTSIDE;
+	r->call = call_match(&msg, LEG_INSIDE, msg.via.branch);
 	if ((foreign = hop->host[0] != '\0'))
 		;	/* a Route of someone else's */
-	else if (u.scheme != SIP_URI_TEL && host_ours(u.host, u.port)) {
+	else if ((r->call != NULL && r->call->inner &&
+	    msg.to_tag[0] != '\0') ||
+	    (u.scheme != SIP_URI_TEL && localreg_host(u.host))) {
+		if (local_route(r, &u, hop) != GO)
+			return (DONE);
+	} else if (u.scheme != SIP_URI_TEL && host_ours(u.host, u.port)) {
 		/* A phone calling a phone through us. */
-		if ((reg = bindings_lookup(u.user, NULL, &expired)) == NULL) {
-			reply(r, expired ? 480 : 404, expired ?
-			    "Temporarily Unavailable" : "Not Found");
-			return (DONE);
-		}
-		if (sip_edit_ruri(&msg, reg->se.contact) == -1) {
-			reply(r, 500, "Server Internal Error - Request-URI");
-			return (DONE);
-		}
-		if (phone_hop(r, hop, reg->transport, &reg->source,
-		    reg->se.contact) != GO)
+		reg = bindings_lookup(u.user, NULL, &expired);
+		if (to_phone(r, reg, expired, hop) != GO)
 			return (DONE);
 	} else if (g->outbound_proxy[0] != '\0') {
 		strlcpy(hop->host, g->outbound_proxy, sizeof(hop->host));
@@ -534,7 +543,6 @@ request_inside(struct req *r, struct hop *hop)
 	if (!foreign && hop->side == LEG_OUTSIDE && hop->route_tr != -1)
 		hop->tr = hop->route_tr;
 
-	r->call = call_match(&msg, LEG_INSIDE, msg.via.branch);
 	if (msg.method == SIP_REGISTER) {
 		if (register_request(r) != GO)
 			return (DONE);
@@ -550,9 +558,96 @@ request_inside(struct req *r, struct hop *hop)
 			    "call table full"));
 		c->phone_transport = r->tr;
 		c->inner = hop->side == LEG_INSIDE;
+		if (c->inner)
+			c->peer_addr = hop->ss;
 		r->call = c;
 	}
 	return (GO);
+}
+
+/*
+ * Proxy authentication (auth.c): a request of `auth methods` that is
+ * not in a dialog, and a REGISTER for the local domain whatever the
+ * methods, must carry our credentials, else 407 and a challenge. Our
+ * own Proxy-Authorization goes before anything is forwarded.
+ */
+static enum verdict
+authenticate(struct req *r)
+{
+	char	 extra[1024];
+
+	r->user[0] = '\0';
+	if (!auth_enabled())
+		return (GO);
+	if ((auth_required(&msg) || localreg_ours(&msg)) &&
+	    auth_check(&msg, &r->src, r->first, r->user, sizeof(r->user),
+	    extra, sizeof(extra)) != AUTH_OK) {
+		reply_extra(r, 407, "Proxy Authentication Required", extra);
+		return (DONE);
+	}
+	auth_strip(&msg);
+	return (GO);
+}
+
+/* A REGISTER the local registrar answers: never forwarded. */
+static enum verdict
+local_register(struct req *r)
+{
+	char		 extra[LOCAL_CONTACTS_LEN];
+	const char	*reason;
+	int		 status;
+
+	if (register_contacts(r) == -1)
+		return (DONE);
+	status = localreg_register(&msg, &r->src, r->user, extra,
+	    sizeof(extra), &reason);
+	reply_extra(r, status, reason, status == 200 ? extra : NULL);
+	return (DONE);
+}
+
+/*
+ * From a phone to a phone inside: a new request for the local domain
+ * to the phone registered for its address of record (404 for none, 480
+ * when it expired), a request in a dialog between two phones to the
+ * other one, never anywhere else.
+ */
+static enum verdict
+local_route(struct req *r, const struct sip_uri *u, struct hop *hop)
+{
+	struct reg	*reg;
+	char		 aor[SIP_MAX_URILEN];
+	int		 expired = 0;
+
+	hop->side = LEG_INSIDE;
+	if (r->call != NULL && r->call->inner && msg.to_tag[0] != '\0') {
+		hop->ss = sa_cmp(&r->src, &r->call->phone_addr) == 0 ?
+		    r->call->peer_addr : r->call->phone_addr;
+		return (GO);
+	}
+	reg = localreg_aor(u, aor, sizeof(aor)) == -1 ? NULL :
+	    bindings_local_lookup(aor, &expired);
+	return (to_phone(r, reg, expired, hop));
+}
+
+/*
+ * To a phone inside, by its registration: its contact the Request-URI,
+ * where its REGISTER came from the next hop. Without one, 404, or 480
+ * when it expired.
+ */
+static enum verdict
+to_phone(struct req *r, struct reg *reg, int expired, struct hop *hop)
+{
+	if (reg == NULL) {
+		reply(r, expired ? 480 : 404, expired ?
+		    "Temporarily Unavailable" : "Not Found");
+		return (DONE);
+	}
+	if (sip_edit_ruri(&msg, reg->se.contact) == -1) {
+		reply(r, 500, "Server Internal Error - Request-URI");
+		return (DONE);
+	}
+	return (phone_hop(r, hop, reg->transport, &reg->source,
+	    reg->se.contact));
 }
 
 /*
@@ -1481,8 +1576,34 @@ register_request(struct req *r)
 {
 	struct sip_addr	 to, a;
 	struct sip_uri	 u;
-	const char	*why;
 	unsigned int	 n;
+	int		 idx;
+
+	if (register_contacts(r) == -1)
+		return (DONE);
+	r->aor[0] = '\0';
+	if (sip_msg_to(&msg, &to) == -1 ||
+	    sip_uri_parse(to.uri, strlen(to.uri), &u) == -1)
+		return (GO);
+	aor_of(&u, r->aor, sizeof(r->aor));
+	/* The bindings it adds must fit: refused now, not lost later. */
+	for (idx = 0, n = 0; sip_msg_list_get(&msg, SIP_HDR_CONTACT, idx, &a,
+	    NULL, NULL) == 0; idx++)
+		if (!a.star && !bindings_known(r->aor, a.uri))
+			n++;
+	if (n > bindings_free())
+		return (table_full(r, &sip_stats.full_registrations,
+		    "registration table full"));
+	bindings_request(r->aor, &msg);
+	return (GO);
+}
+
+/* Each Contact of a REGISTER one we may route to, else answered: -1. */
+static int
+register_contacts(struct req *r)
+{
+	struct sip_addr	 a;
+	const char	*why;
 	int		 idx, status;
 
 	for (idx = 0; sip_msg_list_get(&msg, SIP_HDR_CONTACT, idx, &a, NULL,
@@ -1493,23 +1614,9 @@ register_request(struct req *r)
 		sip_stats.refused_contacts++;
 		log_refusal(r, why);
 		reply(r, status, why);
-		return (DONE);
+		return (-1);
 	}
-	r->aor[0] = '\0';
-	if (sip_msg_to(&msg, &to) == -1 ||
-	    sip_uri_parse(to.uri, strlen(to.uri), &u) == -1)
-		return (GO);
-	aor_of(&u, r->aor, sizeof(r->aor));
-	/* The bindings it adds must fit: refused now, not lost later. */
-	for (idx = 0, n = 0; r->aor[0] != '\0' && sip_msg_list_get(&msg,
-	    SIP_HDR_CONTACT, idx, &a, NULL, NULL) == 0; idx++)
-		if (!a.star && !bindings_known(r->aor, a.uri))
-			n++;
-	if (n > bindings_free())
-		return (table_full(r, &sip_stats.full_registrations,
-		    "registration table full"));
-	bindings_request(r->aor, &msg);
-	return (GO);
+	return (0);
 }
 
 /*

@@ -486,6 +486,7 @@ parent_send_config(void)
 {
 	struct conf_listener	 cl;
 	struct listener		*l;
+	struct user		*u;
 
 	imsgev_compose(&ENGINE->iev, IMSG_RECONF_CONF, 0, -1, &conf->g,
 	    sizeof(conf->g));
@@ -503,6 +504,10 @@ parent_send_config(void)
 		l->fd = -1;
 	}
 	parent_send_tls();
+	/* HA1s only: the passwords were wiped once hashed. */
+	TAILQ_FOREACH(u, &conf->users, entry)
+		imsgev_compose(&ENGINE->iev, IMSG_RECONF_USER, 0, -1, &u->cu,
+		    sizeof(u->cu));
 	imsgev_compose(&ENGINE->iev, IMSG_RECONF_DONE, 0, -1, NULL, 0);
 	imsgev_compose(&RELAY->iev, IMSG_RECONF_DONE, 0, -1, NULL, 0);
 	reload_acks = 2;

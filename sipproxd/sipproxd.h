@@ -82,6 +82,17 @@
 #define LIMIT_MEDIA		4	/* relayed m= lines per offer */
 #define LIMIT_MEDIA_MAX		8	/* CALL_MEDIA_MAX */
 
+/* Users and proxy authentication (users.c in the parent, auth.c). */
+#define USER_NAME_LEN		64
+#define USER_SECRET_LEN		256	/* a password, or an HA1 in hex */
+#define USERS_MAX		4096
+#define AUTH_REALM_LEN		128
+#define AUTH_HA1_LEN		65	/* SHA-256 in hex, NUL ended */
+#define AUTH_ALGS		2	/* DIGEST_MD5, DIGEST_SHA256 */
+#define AUTH_NONCE_LIFETIME	300	/* seconds */
+#define AUTH_NONCE_LIFETIME_MAX	86400
+#define LOCAL_DOMAIN_LEN	256
+
 /* Bounds of imsg traffic and of the control socket. */
 #define MAX_IMSGSIZE		16384
 #define CTL_MAX_CLIENTS		32
@@ -139,6 +150,7 @@ enum imsg_type {
 	IMSG_CTL_SHOW_RTP,		/* reply: ctl_rtp_stream..., END */
 	IMSG_CTL_SHOW_STATS,		/* reply: ctl_stats, END */
 	IMSG_CTL_SHOW_CONNECTIONS,	/* reply: ctl_sip_conn..., END */
+	IMSG_CTL_SHOW_USERS,		/* reply: ctl_user..., END */
 	IMSG_CTL_RELOAD,		/* reply: RESULT */
 	IMSG_CTL_LOG_VERBOSE,		/* int verbose; reply: RESULT */
 	IMSG_CTL_RESULT,		/* ctl_result */
@@ -153,6 +165,7 @@ enum imsg_type {
 	IMSG_RECONF_LISTENER,		/* conf_listener, fd when new */
 	IMSG_RECONF_TLS_FILE,		/* conf_tlsfile: one file follows */
 	IMSG_RECONF_TLS_DATA,		/* its next bytes (peerid: which) */
+	IMSG_RECONF_USER,		/* conf_user, to the engine */
 	IMSG_RECONF_DONE,		/* child -> parent: ack */
 
 	/* engine <-> relay (peerid: stream id, chosen by the engine) */
@@ -234,6 +247,13 @@ struct conf_global {
 	uint32_t		 tcp_keepalive;	/* seconds, 0: off */
 	uint32_t		 reg_max;	/* registrations kept */
 	uint32_t		 call_max;	/* calls kept */
+	int			 auth;		/* users given: challenge */
+	char			 auth_realm[AUTH_REALM_LEN];
+	uint32_t		 auth_methods;	/* 1 << enum sip_method */
+	int			 auth_alg[AUTH_ALGS];	/* offered, -1: none */
+	uint32_t		 auth_nonce_lifetime;	/* seconds */
+	char			 users_file[PATH_MAX];	/* "" when none */
+	char			 local_domain[LOCAL_DOMAIN_LEN]; /* "": none */
 };
 
 /*
@@ -247,11 +267,31 @@ struct tlsfile {
 	size_t			 len;
 };
 
+/*
+ * IMSG_RECONF_USER: a user as the engine knows it, by the HA1 of each
+ * algorithm (hex, "" where there is none), never the password.
+ */
+struct conf_user {
+	char			 name[USER_NAME_LEN];
+	char			 ha1[AUTH_ALGS][AUTH_HA1_LEN];
+};
+
+/* A user in the parent: the password kept until the realm is known. */
+struct user {
+	TAILQ_ENTRY(user)	 entry;
+	struct conf_user	 cu;
+	char			*secret;	/* wiped once hashed */
+	int			 from_file;
+};
+TAILQ_HEAD(users, user);
+
 struct sipproxd_config {
 	struct listeners	 listeners;
 	struct conf_files	 files;		/* the file and its includes */
 	struct conf_global	 g;
 	struct tlsfile		 tls[TLS_FILES];
+	struct users		 users;
+	unsigned int		 nusers;
 };
 
 /* IMSG_RECONF_LISTENER: one listener; the fd comes with it when new. */
@@ -440,6 +480,27 @@ struct ctl_sip_conn {
 	uint64_t		 queued;	/* bytes waiting to be sent */
 };
 
+/* Proxy authentication, filled by the engine (auth.c). */
+struct ctl_auth_stats {
+	uint64_t		 challenges;	/* 407 of ours */
+	uint64_t		 accepted;	/* right credentials */
+	uint64_t		 failed;	/* wrong or for no user */
+	uint64_t		 stale;		/* right, the nonce expired */
+	uint64_t		 replayed;	/* a nonce count used again */
+	uint64_t		 malformed;	/* credentials not parsed */
+	uint64_t		 local_registers; /* REGISTERs answered here */
+};
+
+/* One user for `sipctl show users`: never a secret. */
+struct ctl_user {
+	char			 name[USER_NAME_LEN];
+	int64_t			 last_auth;	/* time_t, 0: never */
+	char			 last_source[ADDRSTR_LEN];
+	uint64_t		 accepted;
+	uint64_t		 failed;
+	int64_t			 last_failure;	/* time_t, 0: never */
+};
+
 struct ctl_rtp_stats {
 	uint64_t		 streams_opened;
 	uint64_t		 streams_timedout;
@@ -452,6 +513,7 @@ struct ctl_rtp_stats {
 struct ctl_stats {
 	struct ctl_sip_stats	 sip;	/* filled by the engine */
 	struct ctl_rtp_stats	 rtp;	/* filled by the relay */
+	struct ctl_auth_stats	 auth;	/* filled by the engine */
 };
 
 /*
@@ -515,6 +577,8 @@ const char		*tlsfile_name(int);
 int			 dscp_from_name(const char *);
 const char		*dscp_name(int);
 const char		*latch_name(int);
+int			 method_from_name(const char *);
+const char		*method_name(int);
 
 /* util.c */
 socklen_t		 sa_len(const struct sockaddr_storage *);
@@ -548,6 +612,14 @@ int			 cmdline_symset(char *);
 
 /* printconf.c */
 void	 print_config(struct sipproxd_config *);
+
+/* users.c (parent): users from the configuration and the users file */
+int	 users_add(struct sipproxd_config *, const char *, const char *, int,
+	    char *, size_t);
+int	 users_file_read(struct sipproxd_config *, const char *, char *,
+	    size_t);
+int	 users_finish(struct sipproxd_config *, char *, size_t);
+void	 users_free(struct sipproxd_config *);
 
 /* statefile.c (parent) */
 int	 state_load(const char *, size_t, struct imsgev *);

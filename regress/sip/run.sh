@@ -34,6 +34,7 @@
 . regress/sip/edge.sh
 . regress/sip/tcp.sh
 . regress/sip/scale.sh
+. regress/sip/auth.sh
 
 S=regress/sip
 INSIDE=127.0.0.2
@@ -51,6 +52,7 @@ sip_media_refused_inside sip_media_refused_outside sip_codec_filter"
 CASES="$CASES $EDGE_CASES"
 CASES="$CASES $TCP_CASES"
 CASES="$CASES $SCALE_CASES"
+CASES="$CASES $AUTH_CASES"
 # SIP_CASES: only these (by hand, while working on them)
 CASES=${SIP_CASES:-$CASES}
 
@@ -69,6 +71,7 @@ FAILED=0
 
 cleanup() {
 	sipp_kill
+	auth_stop
 	daemon_stop
 	rm -rf "$T"
 }

@@ -222,6 +222,57 @@ test_rtp(void)
 	    "AF_UNIX signalling address accepted");
 }
 
+/* IMSG_RECONF_USER, which the engine checks as it arrives. */
+static void
+test_user(void)
+{
+	struct {
+		struct conf_user	 cu;
+		char			 more;
+	} big;
+	struct conf_user	 cu;
+
+	memset(&cu, 0, sizeof(cu));
+	strlcpy(cu.name, "alice", sizeof(cu.name));
+	strlcpy(cu.ha1[0], "0123456789abcdef0123456789abcdef",
+	    sizeof(cu.ha1[0]));
+	check("user_good_md5", passes(IMSG_RECONF_USER, &cu, sizeof(cu)),
+	    "an MD5 user refused");
+	memset(cu.ha1[1], 'a', 64);
+	check("user_good_both", passes(IMSG_RECONF_USER, &cu, sizeof(cu)),
+	    "a user with both HA1s refused");
+	cu.ha1[0][0] = '\0';
+	check("user_good_sha256", passes(IMSG_RECONF_USER, &cu, sizeof(cu)),
+	    "a SHA-256 user refused");
+	check("user_short", !passes(IMSG_RECONF_USER, &cu, sizeof(cu) - 1),
+	    "a short user accepted");
+	memset(&big, 0, sizeof(big));
+	big.cu = cu;
+	check("user_long", !passes(IMSG_RECONF_USER, &big, sizeof(big)),
+	    "a long user accepted");
+	cu.ha1[1][0] = '\0';
+	check("user_no_ha1", !passes(IMSG_RECONF_USER, &cu, sizeof(cu)),
+	    "a user without HA1 accepted");
+	strlcpy(cu.ha1[0], "0123456789ABCDEF0123456789abcdef",
+	    sizeof(cu.ha1[0]));
+	check("user_ha1_upper", !passes(IMSG_RECONF_USER, &cu, sizeof(cu)),
+	    "an HA1 in upper case accepted");
+	strlcpy(cu.ha1[0], "0123456789abcdef", sizeof(cu.ha1[0]));
+	check("user_ha1_short", !passes(IMSG_RECONF_USER, &cu, sizeof(cu)),
+	    "a short HA1 accepted");
+	memset(cu.ha1[0], 'a', sizeof(cu.ha1[0]));
+	check("user_ha1_nonul", !passes(IMSG_RECONF_USER, &cu, sizeof(cu)),
+	    "an HA1 without NUL accepted");
+	strlcpy(cu.ha1[0], "0123456789abcdef0123456789abcdef",
+	    sizeof(cu.ha1[0]));
+	memset(cu.name, 'x', sizeof(cu.name));
+	check("user_name_nonul", !passes(IMSG_RECONF_USER, &cu, sizeof(cu)),
+	    "a name without NUL accepted");
+	cu.name[0] = '\0';
+	check("user_name_empty", !passes(IMSG_RECONF_USER, &cu, sizeof(cu)),
+	    "an empty name accepted");
+}
+
 static void
 test_types(void)
 {
@@ -307,6 +358,7 @@ through(enum sipproxd_role from, enum sipproxd_role to, uint32_t type,
 static void
 test_ways(void)
 {
+	struct conf_user	 cu;
 	struct binding	 se;
 	struct rtp_open		 ro;
 	const char		*r;
@@ -366,6 +418,14 @@ test_ways(void)
 	r = through(ROLE_ENGINE, ROLE_PARENT, 9999, -1, NULL, 0);
 	check("way_engine_parent_unknown", r != NULL,
 	    "type 9999 accepted");
+	/* Users come from the parent; no child may send one. */
+	memset(&cu, 0, sizeof(cu));
+	strlcpy(cu.name, "alice", sizeof(cu.name));
+	memset(cu.ha1[1], 'a', 64);
+	r = through(ROLE_ENGINE, ROLE_PARENT, IMSG_RECONF_USER, -1, &cu,
+	    sizeof(cu));
+	check("way_engine_parent_user", r != NULL,
+	    "a user from the engine accepted");
 	imsgbuf_clear(&wbuf);
 	imsgbuf_clear(&rbuf);
 	close(sp[0]);
@@ -381,5 +441,6 @@ main(void)
 	test_types();
 	test_tls();
 	test_ways();
+	test_user();
 	return (failures != 0);
 }
