@@ -1,11 +1,12 @@
 #!/bin/sh
 #
-# Configuration parser tests.  For each regress/config/NN.conf, run
-# "sipproxd -nv -f NN.conf" from regress/config (plus the arguments in
-# NN.args, if any).  NN.ok: exit 0, stdout equal to NN.ok, and that
-# output parses again and prints itself.  NN.err: exit 1, stderr equal
-# to NN.err.  "sh regress/config/run.sh update" rewrites .ok and .err.
-# @TMP@ in NN.args is the scratch directory, where tls/ holds the test
+# Configuration parser tests.  For each regress/config/NN.conf (NN of
+# two or three digits), run "sipproxd -nv -f NN.conf" from regress/config
+# (plus the arguments in NN.args, if any).  NN.ok: exit 0, stdout equal
+# to NN.ok, and that output parses again and prints itself.  NN.err:
+# exit 1, stderr equal to NN.err.  "sh regress/config/run.sh update"
+# rewrites .ok and .err.  @TMP@ in NN.args is the scratch directory,
+# where tls/ holds the test
 # certificates (regress/tls/certs.sh); it is @TMP@ again in the output.
 #
 # Environment: BUILD (default build), OBJ (scratch directory).
@@ -57,7 +58,7 @@ else
 fi
 
 cd regress/config || exit 1
-for conf in [0-9][0-9].conf; do
+for conf in [0-9][0-9].conf [0-9][0-9][0-9].conf; do
 	[ -f "$conf" ] || continue
 	n=${conf%.conf}
 	args=
