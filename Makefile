@@ -62,6 +62,7 @@ SIPPROXD_SRCS = sipproxd/sipproxd.c sipproxd/proc.c sipproxd/engine.c \
 	sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/sdp.c sipproxd/dns.c \
 	sipproxd/mac.c sipproxd/media.c sipproxd/imsg_check.c sipproxd/log.c \
 	sipproxd/util.c sipproxd/sandbox.c \
+	sipproxd/acl.c sipproxd/acl_imsg.c sipproxd/ban.c \
 	$(COMPAT) $(SANDBOX)
 SIPCTL_SRCS = sipctl/sipctl.c sipctl/parser.c sipctl/output.c \
 	sipctl/output_json.c sipctl/json.c $(COMPAT)
@@ -71,7 +72,7 @@ SIPCTL_OBJS = $(SIPCTL_SRCS:%.c=$(BUILD)/%.o)
 
 HEADERS	= sipproxd/sipproxd.h sipproxd/engine.h sipproxd/log.h sipproxd/rtp.h \
 	  sipproxd/sip_msg.h sipproxd/sdp.h sipproxd/dns.h sipproxd/mac.h \
-	  sipproxd/media.h sipproxd/sandbox.h compat/compat.h compat/siphash.h $(IMSG_H)
+	  sipproxd/media.h sipproxd/sandbox.h sipproxd/acl.h compat/compat.h compat/siphash.h $(IMSG_H)
 
 MANPAGES = man/sipproxd.8 man/sipctl.8 sipproxd.conf.5
 

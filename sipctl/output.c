@@ -62,6 +62,7 @@ static void	 show_registration(struct binding *);
 static void	 show_call(struct ctl_call *);
 static void	 show_rtp(struct ctl_rtp_stream *);
 static void	 show_stats(struct ctl_stats *);
+static void	 show_ban(struct ctl_ban *);
 static void	 show_result(struct ctl_result *);
 static int	 show_tail(struct parse_result *);
 
@@ -73,6 +74,7 @@ const struct output show_output = {
 	.call = show_call,
 	.rtp = show_rtp,
 	.stats = show_stats,
+	.ban = show_ban,
 	.result = show_result,
 	.tail = show_tail
 };
@@ -271,6 +273,10 @@ show_head(struct parse_result *res)
 		    "Port", "Peer", "Latched", "Packets", "Bytes", "Dropped",
 		    "Lost", "Jitter");
 		break;
+	case SHOW_BANS:
+		table_init("llrrr", "Source", "Reason", "Age",
+		    "Remaining", "Dropped");
+		break;
 	default:
 		break;
 	}
@@ -416,6 +422,13 @@ show_stats(struct ctl_stats *st)
 	counter("Offers over stream limit:", st->sip.limit_media);
 	counter("REGISTER Contacts refused:", st->sip.refused_contacts);
 	counter("SIP responses forged:", st->sip.responses_forged);
+	counter("Requests denied by rules:", st->sip.acl_denied);
+	counter("Scanner requests dropped:", st->sip.scanners);
+	counter("Requests over rate limit:", st->sip.rate_limited);
+	counter("Messages of banned sources:", st->sip.banned);
+	counter("Sources banned:", st->sip.bans);
+	counter("Bans ended early:", st->sip.ban_evictions);
+	counter("Answers kept from outside:", st->sip.stealth);
 	printf("%-28s%10s%10s\n", "SIP requests:", "in", "out");
 	for (i = 0; i < SIP_STAT_METHODS; i++)
 		if (st->sip.requests_in[i] || st->sip.requests_out[i])
@@ -433,6 +446,17 @@ show_stats(struct ctl_stats *st)
 	counter("RTP packets relayed:", st->rtp.packets);
 	counter("RTP bytes relayed:", st->rtp.bytes);
 	counter("RTP packets dropped:", st->rtp.dropped);
+}
+
+static void
+show_ban(struct ctl_ban *b)
+{
+	char	since[64], left[64], dropped[32];
+
+	strlcpy(since, fmt_timeframe(uptime(b->since)), sizeof(since));
+	strlcpy(left, fmt_timeframe(b->remaining), sizeof(left));
+	strlcpy(dropped, fmt_u64(b->dropped), sizeof(dropped));
+	table_row(b->source, b->reason, since, left, dropped);
 }
 
 static void
@@ -461,6 +485,7 @@ show_tail(struct parse_result *res)
 	case SHOW_REGISTRATIONS:
 	case SHOW_CALLS:
 	case SHOW_RTP:
+	case SHOW_BANS:
 		table_print();
 		break;
 	default:

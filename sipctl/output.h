@@ -34,6 +34,7 @@ struct output {
 	void	(*call)(struct ctl_call *);
 	void	(*rtp)(struct ctl_rtp_stream *);
 	void	(*stats)(struct ctl_stats *);
+	void	(*ban)(struct ctl_ban *);
 	void	(*result)(struct ctl_result *);
 	int	(*tail)(struct parse_result *);
 };

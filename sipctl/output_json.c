@@ -36,6 +36,7 @@ static void	 json_registration(struct binding *);
 static void	 json_call(struct ctl_call *);
 static void	 json_rtp(struct ctl_rtp_stream *);
 static void	 json_stats(struct ctl_stats *);
+static void	 json_ban(struct ctl_ban *);
 static void	 json_result(struct ctl_result *);
 static int	 json_tail(struct parse_result *);
 
@@ -47,6 +48,7 @@ const struct output json_output = {
 	.call = json_call,
 	.rtp = json_rtp,
 	.stats = json_stats,
+	.ban = json_ban,
 	.result = json_result,
 	.tail = json_tail
 };
@@ -64,6 +66,9 @@ json_head(struct parse_result *res)
 		break;
 	case SHOW_RTP:
 		json_do_array("streams");
+		break;
+	case SHOW_BANS:
+		json_do_array("bans");
 		break;
 	default:
 		break;
@@ -231,6 +236,13 @@ json_stats(struct ctl_stats *st)
 	json_do_uint("limit_media", st->sip.limit_media);
 	json_do_uint("refused_contacts", st->sip.refused_contacts);
 	json_do_uint("responses_forged", st->sip.responses_forged);
+	json_do_uint("acl_denied", st->sip.acl_denied);
+	json_do_uint("scanners", st->sip.scanners);
+	json_do_uint("rate_limited", st->sip.rate_limited);
+	json_do_uint("banned", st->sip.banned);
+	json_do_uint("bans", st->sip.bans);
+	json_do_uint("ban_evictions", st->sip.ban_evictions);
+	json_do_uint("stealth", st->sip.stealth);
 	json_do_object("requests");
 	for (i = 0; i < SIP_STAT_METHODS; i++) {
 		json_do_object(methods[i]);
@@ -256,6 +268,18 @@ json_stats(struct ctl_stats *st)
 	json_do_uint("bytes", st->rtp.bytes);
 	json_do_uint("dropped", st->rtp.dropped);
 	json_do_uint("open_failures", st->rtp.open_failures);
+	json_do_end();
+}
+
+static void
+json_ban(struct ctl_ban *b)
+{
+	json_do_object(NULL);
+	json_do_string("source", b->source);
+	json_do_string("reason", b->reason);
+	json_do_int("since", b->since);
+	json_do_int("remaining", b->remaining);
+	json_do_uint("dropped", b->dropped);
 	json_do_end();
 }
 

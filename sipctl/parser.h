@@ -26,11 +26,14 @@ enum actions {
 	SHOW_STATS,
 	RELOAD,
 	LOG_VERBOSE,
-	LOG_BRIEF
+	LOG_BRIEF,
+	SHOW_BANS,
+	UNBAN
 };
 
 struct parse_result {
 	enum actions	 action;
+	char		 addr[64];	/* unban: an IPv4 or IPv6 address */
 };
 
 struct parse_result	*parse(int, char *[]);

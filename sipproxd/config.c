@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "sipproxd.h"
+#include "acl.h"
 #include "log.h"
 
 struct sipproxd_config *
@@ -51,6 +52,13 @@ config_new(void)
 	conf->g.reg_expires = REG_EXPIRES;
 	conf->g.limit_calls = LIMIT_CALLS;
 	conf->g.limit_media = LIMIT_MEDIA;
+	conf->g.block_scanners = 1;
+	conf->g.stealth = 1;
+	conf->g.ban_time = BAN_TIME;
+	if ((conf->acl = acl_conf_new()) == NULL) {
+		free(conf);
+		return (NULL);
+	}
 	return (conf);
 }
 
@@ -73,6 +81,7 @@ config_free(struct sipproxd_config *conf)
 			close(l->fd);
 		free(l);
 	}
+	acl_conf_free(conf->acl);
 	free(conf);
 }
 

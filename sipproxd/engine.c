@@ -36,6 +36,7 @@
 
 #include "sipproxd.h"
 #include "engine.h"
+#include "acl.h"
 #include "log.h"
 #include "dns.h"
 #include "media.h"
@@ -147,6 +148,7 @@ engine_tick(int fd, short event, void *arg)
 	bindings_tick(now, 0);
 	call_tick(now);
 	proxy_tick(now);
+	ban_tick(now);
 	evtimer_add(&ev_tick, &tv);
 }
 
@@ -372,6 +374,14 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_RECONF_LISTENER:
 		engine_reconf_listener(imsg);
 		break;
+	case IMSG_RECONF_ACL_SET:
+	case IMSG_RECONF_ACL_NETS:
+	case IMSG_RECONF_ACL_RULE:
+	case IMSG_RECONF_SCANNER:
+		if (nconf == NULL)
+			fatalx("access lists outside a reload");
+		acl_reconf(imsg);
+		break;
 	case IMSG_RECONF_DONE:
 		engine_reconf_done();
 		break;
@@ -451,6 +461,7 @@ engine_reconf_done(void)
 		engine_conf_free(econf);
 	econf = nconf;
 	nconf = NULL;
+	acl_reconf_done();
 
 	/* sip dscp: the traffic class of everything we send. */
 	tos = econf->g.sip_dscp << 2;

@@ -157,6 +157,34 @@ void		 call_show(uint32_t);
 void		 call_source_usage(const struct sockaddr_storage *,
 		    unsigned int *, unsigned int *, unsigned int *);
 
+/*
+ * ban.c (in the engine): scanners, access rules and request rates per
+ * source, and the bans they lead to. ban_auth_failure() is for the
+ * authentication code: each failed attempt from a source counts
+ * towards `limit auth failures`.
+ */
+#define BAN_PASS	0
+#define BAN_DROP	1	/* no answer */
+#define BAN_FORBID	2	/* 403, `block return` */
+
+struct ban_bucket {
+	uint64_t		 tokens;	/* thousandths of a request */
+	uint64_t		 last;		/* ms, monotonic */
+	int			 init;
+};
+
+int	 ban_bucket_take(struct ban_bucket *, uint64_t, uint32_t, uint32_t);
+int	 ban_source(const struct sockaddr_storage *);
+int	 ban_request(const struct sockaddr_storage *, const struct sip_msg *);
+void	 ban_auth_failure(const struct sockaddr_storage *);
+void	 ban_tick(time_t);
+void	 ban_show(uint32_t);
+void	 ban_lift(uint32_t, struct imsg *);
+
+/* acl_imsg.c (in the engine): what an outsider is told or shown. */
+int	 acl_quiet(int, int);
+int	 acl_user_agent(struct sip_msg *);
+
 /* control.c (in the engine) */
 void	 control_listen(int);
 void	 control_close(void);

@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 #include "sipproxd.h"
+#include "acl.h"
 
 static void
 print_dscp(const char *what, int dscp)
@@ -38,7 +39,7 @@ print_dscp(const char *what, int dscp)
 }
 
 /* The lexer's escapes: a quote or a backslash gets a backslash. */
-static void
+void
 print_quoted(const char *s)
 {
 	for (; *s != '\0'; s++) {
@@ -91,4 +92,5 @@ print_config(struct sipproxd_config *conf)
 	printf("limit calls per source %u\n", conf->g.limit_calls);
 	printf("limit streams per source %u\n", conf->g.limit_streams);
 	printf("limit streams per offer %u\n", conf->g.limit_media);
+	acl_print(conf);
 }

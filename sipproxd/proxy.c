@@ -43,6 +43,7 @@
 
 #include "sipproxd.h"
 #include "engine.h"
+#include "acl.h"
 #include "log.h"
 #include "sip_msg.h"
 #include "sdp.h"
@@ -76,6 +77,7 @@ struct req {
 	char			 aor[SIP_MAX_URILEN];	/* of a REGISTER */
 	struct call		*call;	/* the call it belongs to, if any */
 	char			 loop[MAC_HEXLEN + 1];	/* of the request */
+	int			 known;	/* for a phone or call of ours */
 };
 
 /* Where a message goes. */
@@ -166,6 +168,9 @@ proxy_input(struct engine_listener *el, const char *data, size_t len,
 	r.side = el->cl.outside ? LEG_OUTSIDE : LEG_INSIDE;
 	r.src = *src;
 	r.first = 1;
+	/* A banned source's messages are dropped unread. */
+	if (ban_source(src))
+		return;
 	if (proxy_handle(&r, data, len) == PARK)
 		park(&r, data, len);
 }
@@ -275,6 +280,17 @@ proxy_handle(struct req *r, const char *data, size_t len)
 	if (msg.request) {
 		if (r->first)
 			sip_stats.requests_in[msg.method]++;
+		/* Scanners, access rules, rate limits: ban.c. */
+		if (r->first) {
+			switch (ban_request(&r->src, &msg)) {
+			case BAN_DROP:
+				return (DONE);
+			case BAN_FORBID:
+				r->known = 1;	/* `block return` answers */
+				reply(r, 403, "Forbidden");
+				return (DONE);
+			}
+		}
 		return (request(r));
 	}
 	if (r->first)
@@ -344,8 +360,6 @@ request_outside(struct req *r, struct hop *hop)
 		reply(r, 403, "Forbidden - REGISTER from outside");
 		return (DONE);
 	}
-	if ((nstreams = offer_streams(r)) == -1)
-		return (DONE);
 	sip_msg_ruri(&msg, ruri, sizeof(ruri));
 	if (sip_uri_parse(ruri, strlen(ruri), &u) == -1) {
 		reply(r, 400, "Bad Request - Malformed Request-URI");
@@ -353,6 +367,9 @@ request_outside(struct req *r, struct hop *hop)
 	}
 	hop->side = LEG_INSIDE;
 	if ((c = call_match(&msg, LEG_OUTSIDE, msg.via.branch)) != NULL) {
+		r->known = 1;
+		if (offer_streams(r) == -1)
+			return (DONE);
 		if (sip_edit_ruri(&msg, c->phone_contact) == -1)
 			goto bad;
 		hop->ss = c->phone_addr;
@@ -367,6 +384,7 @@ request_outside(struct req *r, struct hop *hop)
 		aor_of(&u, ruri, sizeof(ruri));
 		g = bindings_lookup(NULL, ruri, &expired);
 	}
+	r->known = g != NULL || expired;
 	if (g == NULL) {
 		if (expired)
 			reply(r, 480, "Temporarily Unavailable");
@@ -376,6 +394,9 @@ request_outside(struct req *r, struct hop *hop)
 			reply(r, 403, "Forbidden - Not a local destination");
 		return (DONE);
 	}
+	/* After the lookup: `stealth` answers only for a phone of ours. */
+	if ((nstreams = offer_streams(r)) == -1)
+		return (DONE);
 	if (sip_edit_ruri(&msg, g->se.contact) == -1)
 		goto bad;
 	hop->ss = g->source;
@@ -570,6 +591,7 @@ dialog_outside(struct req *r)
 	if (msg.to_tag[0] == '\0' && msg.method != SIP_CANCEL)
 		return (GO);
 	known = call_find(sip_msg_callid(&msg)) != NULL;
+	r->known = known;
 	switch (msg.method) {
 	case SIP_ACK:
 		if (!known)
@@ -668,6 +690,9 @@ forward_request(struct req *r, struct hop *hop)
 	if (r->side == LEG_INSIDE && hop->side == LEG_OUTSIDE &&
 	    contacts_masquerade(to, r, msg.method == SIP_REGISTER) == -1)
 		goto full;
+	if (r->side == LEG_INSIDE && hop->side == LEG_OUTSIDE &&
+	    acl_user_agent(&msg) == -1)
+		goto full;
 
 	if (c != NULL) {
 		if (msg.method == SIP_BYE)
@@ -729,6 +754,9 @@ response(struct req *r)
 	    msg.cseq_method != SIP_REGISTER &&
 	    contacts_masquerade(engine_listener_side(LEG_OUTSIDE, AF_UNSPEC),
 	    r, 0) == -1)
+		goto full;
+	if (r->side == LEG_INSIDE && hop.side == LEG_OUTSIDE &&
+	    acl_user_agent(&msg) == -1)
 		goto full;
 	if (r->side == LEG_OUTSIDE && msg.cseq_method == SIP_REGISTER)
 		register_response();
@@ -878,7 +906,7 @@ reply_extra(struct req *r, int status, const char *reason, const char *extra)
 	char	 tag[sizeof(TAG_PREFIX) + MAC_HEXLEN];
 	size_t	 len;
 
-	if (msg.method == SIP_ACK)
+	if (msg.method == SIP_ACK || acl_quiet(r->side, r->known))
 		return;
 	reply_tag(tag, sizeof(tag));
 	if (sip_msg_response(&msg, status, reason, status > 100 ? tag : NULL,
@@ -900,6 +928,8 @@ reject_raw(struct req *r, const char *data, size_t len, int status,
 {
 	size_t	 olen;
 
+	if (acl_quiet(r->side, 0))
+		return;
 	if (sip_msg_reject(data, len, status, reason, out, sizeof(out),
 	    &olen) == -1) {
 		sip_stats.dropped++;

@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "sipproxd.h"
+#include "acl.h"
 #include "log.h"
 #include "sandbox.h"
 
@@ -412,6 +413,7 @@ parent_send_config(void)
 		    &cl, sizeof(cl));
 		l->fd = -1;
 	}
+	acl_send(conf->acl, &ENGINE->iev);
 	imsgev_compose(&ENGINE->iev, IMSG_RECONF_DONE, 0, -1, NULL, 0);
 	imsgev_compose(&RELAY->iev, IMSG_RECONF_DONE, 0, -1, NULL, 0);
 	reload_acks = 2;

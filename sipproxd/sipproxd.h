@@ -105,6 +105,8 @@ enum imsg_type {
 	IMSG_CTL_SHOW_STATS,		/* reply: ctl_stats, END */
 	IMSG_CTL_RELOAD,		/* reply: RESULT */
 	IMSG_CTL_LOG_VERBOSE,		/* int verbose; reply: RESULT */
+	IMSG_CTL_SHOW_BANS,		/* reply: ctl_ban..., END */
+	IMSG_CTL_UNBAN,			/* ctl_unban; reply: RESULT */
 	IMSG_CTL_RESULT,		/* ctl_result */
 	IMSG_CTL_END,
 
@@ -115,6 +117,10 @@ enum imsg_type {
 	/* configuration, parent -> children, swapped on DONE */
 	IMSG_RECONF_CONF,		/* conf_global */
 	IMSG_RECONF_LISTENER,		/* conf_listener, fd when new */
+	IMSG_RECONF_ACL_SET,		/* conf_acl_set, its nets follow */
+	IMSG_RECONF_ACL_NETS,		/* acl_net[], up to ACL_NETS_MSG */
+	IMSG_RECONF_ACL_RULE,		/* conf_acl_rule */
+	IMSG_RECONF_SCANNER,		/* char[SCANNER_LEN] */
 	IMSG_RECONF_DONE,		/* child -> parent: ack */
 
 	/* engine <-> relay (peerid: stream id, chosen by the engine) */
@@ -188,12 +194,70 @@ struct conf_global {
 	uint32_t		 limit_calls;	/* in set-up, per source */
 	uint32_t		 limit_streams;	/* per source, 0: default */
 	uint32_t		 limit_media;	/* relayed m= lines per offer */
+	/* acl.c, ban.c: who may talk to us, and what a scanner learns */
+	int			 block_return;	/* denied: 403, else dropped */
+	int			 block_scanners; /* drop scanners' requests */
+	int			 stealth;	/* outside: answer phones' only */
+	uint32_t		 limit_requests; /* per second and source */
+	uint32_t		 limit_burst;	/* the bucket, in requests */
+	uint32_t		 limit_auth;	/* failures before a ban, 0: off */
+	uint32_t		 ban_time;	/* seconds, 0: no bans */
+	char			 user_agent[128]; /* "": the phones' own */
 };
+
+struct acl_conf;
 
 struct sipproxd_config {
 	struct listeners	 listeners;
 	struct conf_files	 files;		/* the file and its includes */
 	struct conf_global	 g;
+	struct acl_conf		*acl;		/* tables, rules, scanners */
+};
+
+/*
+ * Access control (acl.c). A set is a table or the { } list of a rule:
+ * prefixes, each with the bits past its length zero. Rules name a set by
+ * its id, in the order written (the last one that matches decides).
+ */
+#define ACL_NAME_LEN		32	/* a table's name */
+#define ACL_SETS_MAX		1024	/* tables and lists */
+#define ACL_RULES_MAX		1024
+#define ACL_SET_NETS_MAX	65536	/* entries in one table */
+#define SCANNER_LEN		64	/* a User-Agent pattern */
+#define SCANNERS_MAX		64	/* patterns configured */
+#define LIMIT_REQUESTS_MAX	100000	/* per second and source */
+#define LIMIT_BURST_MAX		1000000
+#define LIMIT_AUTH_MAX		1000
+#define BAN_TIME		600	/* seconds */
+#define BAN_TIME_MAX		604800
+#define BAN_MAX			1024	/* sources banned at once */
+
+#define ACL_ALLOW		1
+#define ACL_DENY		2
+#define ACL_SIP			1	/* every request */
+#define ACL_REGISTER		2	/* REGISTER only */
+
+struct acl_net {
+	uint8_t			 family;	/* AF_INET or AF_INET6 */
+	uint8_t			 plen;
+	uint8_t			 addr[16];	/* network order, masked */
+};
+
+/* IMSG_RECONF_ACL_SET: a set; count nets follow in ACL_NETS messages. */
+struct conf_acl_set {
+	char			 name[ACL_NAME_LEN];	/* "": a rule's list */
+	uint32_t		 id;
+	uint32_t		 count;
+};
+
+/* So many nets go in one IMSG_RECONF_ACL_NETS. */
+#define ACL_NETS_MSG		((MAX_IMSGSIZE - 64) / sizeof(struct acl_net))
+
+/* IMSG_RECONF_ACL_RULE */
+struct conf_acl_rule {
+	int			 action;	/* ACL_ALLOW or ACL_DENY */
+	int			 what;		/* ACL_SIP or ACL_REGISTER */
+	uint32_t		 set;		/* the id of its set */
 };
 
 /* IMSG_RECONF_LISTENER: one listener; the fd comes with it when new. */
@@ -294,6 +358,20 @@ struct binding {
 	int64_t			 expires_at;	/* time_t */
 };
 
+/* IMSG_CTL_SHOW_BANS: a banned source (an IPv4 address, an IPv6 /64). */
+struct ctl_ban {
+	char			 source[INET6_ADDRSTRLEN + 4];
+	char			 reason[16];	/* rate, scanner, auth */
+	int64_t			 since;		/* time_t */
+	int64_t			 remaining;	/* seconds */
+	uint64_t		 dropped;	/* messages since */
+};
+
+/* IMSG_CTL_UNBAN: the address, as sipctl was given it. */
+struct ctl_unban {
+	char			 source[INET6_ADDRSTRLEN + 4];
+};
+
 struct ctl_call {
 	char			 callid[128];
 	char			 from[256];
@@ -344,6 +422,13 @@ struct ctl_sip_stats {
 	uint64_t		 limit_streams;	/* ... over `limit streams` */
 	uint64_t		 limit_media;	/* offers over the m= limit */
 	uint64_t		 refused_contacts; /* REGISTER Contacts refused */
+	uint64_t		 acl_denied;	/* requests access rules deny */
+	uint64_t		 scanners;	/* requests of scanners dropped */
+	uint64_t		 rate_limited;	/* over `limit requests` */
+	uint64_t		 banned;	/* messages of banned sources */
+	uint64_t		 bans;		/* sources banned */
+	uint64_t		 ban_evictions;	/* bans ended for a new one */
+	uint64_t		 stealth;	/* answers not sent outside */
 };
 
 struct ctl_rtp_stats {
@@ -447,6 +532,7 @@ int			 cmdline_symset(char *);
 
 /* printconf.c */
 void	 print_config(struct sipproxd_config *);
+void	 print_quoted(const char *);
 
 /* statefile.c (parent) */
 int	 state_load(const char *, struct imsgev *);

@@ -16,7 +16,7 @@ mkdir -p "$OBJ"
 
 # harness: daemon sources it links
 HARNESSES="
-fuzz_config: sipproxd/config.c sipproxd/util.c sipproxd/printconf.c sipproxd/log.c $OBJ/parse.c
+fuzz_config: sipproxd/config.c sipproxd/util.c sipproxd/printconf.c sipproxd/acl.c sipproxd/log.c $OBJ/parse.c
 fuzz_state: sipproxd/statefile.c sipproxd/proc.c sipproxd/sandbox.c compat/sandbox_linux.c sipproxd/imsg_check.c sipproxd/log.c compat/imsg.c compat/imsg-buffer.c
 fuzz_sip: sipproxd/sip_msg.c sipproxd/sip_uri.c
 fuzz_sdp: sipproxd/sdp.c sipproxd/media.c sipproxd/util.c

@@ -16,9 +16,10 @@ IMSG="compat/imsg.c compat/imsg-buffer.c"
 TESTS="
 imsg_test: $IMSG
 imsg_check_test: sipproxd/imsg_check.c sipproxd/util.c $IMSG
+acl_test: sipproxd/acl.c sipproxd/acl_imsg.c sipproxd/ban.c sipproxd/imsg_check.c sipproxd/printconf.c sipproxd/config.c sipproxd/util.c sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/log.c $IMSG
 sandbox_test: sipproxd/sandbox.c compat/sandbox_linux.c sipproxd/log.c
 sandbox_parse_test: sipproxd/sandbox.c sipproxd/log.c
-parse_test: $OBJ/parse.c sipproxd/config.c sipproxd/util.c sipproxd/printconf.c sipproxd/log.c
+parse_test: $OBJ/parse.c sipproxd/config.c sipproxd/util.c sipproxd/printconf.c sipproxd/acl.c sipproxd/log.c
 state_test: sipproxd/statefile.c sipproxd/proc.c sipproxd/sandbox.c compat/sandbox_linux.c sipproxd/imsg_check.c sipproxd/log.c $IMSG
 sip_test: sipproxd/sip_msg.c sipproxd/sip_uri.c sipproxd/log.c
 sdp_test: sipproxd/sdp.c sipproxd/media.c sipproxd/util.c sipproxd/log.c
