@@ -323,6 +323,7 @@ request(struct req *r)
 		return (DONE);
 	}
 	if (via_looped(r->loop)) {
+		r->known = 1;	/* our own request, our Via proves it */
 		reply(r, 482, "Loop Detected");
 		return (DONE);
 	}
@@ -345,7 +346,8 @@ request(struct req *r)
 /*
  * From outside, a request may only reach a phone: one in a call with
  * this Call-ID, or one registered under the Request-URI. Anything else
- * is refused: we are no open relay.
+ * is refused, silently with `stealth` (reply() knows): we are no open
+ * relay, and a scanner is not told that a proxy is here.
  */
 static enum verdict
 request_outside(struct req *r, struct hop *hop)

@@ -31,6 +31,7 @@
 . regress/daemon/lib.sh
 . regress/daemon/sipp.sh
 . regress/sip/edge.sh
+. regress/sip/guard.sh
 
 S=regress/sip
 INSIDE=127.0.0.2
@@ -45,7 +46,9 @@ sip_refused sip_max_forwards sip_max_vias sip_pool_exhausted sip_restart
 sip_forged_response sip_dialog_tags sip_cancel_transaction sip_spiral
 sip_loop sip_restart_prompt sip_full_calls sip_full_registrations
 sip_media_refused_inside sip_media_refused_outside"
-CASES="$CASES $EDGE_CASES"
+CASES="$CASES $EDGE_CASES $GUARD_CASES"
+# SIP_ONLY="case ...": run just those.
+[ -n "$SIP_ONLY" ] && CASES=$SIP_ONLY
 
 if [ -n "$DIRECT" ]; then
 	MODE="-set mode direct"
@@ -247,10 +250,13 @@ sip_hold() {
 	expect rtp "$NORTP"
 }
 
+# With `stealth no`: the answers a scanner gets by default none of.
 sip_refused() {
+	guard_conf "stealth no"
 	sipp_bg "$CASE.peer" refuse_out.xml $PEER $OUTSIDE:5060
 	sipp_wait
 	expect calls "$NOCALL"
+	guard_base
 }
 
 sip_max_forwards() {
@@ -555,6 +561,14 @@ registration expires 3600
 registration state "$T/state"
 EOF
 
+# The scanner and listener of guard.sh.
+SIPPROBE=$T/sipprobe
+# shellcheck disable=SC2046
+${CC:-cc} -Wall -Isipproxd -Icompat -Icompat/imsg \
+    $(pkg-config --cflags libbsd-overlay libevent) -o "$SIPPROBE" \
+    $S/sipprobe.c sipproxd/util.c $(pkg-config --libs libbsd-overlay) \
+    > "$T/cc.log" 2>&1 || SIPPROBE=false
+
 # The client that never reads (sip_full_registrations).
 CTLSTUCK=$T/ctlstuck
 # shellcheck disable=SC2046
@@ -575,7 +589,8 @@ for c in $CASES; do
 	sip_refused|sip_max_forwards|sip_max_vias|sip_pool_exhausted|sip_restart|\
 	sip_flood|sip_offer_limit|sip_register_contact|sip_ipv6_register|\
 	sip_forged_response|sip_dialog_tags|sip_cancel_transaction|sip_spiral|\
-	sip_loop|sip_restart_prompt|sip_media_refused_*)
+	sip_loop|sip_restart_prompt|sip_media_refused_*|sip_acl_*|sip_ban_*|\
+	sip_scan|sip_user_agent)
 		# what the proxy answers itself needs the proxy
 		if [ -n "$DIRECT" ]; then
 			echo "skipped $c: needs the daemon"
