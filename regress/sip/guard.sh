@@ -232,8 +232,8 @@ EOC
 # sipvicious from 127.0.0.23: OPTIONS, REGISTER and INVITE probes with
 # its User-Agent. The first is dropped and bans the source; the rest are
 # dropped unread. `sipctl show bans` lists it (text and JSON); alice is
-# called from 127.0.0.21 meanwhile; `sipctl unban` lifts the ban and a
-# call from 127.0.0.23 reaches alice.
+# called from 127.0.0.21 meanwhile; `sipctl unban` lifts the ban and an
+# OPTIONS from 127.0.0.23 reaches alice.
 sip_ban_scanner() {
 	guard_conf "ban time 600"
 	register 120 3600
@@ -250,7 +250,7 @@ sip_ban_scanner() {
 	    .dropped == 59)'
 	expect stats '.sip.banned == $b + 59' --argjson b "$banned"
 	"$SIPCTL" -s "$SOCK" show bans > "$T/bans.txt" 2>&1
-	grep -Eq '^127\.0\.0\.23 +scanner +[0-9:]+ +00:09:[0-9]{2} +59$' \
+	grep -Eq '^127\.0\.0\.23 +scanner +[0-9:]+ +00:(09:[0-9]{2}|10:00) +59$' \
 	    "$T/bans.txt" || bad "show bans: $(cat "$T/bans.txt")"
 	sipp_uas "$CASE.phone" in_phone.xml $PHONE
 	sipp_bg "$CASE.caller" in_caller.xml $PEER $OUTSIDE:5060 \
@@ -263,10 +263,15 @@ sip_ban_scanner() {
 	    bad "unban of a source not banned succeeded"
 	grep -q "127.0.0.23: not banned" "$T/unban.out" ||
 	    bad "unban again: $(cat "$T/unban.out")"
-	sipp_uas "$CASE.phone2" in_phone.xml $PHONE
-	sipp_bg "$CASE.caller2" in_caller.xml 127.0.0.23 $OUTSIDE:5060 \
-	    -s alice -d 200
-	sipp_wait
+	"$SIPPROBE" -b $PHONE:5060 -w 1500 > "$T/$CASE.alice" 2>&1 &
+	apid=$!
+	sleep 0.2
+	probe_msg alice 127.0.0.23 OPTIONS "sip:alice@$OUTSIDE" \
+	    "sip:alice@$OUTSIDE"
+	probe "$CASE.again" 127.0.0.23 $OUTSIDE:5060 "$T/alice"
+	wait $apid
+	grep -q "^OPTIONS sip:alice@$PHONE" "$T/$CASE.alice" ||
+	    bad "after unban, the OPTIONS for alice did not reach her"
 	guard_base
 }
 
