@@ -345,12 +345,14 @@ main		: LISTEN ON STRING port proto {
  * (acl.c, ban.c).
  */
 acl		: TABLE '<' STRING '>' '{' {
+			/* $3 stays on the stack: freed at the end. */
 			if (acl_table_name($3) == -1) {
 				acl_cur = NULL;
 				YYERROR;
 			}
+		} optnl acl_items '}' {
 			free($3);
-		} optnl acl_items '}'
+		}
 		| TABLE '<' STRING '>' FILENAME STRING {
 			const char	*why;
 

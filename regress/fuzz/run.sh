@@ -20,6 +20,7 @@ fuzz_config: sipproxd/config.c sipproxd/util.c sipproxd/printconf.c sipproxd/acl
 fuzz_state: sipproxd/statefile.c sipproxd/proc.c sipproxd/sandbox.c compat/sandbox_linux.c sipproxd/imsg_check.c sipproxd/log.c compat/imsg.c compat/imsg-buffer.c
 fuzz_sip: sipproxd/sip_msg.c sipproxd/sip_uri.c
 fuzz_sdp: sipproxd/sdp.c sipproxd/media.c sipproxd/util.c
+fuzz_acl: sipproxd/acl.c sipproxd/imsg_check.c sipproxd/printconf.c sipproxd/config.c sipproxd/util.c sipproxd/log.c compat/imsg.c compat/imsg-buffer.c
 "
 
 # clang with the libFuzzer runtime, or every harness is skipped.
