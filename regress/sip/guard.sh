@@ -12,13 +12,36 @@ sip_ban_scanner sip_ban_rate sip_scan sip_user_agent"
 guard_conf() {
 	[ -f "$T/base.conf" ] || cp "$CONF" "$T/base.conf"
 	{ cat "$T/base.conf"; printf '%s\n' "$1"; } > "$CONF"
-	"$SIPCTL" -s "$SOCK" reload > "$T/reload.out" 2>&1 ||
-	    bad "reload: $(cat "$T/reload.out")"
+	reload
 }
 
 guard_base() {
 	cp "$T/base.conf" "$CONF"
 	"$SIPCTL" -s "$SOCK" reload > /dev/null 2>&1 || bad "reload back failed"
+}
+
+# other_start conf sock log: a second daemon; sipctl (SOCK) talks to it
+# until other_stop, DPID stays the first one's. 1 when it does not start.
+other_start() {
+	dpid=$DPID
+	if ! daemon_start "$1" "$2" "$3"; then
+		DPID=$dpid
+		bad "the daemon of $1 does not start"
+		return 1
+	fi
+	OPID=$DPID DPID=$dpid OSOCK=$SOCK SOCK=$2
+}
+
+other_stop() {
+	SOCK=$OSOCK
+	kill -TERM "$OPID"
+	daemon_wait_exit "$OPID"
+}
+
+# reload: the configuration of the daemon sipctl talks to, again.
+reload() {
+	"$SIPCTL" -s "$SOCK" reload > "$T/reload.out" 2>&1 ||
+	    bad "reload: $(cat "$T/reload.out")"
 }
 
 # probe_msg file source method request-uri to-uri [user-agent]: a
@@ -145,21 +168,14 @@ rtp ports 20200 to 20299
 table <blocked> file "$T/blocked"
 deny sip from <blocked>
 EOC
-	dpid=$DPID
-	if ! daemon_start "$conf4" "$sock4" "$T/table.log"; then
-		DPID=$dpid
-		bad "the table daemon does not start"
-		return
-	fi
-	dpid4=$DPID DPID=$dpid sock=$SOCK SOCK=$sock4
+	other_start "$conf4" "$sock4" "$T/table.log" || return
 	probe_msg opt11.sip 127.0.0.11 OPTIONS "sip:x@$PEER" "sip:x@$PEER"
 	probe_msg opt12.sip 127.0.0.12 OPTIONS "sip:x@$PEER" "sip:x@$PEER"
 	probe "$CASE.11" 127.0.0.11 127.0.0.4:5060 "$T/opt11.sip"
 	probe "$CASE.12" 127.0.0.12 127.0.0.4:5060 "$T/opt12.sip"
 	expect stats '.sip.acl_denied == 1 and .sip.requests.OPTIONS.out == 1'
 	printf '127.0.0.12\n' > "$T/blocked"
-	"$SIPCTL" -s "$SOCK" reload > "$T/reload.out" 2>&1 ||
-	    bad "reload: $(cat "$T/reload.out")"
+	reload
 	probe "$CASE.11b" 127.0.0.11 127.0.0.4:5060 "$T/opt11.sip"
 	probe "$CASE.12b" 127.0.0.12 127.0.0.4:5060 "$T/opt12.sip"
 	expect stats '.sip.acl_denied == 2 and .sip.requests.OPTIONS.out == 2'
@@ -173,9 +189,7 @@ EOC
 	fi
 	probe "$CASE.12c" 127.0.0.12 127.0.0.4:5060 "$T/opt12.sip"
 	expect stats '.sip.acl_denied == 3'
-	SOCK=$sock
-	kill -TERM "$dpid4"
-	daemon_wait_exit "$dpid4"
+	other_stop
 }
 
 # IPv6, on a daemon of ::1: `allow register from fd00::/8` keeps the
@@ -190,13 +204,7 @@ outside ::1 port 5062
 rtp ports 20300 to 20399
 EOC
 	{ cat "$conf6.base"; echo "allow register from fd00::/8"; } > "$conf6"
-	dpid=$DPID
-	if ! daemon_start "$conf6" "$sock6" "$T/acl6.log"; then
-		DPID=$dpid
-		bad "the IPv6 daemon does not start"
-		return
-	fi
-	dpid6=$DPID DPID=$dpid sock=$SOCK SOCK=$sock6
+	other_start "$conf6" "$sock6" "$T/acl6.log" || return
 	probe_msg reg6.sip "[::1]:5070" REGISTER "sip:[::1]:5080" \
 	    "sip:alice@[::1]"
 	"$SIPPROBE" -b "[::1]:5080" -w 1500 > "$T/$CASE.registrar" 2>&1 &
@@ -207,7 +215,7 @@ EOC
 	answered "$T/$CASE.registrar" && bad "the denied REGISTER was relayed"
 	expect stats '.sip.acl_denied == 1'
 	{ cat "$conf6.base"; echo "allow register from ::/120"; } > "$conf6"
-	"$SIPCTL" -s "$SOCK" reload > /dev/null 2>&1 || bad "reload failed"
+	reload
 	"$SIPPROBE" -b "[::1]:5080" -w 1500 > "$T/$CASE.registrar" 2>&1 &
 	lpid=$!
 	probe "$CASE.reg2" "[::1]:5070" "[::1]:5060" "$T/reg6.sip"
@@ -215,18 +223,16 @@ EOC
 	grep -q '^REGISTER sip:\[::1\]:5080' "$T/$CASE.registrar" ||
 	    bad "the allowed REGISTER did not reach the registrar"
 	{ cat "$conf6.base"; echo "deny sip from ::1"; } > "$conf6"
-	"$SIPCTL" -s "$SOCK" reload > /dev/null 2>&1 || bad "reload failed"
+	reload
 	probe_msg opt6.sip "[::1]:5070" OPTIONS "sip:x@[::1]:5090" "sip:x@[::1]"
 	probe "$CASE.opt" "[::1]:5070" "[::1]:5060" "$T/opt6.sip"
 	expect stats '.sip.acl_denied == 2 and .sip.requests.OPTIONS.out == 0'
 	{ cat "$conf6.base"; echo "deny sip from ::1"
 	    echo "allow sip from ::1/128"; } > "$conf6"
-	"$SIPCTL" -s "$SOCK" reload > /dev/null 2>&1 || bad "reload failed"
+	reload
 	probe "$CASE.opt2" "[::1]:5070" "[::1]:5060" "$T/opt6.sip"
 	expect stats '.sip.acl_denied == 2 and .sip.requests.OPTIONS.out == 1'
-	SOCK=$sock
-	kill -TERM "$dpid6"
-	daemon_wait_exit "$dpid6"
+	other_stop
 }
 
 # sipvicious from 127.0.0.23: OPTIONS, REGISTER and INVITE probes with

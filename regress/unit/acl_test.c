@@ -510,12 +510,27 @@ request(const char *method, const char *ua)
 		errx(1, "request does not parse: %s", sip_msg_error(&m));
 }
 
+/* sipctl unban ADDRESS, as the engine gets it. */
+static void
+unban(const char *addr)
+{
+	struct ctl_unban	 cu;
+	struct imsg		 imsg;
+
+	memset(&cu, 0, sizeof(cu));
+	strlcpy(cu.source, addr, sizeof(cu.source));
+	if (imsg_compose(&wbuf, IMSG_CTL_UNBAN, 0, 0, -1, &cu,
+	    sizeof(cu)) == -1 || imsgbuf_flush(&wbuf) == -1 ||
+	    imsgbuf_read(&rbuf) != 1 || imsg_get(&rbuf, &imsg) <= 0)
+		errx(1, "imsg");
+	ban_lift(1, &imsg);
+	imsg_free(&imsg);
+}
+
 static void
 test_bans(void)
 {
 	struct sockaddr_storage	 a, b, v6a, v6b, v6c;
-	struct imsg		 imsg;
-	struct ctl_unban	 cu;
 	char			 name[64];
 	int			 i, n;
 
@@ -562,34 +577,15 @@ test_bans(void)
 	    ban_request(&v6c, &m) == BAN_PASS, "/64 not one source");
 
 	/* unban, through the payload sipctl sends. */
-	memset(&cu, 0, sizeof(cu));
-	strlcpy(cu.source, "2001:db8::77", sizeof(cu.source));
-	if (imsg_compose(&wbuf, IMSG_CTL_UNBAN, 0, 0, -1, &cu,
-	    sizeof(cu)) == -1 || imsgbuf_flush(&wbuf) == -1 ||
-	    imsgbuf_read(&rbuf) != 1 || imsg_get(&rbuf, &imsg) <= 0)
-		errx(1, "imsg");
-	ban_lift(1, &imsg);
-	imsg_free(&imsg);
+	unban("2001:db8::77");
 	check("unban_v6", last_error == 0 && !ban_source(&v6a) &&
 	    strcmp(last_msg, "unbanned 2001:db8::/64") == 0, "%d %s",
 	    last_error, last_msg);
-	strlcpy(cu.source, "192.0.2.2", sizeof(cu.source));
-	imsg_compose(&wbuf, IMSG_CTL_UNBAN, 0, 0, -1, &cu, sizeof(cu));
-	imsgbuf_flush(&wbuf);
-	if (imsgbuf_read(&rbuf) != 1 || imsg_get(&rbuf, &imsg) <= 0)
-		errx(1, "imsg");
-	ban_lift(1, &imsg);
-	imsg_free(&imsg);
+	unban("192.0.2.2");
 	check("unban_not_banned", last_error == 1 &&
 	    strcmp(last_msg, "192.0.2.2: not banned") == 0, "%d %s",
 	    last_error, last_msg);
-	strlcpy(cu.source, "banana", sizeof(cu.source));
-	imsg_compose(&wbuf, IMSG_CTL_UNBAN, 0, 0, -1, &cu, sizeof(cu));
-	imsgbuf_flush(&wbuf);
-	if (imsgbuf_read(&rbuf) != 1 || imsg_get(&rbuf, &imsg) <= 0)
-		errx(1, "imsg");
-	ban_lift(1, &imsg);
-	imsg_free(&imsg);
+	unban("banana");
 	check("unban_garbage", last_error == 1, "banana unbanned");
 
 	/* Failed authentications: the third within the window bans. */
