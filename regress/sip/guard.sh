@@ -5,6 +5,10 @@
 # helpers. Requests are sent with sipprobe (a scanner in a few lines),
 # which also listens where a request must not arrive.
 
+# alice registered from the phone, whatever earlier cases left.
+ALICE='[.registrations[] | select(.contact == "sip:alice@127.0.0.10:5060"
+    and .expires > 100)] | length == 1'
+
 GUARD_CASES="sip_acl_ipv4 sip_acl_return sip_acl_table sip_acl_ipv6
 sip_ban_scanner sip_ban_rate sip_scan sip_user_agent"
 
@@ -95,7 +99,7 @@ sip_acl_ipv4() {
 	guard_conf "deny sip from 127.0.0.0/8
 allow sip from { 127.0.0.10, 127.0.0.21 }"
 	register 120 3600
-	expect registrations "$REG" --argjson lo 100 --argjson hi 120
+	expect registrations "$ALICE"
 	denied=$(stat acl_denied) regout=$(stat requests.REGISTER.out)
 	invout=$(stat requests.INVITE.out)
 	probe_msg reg.sip 127.0.0.11 REGISTER "sip:$REGISTRAR" \
@@ -150,7 +154,7 @@ deny sip from 127.0.0.22"
 	expect stats '.sip.requests.OPTIONS.out == $o + 1' \
 	    --argjson o "$optout"
 	register 120 3600
-	expect registrations "$REG" --argjson lo 100 --argjson hi 120
+	expect registrations "$ALICE"
 	guard_base
 }
 
@@ -248,7 +252,8 @@ sip_ban_scanner() {
 		probe_msg "scan.$m" 127.0.0.23 $m "sip:100@$OUTSIDE" \
 		    "sip:100@$OUTSIDE" "friendly-scanner"
 	done
-	probe "$CASE.scan" 127.0.0.23 $OUTSIDE:5060 -n 20 "$T/scan.OPTIONS" \
+	probe "$CASE.scan" 127.0.0.23 $OUTSIDE:5060 -n 20 -i 1000 \
+	    "$T/scan.OPTIONS" \
 	    "$T/scan.REGISTER" "$T/scan.INVITE"
 	answered "$T/$CASE.scan.out" && bad "the scanner got an answer"
 	expect bans '.bans | length == 1 and (.[0] | .source == "127.0.0.23"
@@ -292,7 +297,8 @@ ban time 60"
 	optout=$(stat requests.OPTIONS.out) limited=$(stat rate_limited)
 	probe_msg opt24.sip 127.0.0.24 OPTIONS "sip:alice@$OUTSIDE" \
 	    "sip:alice@$OUTSIDE"
-	probe "$CASE.flood" 127.0.0.24 $OUTSIDE:5060 -n 300 "$T/opt24.sip"
+	probe "$CASE.flood" 127.0.0.24 $OUTSIDE:5060 -n 300 -i 1000 \
+	    "$T/opt24.sip"
 	expect stats '.sip.requests.OPTIONS.out >= $o + 20 and
 	    .sip.requests.OPTIONS.out <= $o + 22 and
 	    .sip.rate_limited == $l + 1' --argjson o "$optout" \

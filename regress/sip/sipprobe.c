@@ -21,9 +21,12 @@
  * branches differ) count times from one local address to one
  * destination, as fast as it can; then prints every datagram that
  * arrives until wait milliseconds have passed without one, each after
- * a line "<<< from ADDRESS". Without -d it only listens.
+ * a line "<<< from ADDRESS". Without -d it only listens. With -i, it
+ * waits that many microseconds after each message it sends, so that a
+ * flood is not lost in the receiver's socket buffer.
  *
- *	sipprobe -b addr[:port] [-d addr:port] [-n count] [-w ms] [file ...]
+ *	sipprobe -b addr[:port] [-d addr:port] [-i us] [-n count] [-w ms]
+ *	    [file ...]
  *
  * Addresses as "127.0.0.1:5060" or "[::1]:5060". Loopback only, every
  * loop bounded.
@@ -115,15 +118,20 @@ main(int argc, char *argv[])
 	unsigned long		 seq = 0, count = 1, i, answers = 0;
 	ssize_t			 n;
 	size_t			 len;
-	int			 ch, fd, f, wait_ms = 500, on = 1;
+	int			 ch, fd, f, wait_ms = 500, on = 1, gap = 0;
 
-	while ((ch = getopt(argc, argv, "b:d:n:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:d:i:n:w:")) != -1) {
 		switch (ch) {
 		case 'b':
 			bind_to = optarg;
 			break;
 		case 'd':
 			dest = optarg;
+			break;
+		case 'i':
+			gap = strtonum(optarg, 0, 1000000, &errstr);
+			if (errstr != NULL)
+				errx(1, "-i %s: %s", optarg, errstr);
 			break;
 		case 'n':
 			count = strtonum(optarg, 1, 100000, &errstr);
@@ -137,7 +145,8 @@ main(int argc, char *argv[])
 			break;
 		default:
 			fprintf(stderr, "usage: sipprobe -b addr[:port] "
-			    "[-d addr:port] [-n count] [-w ms] [file ...]\n");
+			    "[-d addr:port] [-i us] [-n count] [-w ms] "
+			    "[file ...]\n");
 			return (1);
 		}
 	}
@@ -162,6 +171,8 @@ main(int argc, char *argv[])
 			if (sendto(fd, msg, len, 0, (struct sockaddr *)&dst,
 			    sa_len(&dst)) == -1)
 				warn("sendto");
+			if (gap > 0)
+				usleep(gap);
 		}
 	}
 
