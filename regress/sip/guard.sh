@@ -305,6 +305,10 @@ ban time 60"
 	    --argjson l "$limited"
 	expect bans '.bans | length == 1 and (.[0] | .source == "127.0.0.24"
 	    and .reason == "rate" and .remaining <= 60 and .dropped >= 277)'
+	# 280 refusals in a third of a second: a log line a second at most.
+	lines=$(grep -c '127\.0\.0\.24: ' "$LOG")
+	[ "$lines" -ge 1 ] && [ "$lines" -le 3 ] ||
+	    bad "$lines log lines about 127.0.0.24"
 	optout=$(stat requests.OPTIONS.out)
 	probe_msg opt25.sip 127.0.0.25 OPTIONS "sip:alice@$OUTSIDE" \
 	    "sip:alice@$OUTSIDE"
