@@ -338,7 +338,8 @@ acl_net_mask(struct acl_net *n)
 /*
  * "192.0.2.1", "192.0.2.0/24", "2001:db8::/32": plen -1 takes the
  * length from the text, else the text is an address and plen its
- * length. Bits past the length are cleared, as pf does.
+ * length. Bits past the length are cleared, as pf does; an IPv4-mapped
+ * prefix of /96 or longer is the IPv4 one.
  */
 int
 acl_net_parse(const char *text, int plen, struct acl_net *n)
@@ -370,6 +371,14 @@ acl_net_parse(const char *text, int plen, struct acl_net *n)
 		plen = max;
 	if (plen < 0 || plen > max)
 		return (-1);
+	/* Sources are matched as IPv4 when IPv4-mapped: so are prefixes. */
+	if (n->family == AF_INET6 && plen >= 96 &&
+	    IN6_IS_ADDR_V4MAPPED((struct in6_addr *)n->addr)) {
+		memmove(n->addr, n->addr + 12, 4);
+		memset(n->addr + 4, 0, sizeof(n->addr) - 4);
+		n->family = AF_INET;
+		plen -= 96;
+	}
 	n->plen = plen;
 	acl_net_mask(n);
 	return (0);
