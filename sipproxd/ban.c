@@ -241,8 +241,8 @@ ban_request(const struct sockaddr_storage *ss, const struct sip_msg *m)
 	}
 	if (!acl_check(ss, m->method == SIP_REGISTER)) {
 		sip_stats.acl_denied++;
-		ban_log(&key, "%s: denied by the access rules",
-		    sip_method_name(m->method));
+		ban_log(&key, "%s denied by the access rules",
+		    m->method == SIP_REGISTER ? "REGISTER" : "request");
 		return (g->block_return ? BAN_FORBID : BAN_DROP);
 	}
 	if (g->limit_requests == 0 || (s = src_get(&key)) == NULL)
