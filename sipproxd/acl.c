@@ -344,6 +344,8 @@ acl_net_mask(struct acl_net *n)
 int
 acl_net_parse(const char *text, int plen, struct acl_net *n)
 {
+	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+			    0xff, 0xff };
 	char		 buf[INET6_ADDRSTRLEN + 8], *slash;
 	const char	*err;
 	int		 max;
@@ -373,7 +375,7 @@ acl_net_parse(const char *text, int plen, struct acl_net *n)
 		return (-1);
 	/* Sources are matched as IPv4 when IPv4-mapped: so are prefixes. */
 	if (n->family == AF_INET6 && plen >= 96 &&
-	    IN6_IS_ADDR_V4MAPPED((struct in6_addr *)n->addr)) {
+	    memcmp(n->addr, v4mapped, sizeof(v4mapped)) == 0) {
 		memmove(n->addr, n->addr + 12, 4);
 		memset(n->addr + 4, 0, sizeof(n->addr) - 4);
 		n->family = AF_INET;
