@@ -71,8 +71,8 @@ probe_msg() {
 	} > "$T/$1"
 }
 
-# stat path: a counter of show stats (.sip.PATH), as a number.
-stat() {
+# counter path: a counter of show stats (.sip.PATH), as a number.
+counter() {
 	"$SIPCTL" -j -s "$SOCK" show stats 2> /dev/null | jq ".sip.$1"
 }
 
@@ -100,8 +100,8 @@ sip_acl_ipv4() {
 allow sip from { 127.0.0.10, 127.0.0.21 }"
 	register 120 3600
 	expect registrations "$ALICE"
-	denied=$(stat acl_denied) regout=$(stat requests.REGISTER.out)
-	invout=$(stat requests.INVITE.out)
+	denied=$(counter acl_denied) regout=$(counter requests.REGISTER.out)
+	invout=$(counter requests.INVITE.out)
 	probe_msg reg.sip 127.0.0.11 REGISTER "sip:$REGISTRAR" \
 	    "sip:bob@$REGISTRAR"
 	probe "$CASE.reg" 127.0.0.11 $INSIDE:5060 "$T/reg.sip"
@@ -121,7 +121,7 @@ allow sip from { 127.0.0.10, 127.0.0.21 }"
 	# Reversed: the last matching rule decides.
 	guard_conf "allow sip from { 127.0.0.10, 127.0.0.11 }
 deny sip from 127.0.0.10"
-	regout=$(stat requests.REGISTER.out)
+	regout=$(counter requests.REGISTER.out)
 	probe "$CASE.reg2" 127.0.0.11 $INSIDE:5060 "$T/reg.sip"
 	expect stats '.sip.requests.REGISTER.out == $r + 1' \
 	    --argjson r "$regout"
@@ -148,7 +148,7 @@ deny sip from 127.0.0.22"
 	probe "$CASE.inv" 127.0.0.22 $OUTSIDE:5060 "$T/inv.sip"
 	grep -q '^SIP/2.0 403 Forbidden' "$T/$CASE.inv.out" ||
 	    bad "INVITE from 127.0.0.22: no 403"
-	optout=$(stat requests.OPTIONS.out)
+	optout=$(counter requests.OPTIONS.out)
 	probe_msg opt.sip 127.0.0.11 OPTIONS "sip:x@$PEER" "sip:x@$PEER"
 	probe "$CASE.opt" 127.0.0.11 $INSIDE:5060 "$T/opt.sip"
 	expect stats '.sip.requests.OPTIONS.out == $o + 1' \
@@ -247,7 +247,7 @@ EOC
 sip_ban_scanner() {
 	guard_conf "ban time 600"
 	register 120 3600
-	banned=$(stat banned)
+	banned=$(counter banned)
 	for m in OPTIONS REGISTER INVITE; do
 		probe_msg "scan.$m" 127.0.0.23 $m "sip:100@$OUTSIDE" \
 		    "sip:100@$OUTSIDE" "friendly-scanner"
@@ -294,7 +294,7 @@ sip_ban_rate() {
 	guard_conf "limit requests per second 20
 ban time 60"
 	register 120 3600
-	optout=$(stat requests.OPTIONS.out) limited=$(stat rate_limited)
+	optout=$(counter requests.OPTIONS.out) limited=$(counter rate_limited)
 	probe_msg opt24.sip 127.0.0.24 OPTIONS "sip:alice@$OUTSIDE" \
 	    "sip:alice@$OUTSIDE"
 	probe "$CASE.flood" 127.0.0.24 $OUTSIDE:5060 -n 300 -i 1000 \
@@ -309,7 +309,7 @@ ban time 60"
 	lines=$(grep -c '127\.0\.0\.24: ' "$LOG")
 	[ "$lines" -ge 1 ] && [ "$lines" -le 3 ] ||
 	    bad "$lines log lines about 127.0.0.24"
-	optout=$(stat requests.OPTIONS.out)
+	optout=$(counter requests.OPTIONS.out)
 	probe_msg opt25.sip 127.0.0.25 OPTIONS "sip:alice@$OUTSIDE" \
 	    "sip:alice@$OUTSIDE"
 	probe "$CASE.other" 127.0.0.25 $OUTSIDE:5060 -n 5 "$T/opt25.sip"
