@@ -18,7 +18,7 @@ REGRESS_SIPHASH = $(filter compat/siphash.c,$(COMPAT))
 
 UNIT_TESTS = imsg_test imsg_check_test state_test sip_test sdp_test \
 	json_test siphash_test dns_test sandbox_parse_test codec_test \
-	frame_test tls_test digest_test
+	frame_test tls_test digest_test acl_test
 ifeq ($(OS),Linux)
 UNIT_TESTS += sandbox_test
 endif
@@ -34,23 +34,28 @@ json_test_SRCS = sipctl/json.c
 frame_test_SRCS = sipproxd/sip_frame.c
 digest_test_SRCS = sipproxd/digest.c sipproxd/mac.c $(REGRESS_SIPHASH) \
 	$(COMPAT_OS)
-tls_test_SRCS = sipproxd/tls.c sipproxd/config.c sipproxd/util.c \
-	sipproxd/sandbox.c $(SANDBOX) sipproxd/log.c sipproxd/users.c \
-	sipproxd/digest.c sipproxd/mac.c $(REGRESS_SIPHASH) $(COMPAT_OS)
+tls_test_SRCS = sipproxd/tls.c sipproxd/config.c sipproxd/acl.c \
+	sipproxd/util.c sipproxd/sandbox.c $(SANDBOX) sipproxd/log.c \
+	sipproxd/users.c sipproxd/digest.c sipproxd/mac.c $(REGRESS_SIPHASH) $(COMPAT_OS)
 codec_test_SRCS = sipproxd/codec.c sipproxd/sdp.c sipproxd/media.c \
 	sipproxd/util.c sipproxd/log.c
 siphash_test_SRCS = $(REGRESS_SIPHASH) sipproxd/mac.c
+acl_test_SRCS = sipproxd/acl.c sipproxd/acl_send.c sipproxd/acl_imsg.c \
+	sipproxd/ban.c sipproxd/imsg_check.c sipproxd/printconf.c \
+	sipproxd/config.c sipproxd/util.c sipproxd/sip_msg.c \
+	sipproxd/sip_uri.c sipproxd/log.c sipproxd/users.c sipproxd/digest.c \
+	sipproxd/mac.c $(REGRESS_SIPHASH) $(COMPAT_OS) $(REGRESS_IMSG)
 # SIPPROXD_REGRESS (both regress builds): it names its own DNS server.
 dns_test_SRCS = sipproxd/dns.c sipproxd/util.c sipproxd/log.c
 sandbox_test_SRCS = sipproxd/sandbox.c $(SANDBOX) sipproxd/log.c
 sandbox_parse_test_SRCS = sipproxd/sandbox.c sipproxd/log.c
 
 FUZZERS = fuzz_config fuzz_state fuzz_sip fuzz_sdp fuzz_codec fuzz_frame \
-	fuzz_digest
+	fuzz_digest fuzz_acl
 
 fuzz_config_SRCS = sipproxd/parse.y sipproxd/config.c sipproxd/util.c \
-	sipproxd/printconf.c sipproxd/log.c sipproxd/users.c sipproxd/digest.c \
-	sipproxd/mac.c $(REGRESS_SIPHASH) $(COMPAT_OS)
+	sipproxd/printconf.c sipproxd/acl.c sipproxd/log.c sipproxd/users.c \
+	sipproxd/digest.c sipproxd/mac.c $(REGRESS_SIPHASH) $(COMPAT_OS)
 fuzz_state_SRCS = sipproxd/statefile.c sipproxd/proc.c sipproxd/sandbox.c \
 	$(SANDBOX) sipproxd/imsg_check.c sipproxd/log.c $(REGRESS_IMSG)
 fuzz_sip_SRCS = sipproxd/sip_msg.c sipproxd/sip_uri.c
@@ -58,6 +63,10 @@ fuzz_digest_SRCS = sipproxd/digest.c sipproxd/mac.c $(REGRESS_SIPHASH) \
 	$(COMPAT_OS)
 fuzz_frame_SRCS = sipproxd/sip_frame.c sipproxd/sip_msg.c sipproxd/sip_uri.c
 fuzz_sdp_SRCS = sipproxd/sdp.c sipproxd/media.c sipproxd/util.c
+fuzz_acl_SRCS = sipproxd/acl.c sipproxd/imsg_check.c sipproxd/printconf.c \
+	sipproxd/config.c sipproxd/util.c sipproxd/log.c sipproxd/users.c \
+	sipproxd/digest.c sipproxd/mac.c $(REGRESS_SIPHASH) $(COMPAT_OS) \
+	$(REGRESS_IMSG)
 fuzz_codec_SRCS = sipproxd/codec.c sipproxd/sdp.c sipproxd/media.c \
 	sipproxd/util.c
 

@@ -64,6 +64,7 @@ static void	 show_rtp(struct ctl_rtp_stream *);
 static void	 show_stats(struct ctl_stats *);
 static void	 show_conn(struct ctl_sip_conn *);
 static void	 show_user(struct ctl_user *);
+static void	 show_ban(struct ctl_ban *);
 static void	 show_result(struct ctl_result *);
 static int	 show_tail(struct parse_result *);
 
@@ -77,6 +78,7 @@ const struct output show_output = {
 	.stats = show_stats,
 	.conn = show_conn,
 	.user = show_user,
+	.ban = show_ban,
 	.result = show_result,
 	.tail = show_tail
 };
@@ -302,6 +304,10 @@ show_head(struct parse_result *res)
 		table_init("llrrl", "User", "Last authenticated", "OK",
 		    "Failed", "From");
 		break;
+	case SHOW_BANS:
+		table_init("llrrr", "Source", "Reason", "Age",
+		    "Remaining", "Dropped");
+		break;
 	default:
 		break;
 	}
@@ -474,6 +480,13 @@ show_stats(struct ctl_stats *st)
 	counter("Connects timed out:", st->sip.conn_connect_timeouts);
 	counter("Connections closed, idle:", st->sip.conn_idle_closed);
 	counter("Connections dropped, abuse:", st->sip.conn_abuse_closed);
+	counter("Requests denied by rules:", st->sip.acl_denied);
+	counter("Scanner requests dropped:", st->sip.scanners);
+	counter("Requests over rate limit:", st->sip.rate_limited);
+	counter("Messages of banned sources:", st->sip.banned);
+	counter("Sources banned:", st->sip.bans);
+	counter("Bans ended early:", st->sip.ban_evictions);
+	counter("Answers kept from outside:", st->sip.stealth);
 	printf("%-28s%10s%10s\n", "SIP requests:", "in", "out");
 	for (i = 0; i < SIP_STAT_METHODS; i++)
 		if (st->sip.requests_in[i] || st->sip.requests_out[i])
@@ -526,6 +539,17 @@ show_user(struct ctl_user *u)
 }
 
 static void
+show_ban(struct ctl_ban *b)
+{
+	char	since[64], left[64], dropped[32];
+
+	strlcpy(since, fmt_timeframe(uptime(b->since)), sizeof(since));
+	strlcpy(left, fmt_timeframe(b->remaining), sizeof(left));
+	strlcpy(dropped, fmt_u64(b->dropped), sizeof(dropped));
+	table_row(b->source, b->reason, since, left, dropped);
+}
+
+static void
 show_result(struct ctl_result *cr)
 {
 	char	*v;
@@ -553,6 +577,7 @@ show_tail(struct parse_result *res)
 	case SHOW_RTP:
 	case SHOW_CONNECTIONS:
 	case SHOW_USERS:
+	case SHOW_BANS:
 		table_print();
 		break;
 	default:

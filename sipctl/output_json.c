@@ -38,6 +38,7 @@ static void	 json_rtp(struct ctl_rtp_stream *);
 static void	 json_stats(struct ctl_stats *);
 static void	 json_conn(struct ctl_sip_conn *);
 static void	 json_user(struct ctl_user *);
+static void	 json_ban(struct ctl_ban *);
 static void	 json_result(struct ctl_result *);
 static int	 json_tail(struct parse_result *);
 
@@ -51,6 +52,7 @@ const struct output json_output = {
 	.stats = json_stats,
 	.conn = json_conn,
 	.user = json_user,
+	.ban = json_ban,
 	.result = json_result,
 	.tail = json_tail
 };
@@ -74,6 +76,9 @@ json_head(struct parse_result *res)
 		break;
 	case SHOW_USERS:
 		json_do_array("users");
+		break;
+	case SHOW_BANS:
+		json_do_array("bans");
 		break;
 	default:
 		break;
@@ -253,6 +258,13 @@ json_stats(struct ctl_stats *st)
 	json_do_uint("idle_closed", st->sip.conn_idle_closed);
 	json_do_uint("abuse_closed", st->sip.conn_abuse_closed);
 	json_do_end();
+	json_do_uint("acl_denied", st->sip.acl_denied);
+	json_do_uint("scanners", st->sip.scanners);
+	json_do_uint("rate_limited", st->sip.rate_limited);
+	json_do_uint("banned", st->sip.banned);
+	json_do_uint("bans", st->sip.bans);
+	json_do_uint("ban_evictions", st->sip.ban_evictions);
+	json_do_uint("stealth", st->sip.stealth);
 	json_do_object("requests");
 	for (i = 0; i < SIP_STAT_METHODS; i++) {
 		json_do_object(methods[i]);
@@ -326,6 +338,18 @@ json_user(struct ctl_user *u)
 	json_do_uint("accepted", u->accepted);
 	json_do_uint("failed", u->failed);
 	json_do_int("last_failure", u->last_failure);
+	json_do_end();
+}
+
+static void
+json_ban(struct ctl_ban *b)
+{
+	json_do_object(NULL);
+	json_do_string("source", b->source);
+	json_do_string("reason", b->reason);
+	json_do_int("since", b->since);
+	json_do_int("remaining", b->remaining);
+	json_do_uint("dropped", b->dropped);
 	json_do_end();
 }
 

@@ -20,6 +20,12 @@
  * prefix; NOTOKEN means the command may end at this level.
  */
 
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +35,8 @@
 enum token_type {
 	NOTOKEN,
 	ENDTOKEN,
-	KEYWORD
+	KEYWORD,
+	ADDRESS
 };
 
 struct token {
@@ -43,11 +50,13 @@ static const struct token t_main[];
 static const struct token t_show[];
 static const struct token t_log[];
 static const struct token t_end[];
+static const struct token t_unban[];
 
 static const struct token t_main[] = {
 	{ KEYWORD,	"show",		NONE,			t_show },
 	{ KEYWORD,	"reload",	RELOAD,			t_end },
 	{ KEYWORD,	"log",		NONE,			t_log },
+	{ KEYWORD,	"unban",	UNBAN,			t_unban },
 	{ ENDTOKEN,	"",		NONE,			NULL }
 };
 
@@ -59,12 +68,18 @@ static const struct token t_show[] = {
 	{ KEYWORD,	"stats",	SHOW_STATS,		t_end },
 	{ KEYWORD,	"connections",	SHOW_CONNECTIONS,	t_end },
 	{ KEYWORD,	"users",	SHOW_USERS,		t_end },
+	{ KEYWORD,	"bans",		SHOW_BANS,		t_end },
 	{ ENDTOKEN,	"",		NONE,			NULL }
 };
 
 static const struct token t_log[] = {
 	{ KEYWORD,	"verbose",	LOG_VERBOSE,		t_end },
 	{ KEYWORD,	"brief",	LOG_BRIEF,		t_end },
+	{ ENDTOKEN,	"",		NONE,			NULL }
+};
+
+static const struct token t_unban[] = {
+	{ ADDRESS,	"",		NONE,			t_end },
 	{ ENDTOKEN,	"",		NONE,			NULL }
 };
 
@@ -114,6 +129,7 @@ static const struct token *
 match_token(const char *word, const struct token *table)
 {
 	const struct token	*t, *match = NULL;
+	struct in6_addr		 a;
 	size_t			 len;
 	int			 n = 0;
 
@@ -127,6 +143,13 @@ match_token(const char *word, const struct token *table)
 
 	len = strlen(word);
 	for (t = table; len > 0 && t->type != ENDTOKEN; t++) {
+		if (t->type == ADDRESS) {
+			if (inet_pton(AF_INET, word, &a) != 1 &&
+			    inet_pton(AF_INET6, word, &a) != 1)
+				break;
+			strlcpy(res.addr, word, sizeof(res.addr));
+			return (t);
+		}
 		if (t->type != KEYWORD)
 			continue;
 		if (strcmp(word, t->keyword) == 0)
@@ -159,6 +182,9 @@ show_valid_args(const struct token *table)
 			break;
 		case KEYWORD:
 			fprintf(stderr, "  %s\n", t->keyword);
+			break;
+		case ADDRESS:
+			fprintf(stderr, "  <address>\n");
 			break;
 		case ENDTOKEN:
 			break;

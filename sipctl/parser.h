@@ -28,11 +28,14 @@ enum actions {
 	RELOAD,
 	LOG_VERBOSE,
 	LOG_BRIEF,
-	SHOW_USERS
+	SHOW_USERS,
+	SHOW_BANS,
+	UNBAN
 };
 
 struct parse_result {
 	enum actions	 action;
+	char		 addr[64];	/* unban: an IPv4 or IPv6 address */
 };
 
 struct parse_result	*parse(int, char *[]);

@@ -79,6 +79,7 @@ main(int argc, char *argv[])
 	struct imsgbuf		 ibuf;
 	struct imsg		 imsg;
 	struct parse_result	*res;
+	struct ctl_unban	 cu;
 	const char		*sockname = SIPPROXD_SOCKET;
 	const void		*data = NULL;
 	size_t			 datalen = 0;
@@ -139,6 +140,16 @@ main(int argc, char *argv[])
 		verbose = res->action == LOG_VERBOSE;
 		data = &verbose;
 		datalen = sizeof(verbose);
+		break;
+	case SHOW_BANS:
+		type = IMSG_CTL_SHOW_BANS;
+		break;
+	case UNBAN:
+		type = IMSG_CTL_UNBAN;
+		memset(&cu, 0, sizeof(cu));
+		strlcpy(cu.source, res->addr, sizeof(cu.source));
+		data = &cu;
+		datalen = sizeof(cu);
 		break;
 	case NONE:
 		usage();
@@ -375,6 +386,7 @@ ctl_dispatch(struct ctl_state *st, struct imsg *imsg)
 	struct ctl_stats	 stats;
 	struct ctl_sip_conn	 conn;
 	struct ctl_user		 user;
+	struct ctl_ban		 ban;
 	enum actions		 action = st->res->action;
 	uint32_t		 type;
 
@@ -386,7 +398,7 @@ ctl_dispatch(struct ctl_state *st, struct imsg *imsg)
 		if (cr.error != 0)
 			ctl_failed(&cr);
 		if (action != RELOAD && action != LOG_VERBOSE &&
-		    action != LOG_BRIEF)
+		    action != LOG_BRIEF && action != UNBAN)
 			ctl_unexpected(type);
 		ctl_start(st);
 		st->out->result(&cr);
@@ -396,7 +408,7 @@ ctl_dispatch(struct ctl_state *st, struct imsg *imsg)
 			errx(1, "malformed reply from sipproxd: type %u, "
 			    "%zu bytes, expected 0", type, imsg_get_len(imsg));
 		if (action == RELOAD || action == LOG_VERBOSE ||
-		    action == LOG_BRIEF)
+		    action == LOG_BRIEF || action == UNBAN)
 			ctl_unexpected(type);
 		if ((action == SHOW_SUMMARY && st->summaries == 0) ||
 		    (action == SHOW_STATS && st->stats == 0))
@@ -454,6 +466,15 @@ ctl_dispatch(struct ctl_state *st, struct imsg *imsg)
 		CTL_STR(rtp.outside.peer);
 		ctl_start(st);
 		st->out->rtp(&rtp);
+		break;
+	case IMSG_CTL_SHOW_BANS:
+		if (action != SHOW_BANS)
+			ctl_unexpected(type);
+		ctl_get(imsg, &ban, sizeof(ban));
+		CTL_STR(ban.source);
+		CTL_STR(ban.reason);
+		ctl_start(st);
+		st->out->ban(&ban);
 		break;
 	case IMSG_CTL_SHOW_STATS:
 		if (action != SHOW_STATS || st->stats++ > 0)

@@ -59,8 +59,6 @@
 #define NONCE_USES_MAX		1024	/* nonces in use, in total */
 #define NONCE_USES_PER_SOURCE	16	/* ... per source address */
 #define RETRANSMIT_WINDOW	32	/* seconds: 64 * T1, RFC 3261 17 */
-#define FAILSRC_MAX		256	/* sources whose failures are counted */
-#define FAIL_WINDOW		600	/* seconds a failure is remembered */
 
 _Static_assert(CTL_MAX_QUEUE > USERS_MAX, "show users fits a queue");
 _Static_assert(AUTH_HA1_LEN > DIGEST_MAX_HEX, "AUTH_HA1_LEN");
@@ -81,13 +79,6 @@ struct nonce_use {
 	uint64_t		 last_fp;	/* the request of last_nc */
 	uint32_t		 last_nc;
 	time_t			 last_time;
-};
-
-struct fail_src {
-	TAILQ_ENTRY(fail_src)	 entry;		/* longest quiet first */
-	struct sockaddr_storage	 src;
-	unsigned int		 count;
-	time_t			 last;
 };
 
 static int		 user_cmp(const void *, const void *);
@@ -114,8 +105,6 @@ static uint64_t		 nonce_counter;
 static TAILQ_HEAD(, nonce_use) nonce_uses = TAILQ_HEAD_INITIALIZER(nonce_uses);
 static unsigned int	 nnonce_uses;
 static uint64_t		 nonce_floor;	/* entries that went, any source */
-static TAILQ_HEAD(, fail_src) fail_srcs = TAILQ_HEAD_INITIALIZER(fail_srcs);
-static unsigned int	 nfail_srcs;
 static struct ctl_auth_stats auth_st;
 
 void
@@ -225,7 +214,7 @@ mono(void)
 	return (ts.tv_sec);
 }
 
-/* The address alone: nonces and counts are per host, not per port. */
+/* The address alone: nonces are per host, not per port. */
 static void
 host_of(const struct sockaddr_storage *src, struct sockaddr_storage *host)
 {
@@ -497,8 +486,9 @@ nonce_free(struct nonce_use *e)
 
 /*
  * A failed authentication: logged (a line a second at most, with how
- * many went unlogged), counted in total, for the user when it is one,
- * and for the source address, which auth_failures() tells.
+ * many went unlogged), counted in total and for the user when it is
+ * one, and told to ban.c, which bans a source after `limit auth
+ * failures`.
  */
 static void
 failed(const struct sockaddr_storage *src, struct auth_user *u,
@@ -506,8 +496,6 @@ failed(const struct sockaddr_storage *src, struct auth_user *u,
 {
 	static time_t		 last;
 	static unsigned long	 quiet;
-	struct sockaddr_storage	 host;
-	struct fail_src		*f;
 	char			 vname[4 * USER_NAME_LEN + 1];
 	time_t			 now = time(NULL);
 
@@ -516,28 +504,7 @@ failed(const struct sockaddr_storage *src, struct auth_user *u,
 		u->st.failed++;
 		u->st.last_failure = now;
 	}
-	host_of(src, &host);
-	TAILQ_FOREACH(f, &fail_srcs, entry)
-		if (sa_cmp(&f->src, &host) == 0)
-			break;
-	if (f == NULL) {
-		if (nfail_srcs >= FAILSRC_MAX) {
-			f = TAILQ_FIRST(&fail_srcs);
-			TAILQ_REMOVE(&fail_srcs, f, entry);
-		} else {
-			if ((f = calloc(1, sizeof(*f))) == NULL)
-				fatal(NULL);
-			nfail_srcs++;
-		}
-		memset(f, 0, sizeof(*f));
-		f->src = host;
-	} else
-		TAILQ_REMOVE(&fail_srcs, f, entry);
-	if (now - f->last > FAIL_WINDOW)
-		f->count = 0;
-	f->count++;
-	f->last = now;
-	TAILQ_INSERT_TAIL(&fail_srcs, f, entry);
+	ban_auth_failure(src);
 
 	if (now == last) {
 		quiet++;
@@ -553,24 +520,6 @@ failed(const struct sockaddr_storage *src, struct auth_user *u,
 		log_warnx("%s: authentication of %s failed: %s",
 		    addr_str((const struct sockaddr *)src, 1), vname, why);
 	quiet = 0;
-}
-
-/*
- * Failed authentications from src's address, each within FAIL_WINDOW
- * seconds of the one before: what a ban after N failures looks at.
- */
-unsigned int
-auth_failures(const struct sockaddr_storage *src)
-{
-	struct sockaddr_storage	 host;
-	struct fail_src		*f;
-
-	host_of(src, &host);
-	TAILQ_FOREACH(f, &fail_srcs, entry)
-		if (sa_cmp(&f->src, &host) == 0)
-			return (time(NULL) - f->last > FAIL_WINDOW ? 0 :
-			    f->count);
-	return (0);
 }
 
 /* Once a second: entries of nonces that expired go, they are refused. */

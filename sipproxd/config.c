@@ -35,6 +35,7 @@
 
 #include "sipproxd.h"
 #include "digest.h"
+#include "acl.h"
 #include "log.h"
 
 struct sipproxd_config *
@@ -67,6 +68,13 @@ config_new(void)
 	conf->g.auth_alg[0] = DIGEST_SHA256;
 	conf->g.auth_alg[1] = DIGEST_MD5;
 	conf->g.auth_nonce_lifetime = AUTH_NONCE_LIFETIME;
+	conf->g.block_scanners = 1;
+	conf->g.stealth = 1;
+	conf->g.ban_time = BAN_TIME;
+	if ((conf->acl = acl_conf_new()) == NULL) {
+		free(conf);
+		return (NULL);
+	}
 	return (conf);
 }
 
@@ -94,6 +102,7 @@ config_free(struct sipproxd_config *conf)
 			close(l->fd);
 		free(l);
 	}
+	acl_conf_free(conf->acl);
 	free(conf);
 }
 

@@ -189,6 +189,11 @@ conn_accept(struct engine_listener *el)
 				    addr_str((struct sockaddr *)&el->cl.ss, 1));
 			return;
 		}
+		/* A banned source gets no connection, not even a TLS one. */
+		if (ban_source(&ss)) {
+			close(fd);
+			continue;
+		}
 		sip_stats.conn_accepted++;
 		if (nconns_in >= CONN_MAX_IN ||
 		    conn_source_count(&ss) >= CONN_PER_SOURCE) {

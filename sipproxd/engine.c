@@ -36,6 +36,7 @@
 
 #include "sipproxd.h"
 #include "engine.h"
+#include "acl.h"
 #include "log.h"
 #include "dns.h"
 #include "media.h"
@@ -152,6 +153,7 @@ engine_tick(int fd, short event, void *arg)
 	conn_tick(now);
 	control_tick(now);
 	auth_tick(now);
+	ban_tick(now);
 	evtimer_add(&ev_tick, &tv);
 }
 
@@ -438,6 +440,14 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			fatalx("IMSG_RECONF_USER outside a reload");
 		auth_reconf_user(imsg);
 		break;
+	case IMSG_RECONF_ACL_SET:
+	case IMSG_RECONF_ACL_NETS:
+	case IMSG_RECONF_ACL_RULE:
+	case IMSG_RECONF_SCANNER:
+		if (nconf == NULL)
+			fatalx("access lists outside a reload");
+		acl_reconf(imsg);
+		break;
 	case IMSG_RECONF_DONE:
 		engine_reconf_done();
 		break;
@@ -519,6 +529,7 @@ engine_reconf_done(void)
 	nconf = NULL;
 	tlsctx_reconf_done();
 	auth_reconf_done();
+	acl_reconf_done();
 
 	/* sip dscp: the traffic class of everything we send. */
 	tos = econf->g.sip_dscp << 2;

@@ -247,11 +247,8 @@ int		 tlsctx_handshake(struct tls *, const char *, int,
 		    const char **);
 
 /*
- * auth.c (in the engine): proxy authentication of the phones. Every
- * failed authentication is counted per source address (the host, not
- * the port); auth_failures() says how many came from src's address,
- * each within 10 minutes of the one before: what a ban after N failed
- * authentications looks at.
+ * auth.c (in the engine): proxy authentication of the phones. Each
+ * failed authentication goes to ban_auth_failure().
  */
 #define AUTH_OK		0
 #define AUTH_CHALLENGE	1
@@ -265,11 +262,37 @@ int		 auth_check(const struct sip_msg *,
 		    const struct sockaddr_storage *, int, char *, size_t,
 		    char *, size_t);
 void		 auth_strip(struct sip_msg *);
-unsigned int	 auth_failures(const struct sockaddr_storage *);
 void		 auth_tick(time_t);
 void		 auth_show(uint32_t);
 void		 auth_stats(struct ctl_auth_stats *);
 void		 auth_local_register(void);
+/*
+ * ban.c (in the engine): scanners, access rules and request rates per
+ * source, and the bans they lead to. ban_auth_failure() is for the
+ * authentication code: each failed attempt from a source counts
+ * towards `limit auth failures`.
+ */
+#define BAN_PASS	0
+#define BAN_DROP	1	/* no answer */
+#define BAN_FORBID	2	/* 403, `block return` */
+
+struct ban_bucket {
+	uint64_t		 tokens;	/* thousandths of a request */
+	uint64_t		 last;		/* ms, monotonic */
+	int			 init;
+};
+
+int	 ban_bucket_take(struct ban_bucket *, uint64_t, uint32_t, uint32_t);
+int	 ban_source(const struct sockaddr_storage *);
+int	 ban_request(const struct sockaddr_storage *, const struct sip_msg *);
+void	 ban_auth_failure(const struct sockaddr_storage *);
+void	 ban_tick(time_t);
+void	 ban_show(uint32_t);
+void	 ban_lift(uint32_t, struct imsg *);
+
+/* acl_imsg.c (in the engine): what an outsider is told or shown. */
+int	 acl_quiet(int, int);
+int	 acl_user_agent(struct sip_msg *);
 
 /* control.c (in the engine) */
 void	 control_listen(int);

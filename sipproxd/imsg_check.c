@@ -29,6 +29,7 @@
 
 #include <netinet/in.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,6 +51,11 @@ static const char	*check_rtp_peers(const void *, size_t);
 static const char	*check_tls_file(const void *, size_t);
 static const char	*check_tls_data(const void *, size_t);
 static const char	*check_peers(const struct rtp_peers *);
+static const char	*check_acl_set(const void *, size_t);
+static const char	*check_acl_nets(const void *, size_t);
+static const char	*check_acl_rule(const void *, size_t);
+static const char	*check_scanner(const void *, size_t);
+static const char	*check_unban(const void *, size_t);
 static int		 check_family(const struct sockaddr_storage *, int);
 
 static const struct {
@@ -86,6 +92,17 @@ static const struct {
 	    0, check_tls_data },
 	/* Down the chain: the engine checks what the parent sends. */
 	[IMSG_RECONF_USER] = { "IMSG_RECONF_USER", 0, check_user },
+	/*
+	 * Down the chain (the parent to the engine, sipctl to the engine):
+	 * on no way up, checked by their receiver with imsg_check_payload().
+	 */
+	[IMSG_RECONF_ACL_SET] = { "IMSG_RECONF_ACL_SET", 0, check_acl_set },
+	[IMSG_RECONF_ACL_NETS] = { "IMSG_RECONF_ACL_NETS", 0,
+	    check_acl_nets },
+	[IMSG_RECONF_ACL_RULE] = { "IMSG_RECONF_ACL_RULE", 0,
+	    check_acl_rule },
+	[IMSG_RECONF_SCANNER] = { "IMSG_RECONF_SCANNER", 0, check_scanner },
+	[IMSG_CTL_UNBAN] = { "IMSG_CTL_UNBAN", 0, check_unban },
 };
 
 /* A string must end within its array. */
@@ -254,6 +271,100 @@ check_tls_data(const void *data, size_t len)
 	(void)data;
 	if (len == 0 || len > TLS_CHUNK)
 		return ("chunk size out of range");
+	return (NULL);
+}
+
+static const char *
+check_acl_set(const void *data, size_t len)
+{
+	struct conf_acl_set	 cs;
+	const char		*p;
+
+	if (len != sizeof(cs))
+		return ("wrong size");
+	memcpy(&cs, data, sizeof(cs));
+	if (!NUL_IN(cs.name))
+		return ("name not NUL-terminated");
+	for (p = cs.name; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+			return ("bad character in name");
+	if (cs.id >= ACL_SETS_MAX)
+		return ("set id out of range");
+	if (cs.count > ACL_SET_NETS_MAX)
+		return ("too many prefixes");
+	return (NULL);
+}
+
+/* Prefixes of a family we use, of a length it has, masked. */
+static const char *
+check_acl_nets(const void *data, size_t len)
+{
+	struct acl_net	 n;
+	size_t		 i, b;
+	int		 max;
+
+	if (len == 0 || len % sizeof(n) != 0 ||
+	    len / sizeof(n) > ACL_NETS_MSG)
+		return ("wrong size");
+	for (i = 0; i < len / sizeof(n); i++) {
+		memcpy(&n, (const char *)data + i * sizeof(n), sizeof(n));
+		if (n.family == AF_INET)
+			max = 32;
+		else if (n.family == AF_INET6)
+			max = 128;
+		else
+			return ("address family out of range");
+		if (n.plen > max)
+			return ("prefix length out of range");
+		for (b = n.plen; b < sizeof(n.addr) * 8; b++)
+			if (n.addr[b / 8] & (0x80 >> (b % 8)))
+				return ("bits set past the prefix length");
+	}
+	return (NULL);
+}
+
+static const char *
+check_acl_rule(const void *data, size_t len)
+{
+	struct conf_acl_rule	 cr;
+
+	if (len != sizeof(cr))
+		return ("wrong size");
+	memcpy(&cr, data, sizeof(cr));
+	if (cr.action != ACL_ALLOW && cr.action != ACL_DENY)
+		return ("action out of range");
+	if (cr.what != ACL_SIP && cr.what != ACL_REGISTER)
+		return ("kind out of range");
+	if (cr.set >= ACL_SETS_MAX)
+		return ("set id out of range");
+	return (NULL);
+}
+
+static const char *
+check_scanner(const void *data, size_t len)
+{
+	char	 pat[SCANNER_LEN];
+
+	if (len != sizeof(pat))
+		return ("wrong size");
+	memcpy(pat, data, sizeof(pat));
+	if (!NUL_IN(pat))
+		return ("pattern not NUL-terminated");
+	if (pat[0] == '\0')
+		return ("empty pattern");
+	return (NULL);
+}
+
+static const char *
+check_unban(const void *data, size_t len)
+{
+	struct ctl_unban	 cu;
+
+	if (len != sizeof(cu))
+		return ("wrong size");
+	memcpy(&cu, data, sizeof(cu));
+	if (!NUL_IN(cu.source))
+		return ("source not NUL-terminated");
 	return (NULL);
 }
 

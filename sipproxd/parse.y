@@ -43,6 +43,7 @@
 
 #include "sipproxd.h"
 #include "digest.h"
+#include "acl.h"
 #include "log.h"
 
 #define INCLUDE_DEPTH	8
@@ -101,6 +102,9 @@ static int		 auth_method_add(const char *);
 static int		 auth_alg_add(const char *);
 static int		 word_valid(const char *, const char *, size_t,
 			    const char *);
+static int		 acl_add_any(struct acl_set *);
+static int		 acl_table_name(const char *);
+static int		 acl_item_table(const char *);
 
 static struct sipproxd_config	*conf;
 static char			*errbuf;
@@ -110,12 +114,15 @@ static int			 errors;
 static int			 lex_errline;
 static uint32_t			 auth_methods;	/* auth methods, as read */
 static int			 auth_nalg;	/* auth algorithms, as read */
+static struct acl_set		*acl_cur;	/* the list being read */
 
 typedef struct {
 	union {
 		long long	 number;
 		char		*string;
 		int		 transport;
+		struct acl_set	*set;
+		struct acl_net	 net;
 	} v;
 	int lineno;
 } YYSTYPE;
@@ -132,12 +139,17 @@ typedef struct {
 %token	CALL MAXIMUM
 %token	ALGORITHMS AUTH DOMAIN FILENAME LIFETIME LOCAL METHODS NONCE PASSWORD
 %token	REALM USER USERS
+%token	ANY BAN BLOCK BURST DROP FAILURES FROM NO REGISTER REQUESTS RETURN
+%token	SCANNER SCANNERS SECOND STEALTH TABLE TIME USERAGENT YES
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
 %type	<v.number>	optport
 %type	<v.transport>	transport
 %type	<v.number>	tlsfile
+%type	<v.number>	acl_what yesno optburst
+%type	<v.set>		acl_from
+%type	<v.net>		acl_host
 /* What error recovery discards is freed; so actions never free on error. */
 %destructor { free($$); } <v.string>
 %%
@@ -303,6 +315,9 @@ main		: LISTEN ON STRING optport transport {
 			}
 			free($3);
 		}
+		| RTP LATCH ANY {
+			conf->g.rtp_latch = RTP_LATCH_ANY;
+		}
 		| RTP DSCP STRING {
 			if (dscp_value($3, -1, &conf->g.rtp_dscp) == -1)
 				YYERROR;
@@ -462,6 +477,7 @@ main		: LISTEN ON STRING optport transport {
 			    sizeof(conf->g.local_domain));
 			free($3);
 		}
+		| acl
 		;
 
 codecact	: ALLOW			{ codec_list = CODEC_ALLOW; }
@@ -513,6 +529,224 @@ algs		: /* empty */
 alg		: STRING {
 			if (auth_alg_add($1) == -1)
 				YYERROR;
+			free($1);
+		}
+		;
+
+
+/*
+ * Access control: tables, allow and deny rules, what a scanner gets
+ * (acl.c, ban.c).
+ */
+acl		: TABLE '<' STRING '>' '{' {
+			/* $3 stays on the stack: freed at the end. */
+			if (acl_table_name($3) == -1) {
+				acl_cur = NULL;
+				YYERROR;
+			}
+		} optnl acl_items '}' {
+			free($3);
+		}
+		| TABLE '<' STRING '>' FILENAME STRING {
+			const char	*why;
+
+			if (acl_table_name($3) == -1)
+				YYERROR;
+			if ($6[0] != '/') {
+				yyerror("table <%s> file %s: must be an "
+				    "absolute path", $3, $6);
+				YYERROR;
+			}
+			if ((why = acl_set_file(acl_cur, $6)) != NULL) {
+				yyerror("table <%s>: %s", $3, why);
+				YYERROR;
+			}
+			/* The parent may read it again on reload. */
+			config_add_file(conf, $6);
+			free($3);
+			free($6);
+		}
+		| ALLOW acl_what FROM acl_from {
+			if (acl_rule_add(conf->acl, ACL_ALLOW, $2, $4) == -1) {
+				yyerror("more than %d access rules",
+				    ACL_RULES_MAX);
+				YYERROR;
+			}
+		}
+		| DENY acl_what FROM acl_from {
+			if (acl_rule_add(conf->acl, ACL_DENY, $2, $4) == -1) {
+				yyerror("more than %d access rules",
+				    ACL_RULES_MAX);
+				YYERROR;
+			}
+		}
+		| BLOCK RETURN		{ conf->g.block_return = 1; }
+		| BLOCK DROP		{ conf->g.block_return = 0; }
+		| BLOCK SCANNERS	{ conf->g.block_scanners = 1; }
+		| ALLOW SCANNERS	{ conf->g.block_scanners = 0; }
+		| SCANNER STRING {
+			if (acl_scanner_add(conf->acl, $2) == -1) {
+				yyerror("scanner \"%s\": empty, longer than %d "
+				    "or more than %d patterns", $2,
+				    SCANNER_LEN - 1, SCANNERS_MAX);
+				YYERROR;
+			}
+			free($2);
+		}
+		| STEALTH yesno		{ conf->g.stealth = $2; }
+		| LIMIT REQUESTS PER SECOND NUMBER optburst {
+			if ($5 < 0 || $5 > LIMIT_REQUESTS_MAX) {
+				yyerror("limit requests per second %lld: out of "
+				    "range 0 to %d", $5, LIMIT_REQUESTS_MAX);
+				YYERROR;
+			}
+			if ($5 == 0 && $6 != 0) {
+				yyerror("limit requests per second 0: no burst "
+				    "without a limit");
+				YYERROR;
+			}
+			conf->g.limit_requests = $5;
+			conf->g.limit_burst = $6 != 0 ? $6 : $5;
+		}
+		| LIMIT AUTH FAILURES NUMBER {
+			if ($4 < 0 || $4 > LIMIT_AUTH_MAX) {
+				yyerror("limit auth failures %lld: out of range "
+				    "0 to %d", $4, LIMIT_AUTH_MAX);
+				YYERROR;
+			}
+			conf->g.limit_auth = $4;
+		}
+		| BAN TIME NUMBER {
+			if ($3 < 0 || $3 > BAN_TIME_MAX) {
+				yyerror("ban time %lld: out of range 0 to %d",
+				    $3, BAN_TIME_MAX);
+				YYERROR;
+			}
+			conf->g.ban_time = $3;
+		}
+		| USERAGENT STRING {
+			const char	*p;
+
+			for (p = $2; *p != '\0'; p++)
+				if (*p < 0x20 || *p > 0x7e)
+					break;
+			if (*p != '\0' || $2[0] == '\0' ||
+			    strlen($2) >= sizeof(conf->g.user_agent)) {
+				yyerror("user-agent: empty, longer than %zu or "
+				    "not printable ASCII",
+				    sizeof(conf->g.user_agent) - 1);
+				YYERROR;
+			}
+			strlcpy(conf->g.user_agent, $2,
+			    sizeof(conf->g.user_agent));
+			free($2);
+		}
+		;
+
+acl_what	: SIP			{ $$ = ACL_SIP; }
+		| REGISTER		{ $$ = ACL_REGISTER; }
+		;
+
+yesno		: YES			{ $$ = 1; }
+		| NO			{ $$ = 0; }
+		;
+
+optburst	: /* empty */		{ $$ = 0; }
+		| BURST NUMBER {
+			if ($2 < 1 || $2 > LIMIT_BURST_MAX) {
+				yyerror("burst %lld: out of range 1 to %d",
+				    $2, LIMIT_BURST_MAX);
+				YYERROR;
+			}
+			$$ = $2;
+		}
+		;
+
+optnl		: /* empty */
+		| optnl '\n'
+		;
+
+/* Where a rule's requests come from: a set of its own, or a table. */
+acl_from	: ANY {
+			if ((acl_cur = acl_set_new(conf->acl, NULL)) == NULL) {
+				yyerror("more than %d tables and lists",
+				    ACL_SETS_MAX);
+				YYERROR;
+			}
+			if (acl_add_any(acl_cur) == -1)
+				fatal(NULL);
+			$$ = acl_cur;
+		}
+		| acl_host {
+			if ((acl_cur = acl_set_new(conf->acl, NULL)) == NULL ||
+			    acl_set_add(acl_cur, &$1) == -1) {
+				yyerror("more than %d tables and lists",
+				    ACL_SETS_MAX);
+				YYERROR;
+			}
+			$$ = acl_cur;
+		}
+		| '<' STRING '>' {
+			if (($$ = acl_set_find(conf->acl, $2)) == NULL) {
+				yyerror("table <%s> not defined", $2);
+				YYERROR;
+			}
+			free($2);
+		}
+		| '{' {
+			if ((acl_cur = acl_set_new(conf->acl, NULL)) == NULL) {
+				yyerror("more than %d tables and lists",
+				    ACL_SETS_MAX);
+				YYERROR;
+			}
+		} optnl acl_items '}' {
+			$$ = acl_cur;
+		}
+		;
+
+acl_items	: /* empty */
+		| acl_items acl_item optcomma
+		;
+
+optcomma	: optnl
+		| ',' optnl
+		;
+
+acl_item	: acl_host {
+			if (acl_set_add(acl_cur, &$1) == -1) {
+				yyerror("more than %d entries in a list",
+				    ACL_SET_NETS_MAX);
+				YYERROR;
+			}
+		}
+		| ANY {
+			if (acl_add_any(acl_cur) == -1) {
+				yyerror("more than %d entries in a list",
+				    ACL_SET_NETS_MAX);
+				YYERROR;
+			}
+		}
+		| '<' STRING '>' {
+			if (acl_item_table($2) == -1)
+				YYERROR;
+			free($2);
+		}
+		;
+
+acl_host	: STRING {
+			if (acl_net_parse($1, -1, &$$) == -1) {
+				yyerror("%s: not an address or prefix", $1);
+				YYERROR;
+			}
+			free($1);
+		}
+		| STRING '/' NUMBER {
+			if ($3 < 0 || $3 > 128 ||
+			    acl_net_parse($1, $3, &$$) == -1) {
+				yyerror("%s/%lld: not an address prefix", $1,
+				    $3);
+				YYERROR;
+			}
 			free($1);
 		}
 		;
@@ -584,7 +818,11 @@ lookup(char *s)
 		{ "address",		ADDRESS },
 		{ "algorithms",		ALGORITHMS },
 		{ "allow",		ALLOW },
+		{ "any",		ANY },
 		{ "auth",		AUTH },
+		{ "ban",		BAN },
+		{ "block",		BLOCK },
+		{ "burst",		BURST },
 		{ "ca",			CA },
 		{ "call",		CALL },
 		{ "calls",		CALLS },
@@ -594,10 +832,13 @@ lookup(char *s)
 		{ "dejitter",		DEJITTER },
 		{ "deny",		DENY },
 		{ "domain",		DOMAIN },
+		{ "drop",		DROP },
 		{ "dscp",		DSCP },
 		{ "expires",		EXPIRES },
 		{ "external",		EXTERNAL },
+		{ "failures",		FAILURES },
 		{ "file",		FILENAME },
+		{ "from",		FROM },
 		{ "inactivity",		INACTIVITY },
 		{ "include",		INCLUDE },
 		{ "keepalive",		KEEPALIVE },
@@ -609,6 +850,7 @@ lookup(char *s)
 		{ "local",		LOCAL },
 		{ "max",		MAXIMUM },
 		{ "methods",		METHODS },
+		{ "no",			NO },
 		{ "nonce",		NONCE },
 		{ "offer",		OFFER },
 		{ "on",			ON },
@@ -620,19 +862,30 @@ lookup(char *s)
 		{ "ports",		PORTS },
 		{ "proxy",		PROXY },
 		{ "realm",		REALM },
+		{ "register",		REGISTER },
 		{ "registration",	REGISTRATION },
+		{ "requests",		REQUESTS },
+		{ "return",		RETURN },
 		{ "rtp",		RTP },
+		{ "scanner",		SCANNER },
+		{ "scanners",		SCANNERS },
+		{ "second",		SECOND },
 		{ "sip",		SIP },
 		{ "source",		SOURCE },
 		{ "state",		STATE },
+		{ "stealth",		STEALTH },
 		{ "streams",		STREAMS },
+		{ "table",		TABLE },
 		{ "tcp",		TCP },
+		{ "time",		TIME },
 		{ "timeout",		TIMEOUT },
 		{ "tls",		TLS },
 		{ "to",			TO },
 		{ "udp",		UDP },
 		{ "user",		USER },
-		{ "users",		USERS }
+		{ "user-agent",		USERAGENT },
+		{ "users",		USERS },
+		{ "yes",		YES }
 	};
 	const struct keywords	*p;
 
@@ -1022,6 +1275,9 @@ parse_config(const char *filename, char *ebuf, size_t elen)
 		topfile = &(struct file){ .name = (char *)filename };
 		conferror("%s", ebuf_users);
 	}
+
+	if (errors == 0)
+		acl_conf_done(conf->acl);
 
 	/* By default a source may hold half the relay's port pairs. */
 	if (errors == 0 && conf->g.limit_streams == 0) {
@@ -1543,5 +1799,66 @@ auth_alg_add(const char *name)
 			return (-1);
 		}
 	conf->g.auth_alg[auth_nalg++] = alg;
+	return (0);
+}
+
+/* `table <name>`: a new table, the list being read. */
+static int
+acl_table_name(const char *name)
+{
+	const char	*p;
+
+	acl_cur = NULL;
+	for (p = name; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+			break;
+	if (*p != '\0' || *name == '\0' || strlen(name) >= ACL_NAME_LEN) {
+		yyerror("table <%s>: a name of up to %d letters, digits, _ "
+		    "and -", name, ACL_NAME_LEN - 1);
+		return (-1);
+	}
+	if (acl_set_find(conf->acl, name) != NULL) {
+		yyerror("table <%s> defined twice", name);
+		return (-1);
+	}
+	if ((acl_cur = acl_set_new(conf->acl, name)) == NULL) {
+		yyerror("more than %d tables and lists", ACL_SETS_MAX);
+		return (-1);
+	}
+	return (0);
+}
+
+/* `any`: both families, every address. */
+static int
+acl_add_any(struct acl_set *s)
+{
+	struct acl_net	 n;
+
+	if (acl_net_parse("0.0.0.0/0", -1, &n) == -1 ||
+	    acl_set_add(s, &n) == -1 ||
+	    acl_net_parse("::/0", -1, &n) == -1 ||
+	    acl_set_add(s, &n) == -1)
+		return (-1);
+	return (0);
+}
+
+/* `<name>` in a list: the table's entries go into it. */
+static int
+acl_item_table(const char *name)
+{
+	struct acl_set	*t;
+
+	if ((t = acl_set_find(conf->acl, name)) == NULL) {
+		yyerror("table <%s> not defined", name);
+		return (-1);
+	}
+	if (t == acl_cur) {
+		yyerror("table <%s> holds itself", name);
+		return (-1);
+	}
+	if (acl_set_merge(acl_cur, t) == -1) {
+		yyerror("more than %d entries in a list", ACL_SET_NETS_MAX);
+		return (-1);
+	}
 	return (0);
 }

@@ -26,6 +26,11 @@
 
 #include "sipproxd.h"
 #include "digest.h"
+#include "acl.h"
+
+static void	 acl_print(const struct sipproxd_config *);
+static void	 acl_set_print(const struct acl_set *, int);
+static void	 acl_print_string(const char *);
 
 static void
 print_dscp(const char *what, int dscp)
@@ -53,7 +58,7 @@ print_codecs(const char *what, const char (*names)[CODEC_NAMELEN],
 }
 
 /* The lexer's escapes: a quote or a backslash gets a backslash. */
-static void
+void
 print_quoted(const char *s)
 {
 	for (; *s != '\0'; s++) {
@@ -166,4 +171,84 @@ print_config(struct sipproxd_config *conf)
 		print_auth(conf);
 	if (conf->g.local_domain[0] != '\0')
 		printf("local domain \"%s\"\n", conf->g.local_domain);
+	acl_print(conf);
+}
+
+static void
+acl_set_print(const struct acl_set *s, int braces)
+{
+	size_t	 i;
+
+	if (s->name[0] != '\0' && !braces) {
+		printf("<%s>", s->name);
+		return;
+	}
+	if (acl_set_is_any(s)) {
+		printf("any");
+		return;
+	}
+	if (s->n == 1 && !braces) {
+		printf("%s", acl_net_str(&s->nets[0]));
+		return;
+	}
+	printf("{");
+	for (i = 0; i < s->n; i++)
+		printf("%s %s", i > 0 ? "," : "", acl_net_str(&s->nets[i]));
+	printf(" }");
+}
+
+static void
+acl_print_string(const char *s)
+{
+	putchar('"');
+	print_quoted(s);
+	putchar('"');
+}
+
+/* `sipproxd -nv`: tables, rules, and the settings of acl.c and ban.c. */
+static void
+acl_print(const struct sipproxd_config *conf)
+{
+	const struct acl_conf	*ac = conf->acl;
+	const struct conf_global *g = &conf->g;
+	const struct conf_acl_rule *r;
+	uint32_t		 i;
+
+	for (i = 0; ac != NULL && i < ac->nsets; i++) {
+		if (ac->sets[i]->name[0] == '\0')
+			continue;
+		printf("table <%s> ", ac->sets[i]->name);
+		if (ac->sets[i]->path[0] != '\0') {
+			printf("file ");
+			acl_print_string(ac->sets[i]->path);
+		} else
+			acl_set_print(ac->sets[i], 1);
+		printf("\n");
+	}
+	for (i = 0; ac != NULL && i < ac->nrules; i++) {
+		r = &ac->rules[i];
+		printf("%s %s from ", r->action == ACL_ALLOW ? "allow" : "deny",
+		    r->what == ACL_REGISTER ? "register" : "sip");
+		acl_set_print(ac->sets[r->set], 0);
+		printf("\n");
+	}
+	printf("block %s\n", g->block_return ? "return" : "drop");
+	printf("%s scanners\n", g->block_scanners ? "block" : "allow");
+	for (i = 0; ac != NULL && i < ac->nscanners; i++) {
+		printf("scanner ");
+		acl_print_string(ac->scanners[i]);
+		printf("\n");
+	}
+	printf("stealth %s\n", g->stealth ? "yes" : "no");
+	printf("limit requests per second %u", g->limit_requests);
+	if (g->limit_requests > 0)
+		printf(" burst %u", g->limit_burst);
+	printf("\n");
+	printf("limit auth failures %u\n", g->limit_auth);
+	printf("ban time %u\n", g->ban_time);
+	if (g->user_agent[0] != '\0') {
+		printf("user-agent ");
+		acl_print_string(g->user_agent);
+		printf("\n");
+	}
 }

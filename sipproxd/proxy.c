@@ -43,6 +43,7 @@
 
 #include "sipproxd.h"
 #include "engine.h"
+#include "acl.h"
 #include "log.h"
 #include "sip_msg.h"
 #include "sdp.h"
@@ -82,6 +83,7 @@ struct req {
 	struct call		*call;	/* the call it belongs to, if any */
 	char			 loop[MAC_HEXLEN + 1];	/* of the request */
 	char			 user[USER_NAME_LEN];	/* authenticated */
+	int			 known;	/* for a phone or call of ours */
 };
 
 /* Where a message goes. */
@@ -203,6 +205,9 @@ proxy_input(struct engine_listener *el, struct conn *c, const char *data,
 	r.side = el->cl.outside ? LEG_OUTSIDE : LEG_INSIDE;
 	r.src = *src;
 	r.first = 1;
+	/* A banned source's messages are dropped unread. */
+	if (ban_source(src))
+		return;
 	if (proxy_handle(&r, data, len) == PARK)
 		park(&r, data, len);
 }
@@ -359,6 +364,17 @@ proxy_handle(struct req *r, const char *data, size_t len)
 	if (msg.request) {
 		if (r->first)
 			sip_stats.requests_in[msg.method]++;
+		/* Scanners, access rules, rate limits: ban.c. */
+		if (r->first) {
+			switch (ban_request(&r->src, &msg)) {
+			case BAN_DROP:
+				return (DONE);
+			case BAN_FORBID:
+				r->known = 1;	/* `block return` answers */
+				reply(r, 403, "Forbidden");
+				return (DONE);
+			}
+		}
 		if (r->conn != NULL)
 			via_alias(r);
 		return (request(r));
@@ -393,6 +409,7 @@ request(struct req *r)
 		return (DONE);
 	}
 	if (via_looped(r->loop)) {
+		r->known = 1;	/* our own request, our Via proves it */
 		reply(r, 482, "Loop Detected");
 		return (DONE);
 	}
@@ -416,7 +433,8 @@ request(struct req *r)
 /*
  * From outside, a request may only reach a phone: one in a call with
  * this Call-ID, or one registered under the Request-URI. Anything else
- * is refused: we are no open relay.
+ * is refused, silently with `stealth` (reply() knows): we are no open
+ * relay, and a scanner is not told that a proxy is here.
  */
 static enum verdict
 request_outside(struct req *r, struct hop *hop)
@@ -431,8 +449,6 @@ request_outside(struct req *r, struct hop *hop)
 		reply(r, 403, "Forbidden - REGISTER from outside");
 		return (DONE);
 	}
-	if ((nstreams = offer_streams(r)) == -1)
-		return (DONE);
 	sip_msg_ruri(&msg, ruri, sizeof(ruri));
 	if (sip_uri_parse(ruri, strlen(ruri), &u) == -1) {
 		reply(r, 400, "Bad Request - Malformed Request-URI");
@@ -440,6 +456,9 @@ request_outside(struct req *r, struct hop *hop)
 	}
 	hop->side = LEG_INSIDE;
 	if ((c = call_match(&msg, LEG_OUTSIDE, msg.via.branch)) != NULL) {
+		r->known = 1;
+		if (offer_streams(r) == -1)
+			return (DONE);
 		if (sip_edit_ruri(&msg, c->phone_contact) == -1)
 			goto bad;
 		r->call = c;
@@ -454,6 +473,7 @@ request_outside(struct req *r, struct hop *hop)
 		aor_of(&u, ruri, sizeof(ruri));
 		g = bindings_lookup(NULL, ruri, &expired);
 	}
+	r->known = g != NULL || expired;
 	if (g == NULL) {
 		if (expired)
 			reply(r, 480, "Temporarily Unavailable");
@@ -463,6 +483,9 @@ request_outside(struct req *r, struct hop *hop)
 			reply(r, 403, "Forbidden - Not a local destination");
 		return (DONE);
 	}
+	/* After the lookup: `stealth` answers only for a phone of ours. */
+	if ((nstreams = offer_streams(r)) == -1)
+		return (DONE);
 	if (sip_edit_ruri(&msg, g->se.contact) == -1)
 		goto bad;
 	if (phone_hop(r, hop, g->transport, &g->source, g->se.contact) != GO)
@@ -769,6 +792,7 @@ dialog_outside(struct req *r)
 	if (msg.to_tag[0] == '\0' && msg.method != SIP_CANCEL)
 		return (GO);
 	known = call_find(sip_msg_callid(&msg)) != NULL;
+	r->known = known;
 	switch (msg.method) {
 	case SIP_ACK:
 		if (!known)
@@ -885,6 +909,9 @@ forward_request(struct req *r, struct hop *hop)
 	    contacts_masquerade(to, hop->tr, r,
 	    msg.method == SIP_REGISTER) == -1)
 		goto full;
+	if (r->side == LEG_INSIDE && hop->side == LEG_OUTSIDE &&
+	    acl_user_agent(&msg) == -1)
+		goto full;
 
 	if (c != NULL) {
 		if (msg.method == SIP_BYE)
@@ -954,6 +981,9 @@ response(struct req *r)
 	    msg.cseq_method != SIP_REGISTER &&
 	    contacts_masquerade(engine_listener_tr(LEG_OUTSIDE,
 	    hop.ss.ss_family, hop.tr), hop.tr, r, 0) == -1)
+		goto full;
+	if (r->side == LEG_INSIDE && hop.side == LEG_OUTSIDE &&
+	    acl_user_agent(&msg) == -1)
 		goto full;
 	if (r->side == LEG_OUTSIDE && msg.cseq_method == SIP_REGISTER)
 		register_response();
@@ -1187,7 +1217,7 @@ reply_extra(struct req *r, int status, const char *reason, const char *extra)
 	char	 tag[sizeof(TAG_PREFIX) + MAC_HEXLEN];
 	size_t	 len;
 
-	if (msg.method == SIP_ACK)
+	if (msg.method == SIP_ACK || acl_quiet(r->side, r->known))
 		return;
 	reply_tag(tag, sizeof(tag));
 	if (sip_msg_response(&msg, status, reason, status > 100 ? tag : NULL,
@@ -1209,6 +1239,8 @@ reject_raw(struct req *r, const char *data, size_t len, int status,
 {
 	size_t	 olen;
 
+	if (acl_quiet(r->side, 0))
+		return;
 	if (sip_msg_reject(data, len, status, reason, out, sizeof(out),
 	    &olen) == -1) {
 		sip_stats.dropped++;
@@ -1292,10 +1324,10 @@ src_hostport(struct req *r, char *host, size_t len, uint16_t *port)
  * back), and a check of all that and of where the responses go. The
  * transaction part is a MAC of the request's own top branch and
  * sent-by, Call-ID and CSeq number, so that a CANCEL or a non-2xx ACK
- * gets the INVITE's branch (RFC 3261 16.11). The check is a MAC of the rest and of the
- * address the responses will be sent to (the received and rport
- * via_mark() writes), so that a response, forged or altered, cannot
- * make us send it anywhere else.
+ * gets the INVITE's branch (RFC 3261 16.11). The check is a MAC of the
+ * rest and of the address the responses will be sent to (the received
+ * and rport via_mark() writes), so that a response, forged or altered,
+ * cannot make us send it anywhere else.
  */
 static int
 via_insert(struct req *r, struct engine_listener *to, int tr)

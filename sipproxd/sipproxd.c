@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "sipproxd.h"
+#include "acl.h"
 #include "log.h"
 #include "sandbox.h"
 
@@ -508,6 +509,7 @@ parent_send_config(void)
 	TAILQ_FOREACH(u, &conf->users, entry)
 		imsgev_compose(&ENGINE->iev, IMSG_RECONF_USER, 0, -1, &u->cu,
 		    sizeof(u->cu));
+	acl_send(conf->acl, &ENGINE->iev);
 	imsgev_compose(&ENGINE->iev, IMSG_RECONF_DONE, 0, -1, NULL, 0);
 	imsgev_compose(&RELAY->iev, IMSG_RECONF_DONE, 0, -1, NULL, 0);
 	reload_acks = 2;

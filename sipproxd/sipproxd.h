@@ -153,6 +153,8 @@ enum imsg_type {
 	IMSG_CTL_SHOW_USERS,		/* reply: ctl_user..., END */
 	IMSG_CTL_RELOAD,		/* reply: RESULT */
 	IMSG_CTL_LOG_VERBOSE,		/* int verbose; reply: RESULT */
+	IMSG_CTL_SHOW_BANS,		/* reply: ctl_ban..., END */
+	IMSG_CTL_UNBAN,			/* ctl_unban; reply: RESULT */
 	IMSG_CTL_RESULT,		/* ctl_result */
 	IMSG_CTL_END,
 
@@ -166,6 +168,10 @@ enum imsg_type {
 	IMSG_RECONF_TLS_FILE,		/* conf_tlsfile: one file follows */
 	IMSG_RECONF_TLS_DATA,		/* its next bytes (peerid: which) */
 	IMSG_RECONF_USER,		/* conf_user, to the engine */
+	IMSG_RECONF_ACL_SET,		/* conf_acl_set, its nets follow */
+	IMSG_RECONF_ACL_NETS,		/* acl_net[], up to ACL_NETS_MSG */
+	IMSG_RECONF_ACL_RULE,		/* conf_acl_rule */
+	IMSG_RECONF_SCANNER,		/* char[SCANNER_LEN] */
 	IMSG_RECONF_DONE,		/* child -> parent: ack */
 
 	/* engine <-> relay (peerid: stream id, chosen by the engine) */
@@ -254,6 +260,15 @@ struct conf_global {
 	uint32_t		 auth_nonce_lifetime;	/* seconds */
 	char			 users_file[PATH_MAX];	/* "" when none */
 	char			 local_domain[LOCAL_DOMAIN_LEN]; /* "": none */
+	/* acl.c, ban.c: who may talk to us, and what a scanner learns */
+	int			 block_return;	/* denied: 403, else dropped */
+	int			 block_scanners; /* drop scanners' requests */
+	int			 stealth;	/* outside: answer phones' only */
+	uint32_t		 limit_requests; /* per second and source */
+	uint32_t		 limit_burst;	/* the bucket, in requests */
+	uint32_t		 limit_auth;	/* failures before a ban, 0: off */
+	uint32_t		 ban_time;	/* seconds, 0: no bans */
+	char			 user_agent[128]; /* "": the phones' own */
 };
 
 /*
@@ -285,6 +300,8 @@ struct user {
 };
 TAILQ_HEAD(users, user);
 
+struct acl_conf;
+
 struct sipproxd_config {
 	struct listeners	 listeners;
 	struct conf_files	 files;		/* the file and its includes */
@@ -292,6 +309,53 @@ struct sipproxd_config {
 	struct tlsfile		 tls[TLS_FILES];
 	struct users		 users;
 	unsigned int		 nusers;
+	struct acl_conf		*acl;		/* tables, rules, scanners */
+};
+
+/*
+ * Access control (acl.c). A set is a table or the { } list of a rule:
+ * prefixes, each with the bits past its length zero. Rules name a set by
+ * its id, in the order written (the last one that matches decides).
+ */
+#define ACL_NAME_LEN		32	/* a table's name */
+#define ACL_SETS_MAX		1024	/* tables and lists */
+#define ACL_RULES_MAX		1024
+#define ACL_SET_NETS_MAX	65536	/* entries in one table */
+#define SCANNER_LEN		64	/* a User-Agent pattern */
+#define SCANNERS_MAX		64	/* patterns configured */
+#define LIMIT_REQUESTS_MAX	100000	/* per second and source */
+#define LIMIT_BURST_MAX		1000000
+#define LIMIT_AUTH_MAX		1000
+#define BAN_TIME		600	/* seconds */
+#define BAN_TIME_MAX		604800
+#define BAN_MAX			1024	/* sources banned at once */
+
+#define ACL_ALLOW		1
+#define ACL_DENY		2
+#define ACL_SIP			1	/* every request */
+#define ACL_REGISTER		2	/* REGISTER only */
+
+struct acl_net {
+	uint8_t			 family;	/* AF_INET or AF_INET6 */
+	uint8_t			 plen;
+	uint8_t			 addr[16];	/* network order, masked */
+};
+
+/* IMSG_RECONF_ACL_SET: a set; count nets follow in ACL_NETS messages. */
+struct conf_acl_set {
+	char			 name[ACL_NAME_LEN];	/* "": a rule's list */
+	uint32_t		 id;
+	uint32_t		 count;
+};
+
+/* So many nets go in one IMSG_RECONF_ACL_NETS. */
+#define ACL_NETS_MSG		((MAX_IMSGSIZE - 64) / sizeof(struct acl_net))
+
+/* IMSG_RECONF_ACL_RULE */
+struct conf_acl_rule {
+	int			 action;	/* ACL_ALLOW or ACL_DENY */
+	int			 what;		/* ACL_SIP or ACL_REGISTER */
+	uint32_t		 set;		/* the id of its set */
 };
 
 /* IMSG_RECONF_LISTENER: one listener; the fd comes with it when new. */
@@ -400,6 +464,20 @@ struct binding {
 	int64_t			 expires_at;	/* time_t */
 };
 
+/* IMSG_CTL_SHOW_BANS: a banned source (an IPv4 address, an IPv6 /64). */
+struct ctl_ban {
+	char			 source[INET6_ADDRSTRLEN + 4];
+	char			 reason[16];	/* rate, scanner, auth */
+	int64_t			 since;		/* time_t */
+	int64_t			 remaining;	/* seconds */
+	uint64_t		 dropped;	/* messages since */
+};
+
+/* IMSG_CTL_UNBAN: the address, as sipctl was given it. */
+struct ctl_unban {
+	char			 source[INET6_ADDRSTRLEN + 4];
+};
+
 struct ctl_call {
 	char			 callid[128];
 	char			 from[256];
@@ -462,6 +540,13 @@ struct ctl_sip_stats {
 	uint64_t		 conn_idle_closed;	/* `tcp inactivity timeout` */
 	uint64_t		 conn_abuse_closed;	/* framing, read deadline,
 						   write queue */
+	uint64_t		 acl_denied;	/* requests access rules deny */
+	uint64_t		 scanners;	/* requests of scanners dropped */
+	uint64_t		 rate_limited;	/* over `limit requests` */
+	uint64_t		 banned;	/* messages of banned sources */
+	uint64_t		 bans;		/* sources banned */
+	uint64_t		 ban_evictions;	/* bans ended for a new one */
+	uint64_t		 stealth;	/* answers not sent outside */
 };
 
 /* IMSG_CTL_SHOW_CONNECTIONS: one SIP connection. */
@@ -612,6 +697,7 @@ int			 cmdline_symset(char *);
 
 /* printconf.c */
 void	 print_config(struct sipproxd_config *);
+void	 print_quoted(const char *);
 
 /* users.c (parent): users from the configuration and the users file */
 int	 users_add(struct sipproxd_config *, const char *, const char *, int,

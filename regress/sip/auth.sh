@@ -6,7 +6,7 @@
 
 AUTH_CASES="auth_md5 auth_sha256 auth_wrong_password auth_stale_nonce
 auth_replay auth_provider_challenge auth_local_call auth_local_expired
-auth_users_file"
+auth_users_file auth_ban"
 
 AINSIDE=127.0.0.4
 AOUTSIDE=127.0.0.5
@@ -293,6 +293,26 @@ auth_users_file() {
 	done
 	"$SIPPROXD" -nv -f "$ACONF" 2> /dev/null | grep -q secret &&
 	    bad "sipproxd -nv shows a password"
+	auth_stop
+}
+
+# limit auth failures 3: the third wrong password still gets its 407,
+# then the source is banned and dropped unread; sipctl unban lets it in.
+auth_ban() {
+	auth_start "$USER_ALICE" "limit auth failures 3" "ban time 60" ||
+	    return
+	dc "$CASE.dc" -a sha256 -p wrongpass -R sip:$REGISTRAR \
+	    -T sip:alice@$REGISTRAR send expect=407 send expect=407:fresh \
+	    send expect=407:fresh send expect=407:fresh send none=10
+	aexpect bans '.bans | length == 1 and .[0].reason == "auth" and
+	    (.[0].source | startswith("127.0.0.10"))'
+	aexpect stats '.auth.failed == 3 and .sip.bans == 1 and
+	    .sip.banned >= 1'
+	"$SIPCTL" -s "$ASOCK" unban $PHONE > "$T/unban.out" 2>&1 ||
+	    bad "unban: $(cat "$T/unban.out")"
+	dc "$CASE.dc2" -a sha256 -R sip:$REGISTRAR -T sip:alice@$REGISTRAR \
+	    send expect=407
+	aexpect bans '.bans | length == 0'
 	auth_stop
 }
 

@@ -35,6 +35,7 @@
 . regress/sip/tcp.sh
 . regress/sip/scale.sh
 . regress/sip/auth.sh
+. regress/sip/guard.sh
 
 S=regress/sip
 INSIDE=127.0.0.2
@@ -53,6 +54,7 @@ CASES="$CASES $EDGE_CASES"
 CASES="$CASES $TCP_CASES"
 CASES="$CASES $SCALE_CASES"
 CASES="$CASES $AUTH_CASES"
+CASES="$CASES $GUARD_CASES"
 # SIP_CASES: only these (by hand, while working on them)
 CASES=${SIP_CASES:-$CASES}
 
@@ -257,10 +259,13 @@ sip_hold() {
 	expect rtp "$NORTP"
 }
 
+# With `stealth no`: the answers a scanner gets by default none of.
 sip_refused() {
+	guard_conf "stealth no"
 	sipp_bg "$CASE.peer" refuse_out.xml $PEER $OUTSIDE:5060
 	sipp_wait
 	expect calls "$NOCALL"
+	guard_base
 }
 
 sip_max_forwards() {
@@ -584,6 +589,14 @@ registration expires 3600
 registration state "$T/state"
 EOF
 
+# The scanner and listener of guard.sh.
+SIPPROBE=$T/sipprobe
+# shellcheck disable=SC2046
+${CC:-cc} -Wall -Isipproxd -Icompat -Icompat/imsg \
+    $(pkg-config --cflags libbsd-overlay libevent) -o "$SIPPROBE" \
+    $S/sipprobe.c sipproxd/util.c $(pkg-config --libs libbsd-overlay) \
+    > "$T/cc.log" 2>&1 || SIPPROBE=false
+
 # The client that never reads (sip_full_registrations).
 CTLSTUCK=$T/ctlstuck
 # shellcheck disable=SC2046
@@ -605,7 +618,8 @@ for c in $CASES; do
 	sip_flood|sip_offer_limit|sip_register_contact|sip_ipv6_register|\
 	sip_forged_response|sip_dialog_tags|sip_cancel_transaction|sip_spiral|\
 	sip_loop|sip_restart_prompt|sip_media_refused_*|sip_codec_filter|\
-	sip_tcp_*|sip_table_*|sip_overload)
+	sip_tcp_*|sip_table_*|sip_overload|sip_acl_*|sip_ban_*|sip_scan|\
+	sip_user_agent)
 		# what the proxy answers itself needs the proxy
 		if [ -n "$DIRECT" ]; then
 			echo "skipped $c: needs the daemon"
