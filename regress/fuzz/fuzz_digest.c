@@ -37,7 +37,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
-	static const SIPHASH_KEY	 key = { { 1, 2 } };
+	static const SIPHASH_KEY	 key = { 1, 2 };
 	struct digest_cred		 c;
 	struct digest_ncwin		 w;
 	const char			*why;
