@@ -1,7 +1,7 @@
 # sipp helpers of the SIP tests; sourced. The caller sets SIPP_DIR (the
 # scenarios), SIPP_LOGS (where each sipp's logs go) and SIPP_FLAGS (more
-# arguments for every sipp, may be empty), and reports a case begun
-# with begin() in a finish() of its own.
+# arguments for every sipp, may be empty); SIPCTL, SOCK and T for
+# expect().
 
 RUN=		# tag=pid of each sipp not yet waited for
 
@@ -65,4 +65,66 @@ sipp_kill() {
 	for r in $RUN; do
 		kill -KILL "${r#*=}" 2> /dev/null
 	done
+}
+
+# sipp_wait_only tag...: sipp_wait for those sipps, the others left running.
+sipp_wait_only() {
+	keep= only=
+	for r in $RUN; do
+		case " $* " in
+		*" ${r%%=*} "*)	only="$only $r" ;;
+		*)		keep="$keep $r" ;;
+		esac
+	done
+	RUN=$only
+	sipp_wait
+	RUN=$keep
+}
+
+# finish: the end of a case begun with begin(): ok, or FAIL with the
+# logs of the sipps in SHOWN, the suite's own (case_logs) and the
+# daemon's (LOG; none when DIRECT is set, the test run without it).
+# case_end runs first: what a suite stops after each case.
+case_end() { :; }
+case_logs() { :; }
+finish() {
+	[ -n "$DIRECT" ] || kill -0 "$DPID" 2> /dev/null || bad "daemon died"
+	case_end
+	if [ -z "$WHY" ]; then
+		ok "$CASE"
+		return
+	fi
+	fail "$CASE: $WHY"
+	FAILED=$((FAILED + 1))
+	for tag in $SHOWN; do
+		f=$T/$tag.err
+		[ -s "$f" ] || f=$T/$tag.out
+		echo "    --- sipp $tag"
+		tail -n 20 "$f" | sed 's/^/    /'
+	done
+	case_logs
+	if [ -z "$DIRECT" ]; then
+		echo "    --- daemon"
+		tail -n 20 "$LOG" | sed 's/^/    /'
+	fi
+}
+
+# expect what filter [jq arguments]: sipctl -j show WHAT satisfies the jq
+# filter, within 3 s (the daemon updates its tables asynchronously); the
+# last answer stays in $T/what.json.
+expect() {
+	what=$1 filter=$2
+	shift 2
+	[ -n "$DIRECT" ] && return 0
+	n=0
+	while :; do
+		"$SIPCTL" -j -s "$SOCK" show "$what" > "$T/$what.json" 2>&1 &&
+		    jq -e "$@" "$filter" "$T/$what.json" > /dev/null 2>&1 &&
+		    return 0
+		[ $n -ge 30 ] && break
+		sleep 0.1
+		n=$((n + 1))
+	done
+	bad "show $what: want $filter, got $(tr -d '\n' < "$T/$what.json")"
+	return 1
 }

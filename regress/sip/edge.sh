@@ -3,20 +3,6 @@
 
 EDGE_CASES="sip_flood sip_offer_limit sip_register_contact sip_ipv6_register"
 
-# sipp_wait_only tag...: sipp_wait for those sipps, the others left running.
-sipp_wait_only() {
-	keep= only=
-	for r in $RUN; do
-		case " $* " in
-		*" ${r%%=*} "*)	only="$only $r" ;;
-		*)		keep="$keep $r" ;;
-		esac
-	done
-	RUN=$only
-	sipp_wait
-	RUN=$keep
-}
-
 # One outside address floods bob with calls that ring (60 offering a
 # stream each, so more than the relay's 50 port pairs), a second one with
 # 40 offering none; meanwhile alice calls out and is called from a third

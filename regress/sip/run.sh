@@ -80,27 +80,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
-# A case: begin, its steps (bad() notes a failure), finish.
-finish() {
-	[ -n "$DIRECT" ] || kill -0 "$DPID" 2> /dev/null || bad "daemon died"
-	if [ -z "$WHY" ]; then
-		ok "$CASE"
-		return
-	fi
-	fail "$CASE: $WHY"
-	FAILED=$((FAILED + 1))
-	for tag in $SHOWN; do
-		f=$T/$tag.err
-		[ -s "$f" ] || f=$T/$tag.out
-		echo "    --- sipp $tag"
-		tail -n 20 "$f" | sed 's/^/    /'
-	done
-	if [ -z "$DIRECT" ]; then
-		echo "    --- daemon"
-		tail -n 20 "$LOG" | sed 's/^/    /'
-	fi
-}
-
 # A phone's requests go to the proxy's inside, an outside caller's to its
 # outside; with DIRECT both go straight to the far side.
 phone_to() {
@@ -121,26 +100,6 @@ outside_to() {
 # port tag: the relay port that sipp logged
 port() {
 	sed -n 's/^port \([0-9]*\).*/\1/p' "$T/$1.log" 2> /dev/null | head -n 1
-}
-
-# expect what filter [jq arguments]: sipctl -j show WHAT satisfies the jq
-# filter, within 3 s (the daemon updates its tables asynchronously); the
-# last answer stays in $T/what.json.
-expect() {
-	what=$1 filter=$2
-	shift 2
-	[ -n "$DIRECT" ] && return 0
-	n=0
-	while :; do
-		"$SIPCTL" -j -s "$SOCK" show "$what" > "$T/$what.json" 2>&1 &&
-		    jq -e "$@" "$filter" "$T/$what.json" > /dev/null 2>&1 &&
-		    return 0
-		[ $n -ge 30 ] && break
-		sleep 0.1
-		n=$((n + 1))
-	done
-	bad "show $what: want $filter, got $(tr -d '\n' < "$T/$what.json")"
-	return 1
 }
 
 # The registration of alice the phone made, as sipctl must show it.

@@ -64,30 +64,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
-finish() {
-	kill -0 "$DPID" 2> /dev/null || bad "daemon died"
-	pipes_stop
-	if [ -z "$WHY" ]; then
-		ok "$CASE"
-		return
-	fi
-	fail "$CASE: $WHY"
-	FAILED=$((FAILED + 1))
-	for tag in $SHOWN; do
-		f=$T/$tag.err
-		[ -s "$f" ] || f=$T/$tag.out
-		echo "    --- sipp $tag"
-		tail -n 20 "$f" | sed 's/^/    /'
-	done
-	for p in "$T"/pipe.*.log; do
-		[ -s "$p" ] || continue
-		echo "    --- ${p##*/}"
-		tail -n 5 "$p" | sed 's/^/    /'
-	done
-	echo "    --- daemon"
-	tail -n 20 "$LOG" | sed 's/^/    /'
-}
-
 # pipe tag tlspipe-arguments: one tlspipe in the background, its stderr
 # in pipe.tag.log; waits (bounded) until it listens.
 pipe() {
@@ -98,30 +74,22 @@ pipe() {
 	sleep 0.2
 }
 
+case_end() {
+	pipes_stop
+}
+case_logs() {
+	for p in "$T"/pipe.*.log; do
+		[ -s "$p" ] || continue
+		echo "    --- ${p##*/}"
+		tail -n 5 "$p" | sed 's/^/    /'
+	done
+}
 pipes_stop() {
 	for p in $PIPES; do
 		kill -TERM "$p" 2> /dev/null
 		wait "$p" 2> /dev/null
 	done
 	PIPES=
-}
-
-# expect what filter [jq arguments]: sipctl -j show WHAT satisfies the jq
-# filter within 3 s.
-expect() {
-	what=$1 filter=$2
-	shift 2
-	n=0
-	while :; do
-		"$SIPCTL" -j -s "$SOCK" show "$what" > "$T/$what.json" 2>&1 &&
-		    jq -e "$@" "$filter" "$T/$what.json" > /dev/null 2>&1 &&
-		    return 0
-		[ $n -ge 30 ] && break
-		sleep 0.1
-		n=$((n + 1))
-	done
-	bad "show $what: want $filter, got $(tr -d '\n' < "$T/$what.json")"
-	return 1
 }
 
 # tls_server tag addr [cert [port]]: a provider or callee on TLS,
@@ -229,20 +197,6 @@ tls_call_in() {
 	    .peer == "127.0.0.10" and .direction == "incoming")'
 	sipp_wait
 	expect calls '.calls | length == 0'
-}
-
-# sipp_wait_only tag...: sipp_wait for those sipps, the others left.
-sipp_wait_only() {
-	keep= only=
-	for r in $RUN; do
-		case " $* " in
-		*" ${r%%=*} "*)	only="$only $r" ;;
-		*)		keep="$keep $r" ;;
-		esac
-	done
-	RUN=$only
-	sipp_wait
-	RUN=$keep
 }
 
 # A phone on UDP calls a sips: URI: reached over TLS, on port 5061.
