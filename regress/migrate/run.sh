@@ -328,6 +328,37 @@ mig_odd() {
 	echo "ok migrate odd input"
 }
 
+# sipproxd.conf(5), MIGRATING FROM SIPROXD, has a row for every option
+# of the example (each option of siproxd 0.8) and for every plugin.
+mig_manual() {
+	sed -n '/^\.Sh MIGRATING FROM SIPROXD$/,/^\.Sh /p' sipproxd.conf.5 \
+	    > "$mig_tmp/section"
+	mig_m=0
+	for mig_opt in $(sed -n 's/^\([a-z_A-Z]*\) *=.*/\1/p' \
+	    "$mig_dir/siproxd.conf" | sort -u); do
+		case $mig_opt in
+		plugin_*)
+			mig_p=${mig_opt#plugin_}
+			mig_p=${mig_p%%_*}
+			case $mig_opt in
+			plugin_fix_*)
+				mig_p=${mig_opt#plugin_}
+				mig_p=${mig_p%_networks}
+				;;
+			esac
+			mig_pat="^\.It Cm $mig_p Ta$"
+			;;
+		*)	mig_pat="^\.It .*Cm $mig_opt\( ,.*\)\{0,1\} Ta$"
+			;;
+		esac
+		if ! grep -q "$mig_pat" "$mig_tmp/section"; then
+			mig_bad manual "no row for $mig_opt"
+			mig_m=1
+		fi
+	done
+	[ $mig_m = 0 ] && echo "ok migrate manual"
+}
+
 # Big input stays quick: 50000 lines.
 mig_big() {
 	awk 'BEGIN { print "if_inbound = em1"; print "if_outbound = em0"
@@ -347,5 +378,6 @@ mig_users
 mig_notcarried
 mig_errors
 mig_odd
+mig_manual
 mig_big
 exit $mig_fail
