@@ -275,6 +275,9 @@ mig_odd() {
 		# an allow list of host names only: nothing may be let in
 		printf 'hosts_allow_sip = pbx.example.com,other.example\n'
 		printf 'hosts_allow_reg = phones.example\n'
+		# a deny list of one good entry and malformed ones
+		printf 'hosts_deny_sip = 2001:db8::/32, 1::2::3, 010.0.0.1,'
+		printf ' 10.0.0.0/33, 12345::1\n'
 		# 300 load_plugin lines
 		i=0
 		while [ $i -lt 300 ]; do
@@ -290,7 +293,8 @@ mig_odd() {
 	    'line 4: control characters, not read' \
 	    'line 5: longer than 1024 bytes, not read' \
 	    'load_plugin: given more than 256 times, the rest not read' \
-	    'hosts_allow_sip: 2 of its entries not an address'; do
+	    'hosts_allow_sip: 2 of its entries not an address' \
+	    'hosts_deny_sip: 4 of its entries not an address'; do
 		grep -q -F "$mig_want" "$mig_r" ||
 		    { mig_bad odd "no report '$mig_want'"; return; }
 	done
@@ -319,6 +323,8 @@ mig_odd() {
 	fi
 	grep -q '^tcp keepalive 30$' "$mig_o" ||
 	    { mig_bad odd "a quoted value not unquoted"; return; }
+	grep -q '^deny sip from 2001:db8::/32$' "$mig_o" ||
+	    { mig_bad odd "the good entry of a deny list lost"; return; }
 	if ! grep -q '^deny sip from any$' "$mig_o" ||
 	    grep -q '^allow sip' "$mig_o" ||
 	    ! grep -q '^deny register from any$' "$mig_o"; then
