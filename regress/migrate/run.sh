@@ -87,13 +87,19 @@ mig_check() {
 	return 0
 }
 
+# mig_convert NAME CONF: CONF converted, exit 2, output and report as
+# expected in regress/migrate/NAME.out and NAME.err.
+mig_convert() {
+	mig_run "$1" "$2"
+	[ $mig_rc -eq 2 ] || { mig_bad "$1" "exit $mig_rc, want 2"; return 1; }
+	mig_same "$1" "$mig_tmp/$1.out" out || return 1
+	mig_same "$1" "$mig_tmp/$1.err" err || return 1
+}
+
 # The example: everything siproxd 0.8 reads, converted; what is not
 # carried over is reported; exit 2.
 mig_example() {
-	mig_run example "$mig_dir/siproxd.conf"
-	[ $mig_rc -eq 2 ] || { mig_bad example "exit $mig_rc, want 2"; return; }
-	mig_same example "$mig_tmp/example.out" out || return
-	mig_same example "$mig_tmp/example.err" err || return
+	mig_convert example "$mig_dir/siproxd.conf" || return
 	# The same from the standard input.
 	timeout 30 $mig_conv < "$mig_dir/siproxd.conf" > "$mig_tmp/stdin.out" \
 	    2> "$mig_tmp/stdin.err"
@@ -124,6 +130,15 @@ mig_example_check() {
 	mig_check "example check" "$mig_tmp/example.out" \
 	    "$mig_tmp/sipproxd.users" || return
 	echo "ok migrate example check"
+}
+
+# A siproxd.conf as the pfSense package writes it, with the plugins
+# its pages offer.
+mig_pfsense() {
+	mig_convert pfsense "$mig_dir/pfsense.conf" || return
+	mig_check pfsense "$mig_tmp/pfsense.out" "$mig_tmp/sipproxd.users" ||
+	    return
+	echo "ok migrate pfsense"
 }
 
 # Only the two interfaces: all carried over, no report, exit 0, and
@@ -400,6 +415,7 @@ mig_big() {
 
 mig_example
 mig_example_check
+mig_pfsense
 mig_minimal
 mig_users
 mig_notcarried
