@@ -155,6 +155,35 @@ mig_minimal() {
 	echo "ok migrate minimal"
 }
 
+# Single options to the directives built beside this one: the relay
+# off, a host name as the external address, one debug class, a domain
+# without its own port.
+mig_directives() {
+	cat > "$mig_tmp/dir.conf" <<-'EOF'
+	if_inbound = em1
+	if_outbound = em0
+	sip_listen_port = 5070
+	rtp_proxy_enable = 0
+	rtp_port_low = 7070
+	rtp_port_high = 7079
+	host_outbound = home.dyndns.example
+	debug_level = 0x200
+	outbound_domain_name = example.net
+	outbound_domain_host = 192.0.2.5
+	EOF
+	mig_run directives "$mig_tmp/dir.conf"
+	[ $mig_rc -eq 0 ] ||
+	    { mig_bad directives "exit $mig_rc, want 0"; return; }
+	for mig_want in 'listen on $lan port 5070 udp' \
+	    'outside $wan port 5070 tcp' 'rtp relay no' \
+	    'external address "home.dyndns.example"' 'log verbose rtp' \
+	    'outbound proxy "192.0.2.5" for domain "example.net"'; do
+		grep -q -x -F "$mig_want" "$mig_tmp/directives.out" ||
+		    { mig_bad directives "no line '$mig_want'"; return; }
+	done
+	echo "ok migrate directives"
+}
+
 # siproxd's password file as a sipproxd users file: good lines carried,
 # bad ones reported by line number, never with their password.
 mig_users() {
@@ -417,6 +446,7 @@ mig_example
 mig_example_check
 mig_pfsense
 mig_minimal
+mig_directives
 mig_users
 mig_notcarried
 mig_errors
