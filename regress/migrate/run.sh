@@ -164,7 +164,7 @@ mig_directives() {
 	if_outbound = em0
 	sip_listen_port = 5070
 	rtp_proxy_enable = 0
-	rtp_port_low = 7070
+	rtp_port_low = 7071
 	rtp_port_high = 7079
 	host_outbound = home.dyndns.example
 	debug_level = 0x200
@@ -176,6 +176,7 @@ mig_directives() {
 	    { mig_bad directives "exit $mig_rc, want 0"; return; }
 	for mig_want in 'listen on $lan port 5070 udp' \
 	    'outside $wan port 5070 tcp' 'rtp relay no' \
+	    'rtp ports 7072 to 7079' \
 	    'external address "home.dyndns.example"' 'log verbose rtp' \
 	    'outbound proxy "192.0.2.5" for domain "example.net"'; do
 		grep -q -x -F "$mig_want" "$mig_tmp/directives.out" ||
@@ -210,7 +211,7 @@ mig_notcarried() {
 	pid_file = /var/run/siproxd.pid
 	debug_port = 7777
 	daemonize = 0
-	rtp_port_low = 7071
+	rtp_port_low = 80
 	rtp_port_high = 7080
 	no_such_option = 1
 	this line has no equals sign
@@ -219,7 +220,7 @@ mig_notcarried() {
 	[ $mig_rc -eq 2 ] ||
 	    { mig_bad "not carried" "exit $mig_rc, want 2"; return; }
 	cat > "$mig_tmp/nc.want" <<-'EOF'
-	siproxd2sipproxd: line 8: rtp_port_low: odd; sipproxd takes an even one
+	siproxd2sipproxd: line 8: rtp_port_low: out of the range sipproxd takes, 1024 to 65533
 	siproxd2sipproxd: line 4: proxy_auth_passwd: sipproxd has no password shared by every user: write name:password lines into /etc/sipproxd.users (mode 600)
 	siproxd2sipproxd: line 7: daemonize: a command line matter: sipproxd -d stays in the foreground
 	siproxd2sipproxd: line 5: pid_file: a command line matter: sipproxd -p <file>
@@ -248,7 +249,7 @@ mig_notcarried() {
 		return
 	fi
 	if grep -q '^rtp ports' "$mig_tmp/notcarried.out"; then
-		mig_bad "not carried" "an odd rtp_port_low written out"
+		mig_bad "not carried" "a privileged rtp_port_low written out"
 		return
 	fi
 	: > "$mig_tmp/empty.users"
