@@ -328,6 +328,8 @@ mig_odd() {
 		printf 'rtp_timeout = 200\nrtp_timeout = 250\n'
 		# 14: value in quotes
 		printf 'tcp_keepalive = "30"\n'
+		# a number and a comment after it, which siproxd ignored
+		printf 'tcp_timeout = 120\t# two minutes\n'
 		# an allow list of host names only: nothing may be let in
 		printf 'hosts_allow_sip = pbx.example.com,other.example\n'
 		printf 'hosts_allow_reg = phones.example\n'
@@ -379,6 +381,8 @@ mig_odd() {
 	fi
 	grep -q '^tcp keepalive 30$' "$mig_o" ||
 	    { mig_bad odd "a quoted value not unquoted"; return; }
+	grep -q '^tcp inactivity timeout 120$' "$mig_o" ||
+	    { mig_bad odd "a number with a comment after it not read"; return; }
 	grep -q '^deny sip from 2001:db8::/32$' "$mig_o" ||
 	    { mig_bad odd "the good entry of a deny list lost"; return; }
 	if ! grep -q '^deny sip from any$' "$mig_o" ||
