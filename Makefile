@@ -81,7 +81,8 @@ HEADERS	= sipproxd/sipproxd.h sipproxd/engine.h sipproxd/log.h sipproxd/rtp.h \
 	  sipproxd/sip_frame.h sipproxd/digest.h sipproxd/acl.h \
 	  compat/compat.h compat/siphash.h $(IMSG_H)
 
-MANPAGES = man/sipproxd.8 man/sipctl.8 sipproxd.conf.5
+MANPAGES = man/sipproxd.8 man/sipctl.8 sipproxd.conf.5 \
+	   man/siproxd2sipproxd.8
 
 all: $(BUILD)/sipproxd/sipproxd $(BUILD)/sipctl/sipctl
 
@@ -122,7 +123,8 @@ include regress/regress.mk
 lint:
 	@rm -rf $(BUILD)/man && mkdir -p $(BUILD)/man
 	cp $(MANPAGES) $(BUILD)/man
-	cd $(BUILD)/man && mandoc -Tlint sipproxd.8 sipctl.8 sipproxd.conf.5
+	cd $(BUILD)/man && mandoc -Tlint sipproxd.8 sipctl.8 sipproxd.conf.5 \
+	    siproxd2sipproxd.8
 
 check: all regress-build san-build lint
 	sh regress/run.sh
@@ -151,6 +153,8 @@ install: all
 	install -m 0555 $(BUILD)/sipproxd/sipproxd $(DESTDIR)$(SBINDIR)
 	install -m 0555 $(BUILD)/sipctl/sipctl $(DESTDIR)$(SBINDIR)
 	install -m 0444 man/sipproxd.8 man/sipctl.8 $(DESTDIR)$(MANDIR)/man8
+	install -m 0555 etc/siproxd2sipproxd $(DESTDIR)$(SBINDIR)
+	install -m 0444 man/siproxd2sipproxd.8 $(DESTDIR)$(MANDIR)/man8
 	install -m 0444 sipproxd.conf.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 0444 etc/sipproxd.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/examples/sipproxd.conf

@@ -43,7 +43,7 @@ for build in build-regress build-san; do
 	esac
 	rm -rf "$OBJ"
 	mkdir -p "$OBJ"
-	for dir in unit config daemon sandbox rtp netns sip dns tls; do
+	for dir in unit config daemon sandbox rtp netns sip dns tls migrate; do
 		[ -f regress/$dir/run.sh ] &&
 		    run "$build $dir" sh regress/$dir/run.sh
 	done
