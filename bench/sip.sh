@@ -113,6 +113,7 @@ spx_sip_start()
 	rtp ports 30000 to 45999
 	registration state "$OBJ/sip.state"
 	registration max 20000
+	limit registrations per source 20000
 	call max 4096
 	limit calls per source 4096
 	limit streams per source 32768
