@@ -674,6 +674,8 @@ sip_report()
 	$1 == "calls" && $2 == "kamailio-sl" { cal[$3] = $4
 		cale[$3] = est($4, $5) }
 	$1 == "latency" && $2 == "direct" { d50 = $3; d99 = $4 }
+	$1 == "latency" { nlat++ }
+	$1 == "memory" { nmem++ }
 	$1 == "memory" && $3 == 0 { base[$2] = $5 }
 	function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
 	function est(r, cpu) { return cpu > 0 ? 100 * r / cpu : 0 }
@@ -703,8 +705,9 @@ sip_report()
 		    " proxy processes'"'"' own CPU time;"
 		print " ratio, r/cpu: against kamailio-sl over the same" \
 		    " transport; REG/TCP, REG/TLS: over TCP, TLS)"
-		printf "\nREGISTER to 200 at %d/s (%d s): p50, p99 us; " \
-		    "added: minus direct\n", lrate, secs
+		if (nlat > 0)
+			printf "\nREGISTER to 200 at %d/s (%d s): p50, p99 " \
+			    "us; added: minus direct\n", lrate, secs
 		for (i = 1; i <= NR; i++) {
 			split(row[i], f, " ")
 			if (f[1] != "latency")
@@ -715,7 +718,9 @@ sip_report()
 				    f[4] - d99
 			printf "\n"
 		}
-		printf "\nsipproxd memory (VmRSS KiB: parent engine relay)\n"
+		if (nmem > 0)
+			printf "\nsipproxd memory (VmRSS KiB: parent engine" \
+			    " relay)\n"
 		for (i = 1; i <= NR; i++) {
 			split(row[i], f, " ")
 			if (f[1] != "memory")
