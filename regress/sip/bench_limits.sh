@@ -135,3 +135,41 @@ bn_reg_source_flood() {
 	[ "$(bn_held $BN_A)$(bn_held $BN_B)" = 00 ] ||
 	    bad "registrations left behind"
 }
+
+# bn_overload_max: the rate, each, at which two floods at once are still
+# answered in full and in time: OPTIONS from outside (404) and REGISTERs
+# from inside into a full registration table (503), what sip_overload
+# then sends at twice that. Doubling from 500/s, a second of each a
+# step, a step failing when a request is unanswered after 2 s or the
+# step takes over 3 s: at most 5 steps (8000/s), about 15 s. Prints the
+# last rate that passed, 0 if none did.
+bn_overload_max() {
+	bn_r=500 bn_best=0 bn_s=0
+	while [ $bn_s -lt 5 ]; do
+		bn_t0=$(date +%s%N)
+		timeout 10 sipp -sf "$S/bn_probe_options.xml" -i 127.0.0.25 \
+		    -p 5060 -nostdin -m $bn_r -r $bn_r -l $bn_r \
+		    -recv_timeout 2000 -timeout 6s -timeout_error \
+		    $OUTSIDE:5060 > "$T/bn.ramp.o.$bn_r" 2>&1 &
+		bn_p1=$!
+		timeout 10 sipp -sf "$S/bn_probe_register.xml" -i 127.0.0.13 \
+		    -p 5060 -nostdin -m $bn_r -r $bn_r -l $bn_r \
+		    -recv_timeout 2000 -timeout 6s -timeout_error \
+		    $INSIDE:5060 > "$T/bn.ramp.r.$bn_r" 2>&1 &
+		bn_p2=$!
+		wait $bn_p1
+		bn_rc1=$?
+		wait $bn_p2
+		bn_rc2=$?
+		bn_ms=$((($(date +%s%N) - bn_t0) / 1000000))
+		echo "ramp $bn_r/s each: rc $bn_rc1 $bn_rc2, $bn_ms ms" \
+		    >> "$T/bn.ramp"
+		[ $bn_rc1 -eq 0 ] && [ $bn_rc2 -eq 0 ] && [ $bn_ms -le 3000 ] ||
+		    break
+		bn_best=$bn_r
+		bn_r=$((bn_r * 2))
+		bn_s=$((bn_s + 1))
+		sleep 0.3
+	done
+	echo $bn_best
+}
