@@ -24,9 +24,9 @@
 # generator on CPU $GEN_CPU. Loopback addresses only; every process this
 # script starts is stopped by PID at exit. See bench/README.
 #
-# The targets sip, sip-register, sip-calls, sip-latency and sip-memory
-# are the SIP signalling benchmark of bench/sip.sh (sipp through sipproxd
-# and kamailio).
+# The targets sip, sip-register, sip-tcp, sip-tls, sip-calls, sip-latency
+# and sip-memory are the SIP signalling benchmark of bench/sip.sh (sipp
+# through sipproxd and kamailio).
 #
 # Environment: BENCH_QUICK=1 (one payload size, one repetition, fewer
 # steps: under two minutes), BENCH_TARGETS, BENCH_PAYLOADS, BENCH_STREAMS,
@@ -503,11 +503,11 @@ for t in $TARGETS; do
 		bench_target "$t"
 		;;
 	sip)
-		for part in register calls latency memory; do
+		for part in register tcp tls calls latency memory; do
 			bench_sip "$part"
 		done
 		;;
-	sip-register|sip-calls|sip-latency|sip-memory|sip-tcp)
+	sip-register|sip-calls|sip-latency|sip-memory|sip-tcp|sip-tls)
 		bench_sip "${t#sip-}"
 		;;
 	*)

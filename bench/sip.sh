@@ -17,16 +17,18 @@
 #             difference is what the proxy adds;
 #   memory    VmRSS of sipproxd's three processes at 0, 1000 and 10000
 #             registrations and at 0, 500 and 1000 calls holding relay
-#             streams: bytes per registration and per call.
+#             streams: bytes per registration and per call;
+#   tcp, tls  REGISTER/s as register, over TCP or TLS on both sides (the
+#             first population only).
 # Every process is stopped by PID. Loopback addresses only:
 #   sipproxd inside 127.0.0.52, outside 127.0.0.53; kamailio stateless
 #   127.0.0.54, tm 127.0.0.55; phones 127.0.0.60 (register), .61
 #   (callee), .62 (caller); registrar 127.0.0.70; outside callee .71,
-#   outside caller .72. Port 5060 everywhere.
+#   outside caller .72; the phones' TLS pipe .63. Port 5060 everywhere,
+#   5061 for TLS.
 #
-# BENCH_TARGETS names the parts: sip (all), sip-register, sip-calls,
-# sip-latency, sip-memory, and sip-tcp (a hook: REGISTER/s over TCP once
-# sipproxd has SIP over TCP). SIP_PROXIES (sipproxd kamailio-sl
+# BENCH_TARGETS names the parts: sip (all), sip-register, sip-tcp,
+# sip-tls, sip-calls, sip-latency, sip-memory. SIP_PROXIES (sipproxd kamailio-sl
 # kamailio-tm) narrows the proxies compared.
 
 SIP_RES=$OBJ/sip_results.txt
@@ -94,11 +96,24 @@ spx_sip_start()
 	rm -f "$OBJ/sip.state"
 	cat >"$OBJ/sip.conf" <<-EOF
 	listen on $P_IN port 5060
-	${SIP_TCP:+listen on $P_IN port 5060 tcp}
+	EOF
+	# sip_transport: the phones' listener over TCP or TLS too
+	case ${SIP_XPORT:-} in
+	tcp)	echo "listen on $P_IN port 5060 tcp" >>"$OBJ/sip.conf" ;;
+	tls)	cat >>"$OBJ/sip.conf" <<-EOF
+		listen on $P_IN port $TLS_PORT tls
+		tls certificate "$OBJ/tls/server.crt"
+		tls key "$OBJ/tls/server.key"
+		tls ca "$OBJ/tls/ca.crt"
+		EOF
+		;;
+	esac
+	cat >>"$OBJ/sip.conf" <<-EOF
 	outside $P_OUT
 	rtp ports 30000 to 45999
 	registration state "$OBJ/sip.state"
 	registration max 20000
+	limit registrations per source 20000
 	call max 4096
 	limit calls per source 4096
 	limit streams per source 32768
@@ -127,10 +142,19 @@ kam_start()
 		    "skipped"
 		return 1
 	}
+	# sip_transport: TCP (and TLS, with kamailio's tls module) too
+	set -- "$1" "$2"
+	case ${SIP_XPORT:-} in
+	tcp)	set -- "$@" -A TCP -A "TCP_ADDR=tcp:$1:5060" ;;
+	tls)	set -- "$@" -A TCP -A "TCP_ADDR=tcp:$1:5060" -A TLS \
+		    -A "TLS_ADDR=tls:$1:$TLS_PORT" \
+		    -A "TLS_CFG=\"$OBJ/tls/kamailio-tls.cfg\"" ;;
+	esac
+	_addr=$1 _mode=$2
+	shift 2
 	# shellcheck disable=SC2086
-	taskset -c "$RELAY_CPU" kamailio -f "$B/kamailio.cfg" $2 \
-	    ${SIP_TCP:+-A TCP -A "TCP_ADDR=tcp:$1:5060"} \
-	    -A "LISTEN_ADDR=udp:$1:5060" -DD -E -m 256 -M 16 \
+	taskset -c "$RELAY_CPU" kamailio -f "$B/kamailio.cfg" $_mode "$@" \
+	    -A "LISTEN_ADDR=udp:$_addr:5060" -DD -E -m 256 -M 16 \
 	    >"$OBJ/kamailio.log" 2>&1 &
 	PROXY_PID=$!
 	pid_add "$PROXY_PID"
@@ -139,7 +163,7 @@ kam_start()
 		echo "kamailio did not start:"; tail -5 "$OBJ/kamailio.log"
 		return 1
 	}
-	PROXY=$1
+	PROXY=$_addr
 }
 
 # spx_rss: "parent engine relay" VmRSS in KiB of the SIP bench's daemon
@@ -448,34 +472,194 @@ sip_memory()
 	done
 }
 
-# REGISTER/s over TCP, sipproxd against kamailio: a hook until sipproxd
-# speaks SIP over TCP (sipproxd -n refuses "listen on ... tcp" today).
-# Then: both listen on TCP too, sipp -t t1 (one connection), as
-# sip_register does over UDP.
-sip_tcp()
+# --- REGISTER/s over TCP and TLS -----------------------------------------
+#
+# The same population and search as sip_register, over TCP or TLS on both
+# sides: the phones (one sipp, -t t1: one connection) to the proxy, and
+# the proxy to the registrar (the Request-URI says transport=tcp or tls,
+# which sipproxd and kamailio's forward() both follow). Debian's sipp has
+# no TLS, so over TLS the phones' sipp speaks TCP to the project's
+# tlspipe (regress/tls), which speaks TLS to the proxy and verifies its
+# certificate; the registrar's sipp sits behind a tlspipe in server mode.
+# Both pipes run on the generator's CPU and cost the same for every
+# proxy. kamailio needs its tls module for TLS (Debian package
+# kamailio-tls-modules): run as root, this installs it when missing.
+PH_TLS=127.0.0.63	# the phones' tlspipe listens here
+TLS_PORT=5061
+
+# tls_bench_certs: a CA and one certificate for every TLS server of the
+# bench (the proxies' inside addresses, the registrar), made once in
+# $OBJ/tls.
+tls_bench_certs()
 {
-	printf 'listen on %s port 5060 tcp\noutside %s\n' "$P_IN" "$P_OUT" \
-	    >"$OBJ/tcp.conf"
-	if ! "$SPX_SIP" -n -f "$OBJ/tcp.conf" >/dev/null 2>&1; then
-		echo "  skipped: sipproxd does not accept listen on ... tcp yet"
+	[ -s "$OBJ/tls/server.crt" ] && return 0
+	mkdir -p "$OBJ/tls" || return 1
+	(
+	umask 077
+	cd "$OBJ/tls" || exit 1
+	_ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+	# shellcheck disable=SC2086
+	openssl req -x509 $_ec -keyout ca.key -out ca.crt -days 30 \
+	    -subj "/CN=sipproxd bench CA" \
+	    -addext basicConstraints=critical,CA:TRUE \
+	    -addext keyUsage=critical,keyCertSign,cRLSign || exit 1
+	# shellcheck disable=SC2086
+	openssl req $_ec -keyout server.key -out server.csr \
+	    -subj "/CN=sipproxd bench" || exit 1
+	printf 'subjectAltName=%s\nextendedKeyUsage=%s\n' \
+	    "IP:$P_IN,IP:$P_OUT,IP:$K_SL,IP:$K_TM,IP:$REGISTRAR" \
+	    serverAuth,clientAuth >server.ext
+	openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key \
+	    -CAcreateserial -days 30 -extfile server.ext -out server.crt ||
+	    exit 1
+	chmod 644 ca.crt server.crt
+	) >"$OBJ/tls/openssl.log" 2>&1 || {
+		echo "  openssl could not make the certificates:"
+		tail -5 "$OBJ/tls/openssl.log"
+		rm -f "$OBJ/tls/server.crt"
+		return 1
+	}
+	# kamailio's tls module: a server with the certificate, a client
+	# that verifies the registrar's against the CA, as sipproxd does
+	cat >"$OBJ/tls/kamailio-tls.cfg" <<-EOF
+	[server:default]
+	method = TLSv1.2+
+	verify_certificate = no
+	require_certificate = no
+	certificate = $OBJ/tls/server.crt
+	private_key = $OBJ/tls/server.key
+
+	[client:default]
+	method = TLSv1.2+
+	verify_certificate = yes
+	require_certificate = yes
+	ca_list = $OBJ/tls/ca.crt
+	EOF
+}
+
+# tlspipe_build: the regress TLS pipe, into $OBJ
+tlspipe_build()
+{
+	[ "$OBJ/tlspipe" -nt "$TOP/regress/tls/tlspipe.c" ] && return 0
+	# shellcheck disable=SC2046
+	${CC:-cc} -O2 -Wall -I"$TOP/compat" \
+	    $(pkg-config --cflags libbsd-overlay libtls) -o "$OBJ/tlspipe" \
+	    "$TOP/regress/tls/tlspipe.c" \
+	    $(pkg-config --libs libbsd-overlay libtls) >"$OBJ/tlspipe.log" \
+	    2>&1 || { echo "  tlspipe does not build:"; \
+	    tail -5 "$OBJ/tlspipe.log"; return 1; }
+}
+
+# kam_tls_module: kamailio's tls module, installed when missing (root)
+kam_tls_module()
+{
+	command -v kamailio >/dev/null 2>&1 || return 0
+	[ -f /usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so ] && return 0
+	if [ "$(id -u)" = 0 ]; then
+		echo "  installing kamailio-tls-modules"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		    --no-install-recommends kamailio-tls-modules >/dev/null 2>&1
+	fi
+	[ -f /usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so ] || {
+		echo "  kamailio over TLS: no tls module" \
+		    "(apt-get install kamailio-tls-modules); skipped"
+		return 1
+	}
+}
+
+# pipe_start addr tlspipe-arguments: one tlspipe (its log in $OBJ), on
+# the generator's CPU; waits (bounded) until it listens on addr
+pipe_start()
+{
+	_a=$1
+	shift
+	taskset -c "$GEN_CPU" "$OBJ/tlspipe" "$@" \
+	    >>"$OBJ/tlspipe-run.log" 2>&1 &
+	pid_add "$!"
+	PIPE_PIDS="${PIPE_PIDS:-} $!"
+	_i=0
+	while [ $_i -lt 30 ] && ! ss -ltn "src $_a" 2>/dev/null |
+	    grep -q LISTEN; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
+pipes_stop()
+{
+	for _p in ${PIPE_PIDS:-}; do
+		pid_stop "$_p"
+	done
+	PIPE_PIDS=""
+}
+
+# sip_transport tcp|tls: REGISTER/s over that transport for each proxy;
+# rows "register-tcp PROXY N RATE CPU" (or register-tls)
+sip_transport()
+{
+	_x=$1
+	SIP_XPORT=$_x
+	printf 'listen on %s port 5060\nlisten on %s port 5060 %s\n' \
+	    "$P_IN" "$P_IN" "$_x" >"$OBJ/xport.conf"
+	printf 'outside %s\n' "$P_OUT" >>"$OBJ/xport.conf"
+	if [ "$_x" = tls ]; then
+		tls_bench_certs && tlspipe_build || { SIP_XPORT=; return 0; }
+		printf 'tls certificate "%s"\ntls key "%s"\n' \
+		    "$OBJ/tls/server.crt" "$OBJ/tls/server.key" \
+		    >>"$OBJ/xport.conf"
+	fi
+	if ! "$SPX_SIP" -n -f "$OBJ/xport.conf" >/dev/null 2>&1; then
+		echo "  skipped: sipproxd does not accept listen on ... $_x"
+		SIP_XPORT=
 		return 0
 	fi
-	SIP_TCP=1
+	n=${SIP_POPS%% *}
 	for p in $SIP_PROXIES; do
+		if [ "$_x" = tls ] && [ "$p" != sipproxd ]; then
+			kam_tls_module || continue
+		fi
 		sip_proxy_start "$p" || continue
-		sip_uas "$p.tregistrar" sipp_registrar.xml "$REGISTRAR" -t t1
-		n=${SIP_POPS%% *}
-		CUR="register-tcp $p pop=$n"
-		# shellcheck disable=SC2046
-		set -- $(sip_search "$p.treg" sipp_reg_phone.xml "$PH_REG" \
-		    -t t1 -inf "$(users "$n")" -key registrar "$REGISTRAR" \
-		    $(via_proxy) "$REGISTRAR:5060")
-		echo "register-tcp $p $n $1 $2" | tee -a "$SIP_RES"
+		CUR="register-$_x $p pop=$n"
+		if [ "$_x" = tls ]; then
+			# registrar: sipp on TCP behind a TLS server pipe
+			sip_uas "$p.xregistrar" sipp_registrar.xml \
+			    "$REGISTRAR" -t t1
+			pipe_start "$REGISTRAR:$TLS_PORT" \
+			    -c "$OBJ/tls/server.crt" -k "$OBJ/tls/server.key" \
+			    -l "$REGISTRAR:$TLS_PORT" -r "$REGISTRAR:5060"
+			# phones: sipp on TCP to a client pipe, which
+			# verifies the proxy's certificate
+			pipe_start "$PH_TLS:5060" -C "$OBJ/tls/ca.crt" \
+			    -l "$PH_TLS:5060" -r "$PROXY:$TLS_PORT" -b "$PH_REG"
+			to="-rsa $PH_TLS:5060"
+		else
+			sip_uas "$p.xregistrar" sipp_registrar.xml \
+			    "$REGISTRAR" -t t1
+			to=$(via_proxy)
+		fi
+		reg="$REGISTRAR;transport=$_x"
+		# the population registers once, then refreshes
+		# shellcheck disable=SC2086
+		sip_uac "$p.xprefill" sipp_reg_phone.xml "$PH_REG" 2000 "$n" \
+		    -t t1 -inf "$(users "$n")" -key registrar "$reg" $to \
+		    "$REGISTRAR:5060" >/dev/null
+		# shellcheck disable=SC2086
+		set -- $(sip_search "$p.xreg" sipp_reg_phone.xml \
+		    "$PH_REG" -t t1 -inf "$(users "$n")" -key registrar \
+		    "$reg" $to "$REGISTRAR:5060")
+		echo "register-$_x $p $n $1 $2" | tee -a "$SIP_RES" |
+		    awk '{ printf "  %-12s %6d phones over %s: %6d " \
+		    "REGISTER/s, proxy cpu %s%%\n", $2, $3,
+		    substr($1, 10), $4, $5 }'
+		pipes_stop
 		sip_uas_stop
 		sip_proxy_stop
 	done
-	SIP_TCP=
+	SIP_XPORT=
 }
+
+sip_tcp() { sip_transport tcp; }
+sip_tls() { sip_transport tls; }
 
 sip_report()
 {
@@ -485,11 +669,13 @@ sip_report()
 	    "$GEN_CPU; steps of $SIP_STEP_SECS s"
 	awk -v secs="$SIP_LAT_SECS" -v lrate="$SIP_LAT_RATE" '
 	{ row[NR] = $0 }
-	$1 == "register" && $2 == "kamailio-sl" { reg[$3] = $4
-		rege[$3] = est($4, $5) }
+	$1 ~ /^register/ && $2 == "kamailio-sl" { reg[$1 $3] = $4
+		rege[$1 $3] = est($4, $5) }
 	$1 == "calls" && $2 == "kamailio-sl" { cal[$3] = $4
 		cale[$3] = est($4, $5) }
 	$1 == "latency" && $2 == "direct" { d50 = $3; d99 = $4 }
+	$1 == "latency" { nlat++ }
+	$1 == "memory" { nmem++ }
 	$1 == "memory" && $3 == 0 { base[$2] = $5 }
 	function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
 	function est(r, cpu) { return cpu > 0 ? 100 * r / cpu : 0 }
@@ -498,9 +684,13 @@ sip_report()
 		    "rate/s", "cpu%", "rate/cpu", "ratio", "r/cpu"
 		for (i = 1; i <= NR; i++) {
 			split(row[i], f, " ")
-			if (f[1] == "register") {
+			if (f[1] ~ /^register/) {
+				# register-tcp, register-tls: the transport
 				test = "REGISTER " f[3]
-				b = reg[f[3]]; be = rege[f[3]]
+				if (f[1] != "register")
+					test = "REG/" toupper(substr(f[1], 10)) \
+					    " " f[3]
+				b = reg[f[1] f[3]]; be = rege[f[1] f[3]]
 			} else if (f[1] == "calls") {
 				dir = f[3] == "out" ? "in->out" : "out->in"
 				test = "calls " dir
@@ -513,9 +703,11 @@ sip_report()
 		}
 		print "(rate/cpu: the rate one full CPU would carry, from the" \
 		    " proxy processes'"'"' own CPU time;"
-		print " ratio, r/cpu: against kamailio-sl)"
-		printf "\nREGISTER to 200 at %d/s (%d s): p50, p99 us; " \
-		    "added: minus direct\n", lrate, secs
+		print " ratio, r/cpu: against kamailio-sl over the same" \
+		    " transport; REG/TCP, REG/TLS: over TCP, TLS)"
+		if (nlat > 0)
+			printf "\nREGISTER to 200 at %d/s (%d s): p50, p99 " \
+			    "us; added: minus direct\n", lrate, secs
 		for (i = 1; i <= NR; i++) {
 			split(row[i], f, " ")
 			if (f[1] != "latency")
@@ -526,7 +718,9 @@ sip_report()
 				    f[4] - d99
 			printf "\n"
 		}
-		printf "\nsipproxd memory (VmRSS KiB: parent engine relay)\n"
+		if (nmem > 0)
+			printf "\nsipproxd memory (VmRSS KiB: parent engine" \
+			    " relay)\n"
 		for (i = 1; i <= NR; i++) {
 			split(row[i], f, " ")
 			if (f[1] != "memory")

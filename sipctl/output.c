@@ -472,6 +472,7 @@ show_stats(struct ctl_stats *st)
 	counter("REGISTER Contacts refused:", st->sip.refused_contacts);
 	counter("Registration table full:", st->sip.full_registrations);
 	counter("Call table full:", st->sip.full_calls);
+	counter("Registrations over limit:", st->sip.limit_registrations);
 	counter("SIP responses forged:", st->sip.responses_forged);
 	counter("Connections accepted:", st->sip.conn_accepted);
 	counter("Connections opened:", st->sip.conn_connected);

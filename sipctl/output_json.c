@@ -248,6 +248,7 @@ json_stats(struct ctl_stats *st)
 	json_do_uint("refused_contacts", st->sip.refused_contacts);
 	json_do_uint("full_registrations", st->sip.full_registrations);
 	json_do_uint("full_calls", st->sip.full_calls);
+	json_do_uint("limit_registrations", st->sip.limit_registrations);
 	json_do_uint("responses_forged", st->sip.responses_forged);
 	json_do_object("connections");
 	json_do_uint("accepted", st->sip.conn_accepted);

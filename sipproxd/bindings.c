@@ -48,16 +48,32 @@
 #define REG_SAVE_PART		256	/* entries queued to the parent at once */
 #define REG_SAVE_PART_MS	2	/* ... and the wait for them to go */
 
+/*
+ * What the bindings from one source hold (`limit registrations per
+ * source`), kept as they come, move and go, so that a REGISTER's check
+ * costs no walk over the table: those registered and those waiting for
+ * the registrar, not the tombstones. A source is an IPv4 address or an
+ * IPv6 /64, the least a host is given of either.
+ */
+struct reg_source {
+	RB_ENTRY(reg_source)	 entry;
+	struct src_prefix	 pfx;
+	unsigned int		 n;
+};
+
 RB_HEAD(regs_key, reg);
 RB_HEAD(regs_user, reg);
 RB_HEAD(regs_callid, reg);
+RB_HEAD(reg_sources, reg_source);
 
 static int	 reg_key_cmp(struct reg *, struct reg *);
 static int	 reg_user_cmp(struct reg *, struct reg *);
 static int	 reg_callid_cmp(struct reg *, struct reg *);
+static int	 reg_source_cmp(struct reg_source *, struct reg_source *);
 RB_PROTOTYPE(regs_key, reg, by_key, reg_key_cmp);
 RB_PROTOTYPE(regs_user, reg, by_user, reg_user_cmp);
 RB_PROTOTYPE(regs_callid, reg, by_callid, reg_callid_cmp);
+RB_PROTOTYPE(reg_sources, reg_source, entry, reg_source_cmp);
 
 /*
  * The table, indexed three ways so that no message costs a walk over
@@ -83,6 +99,7 @@ static struct ctl_cursor	 regs_save_cur;	/* ... from there */
 static unsigned int		 regs_save_n;	/* ... after so many */
 static struct event		 regs_more_ev;
 static struct reg		 search;	/* the key of a lookup */
+static struct reg_sources	 reg_sources = RB_INITIALIZER(&reg_sources);
 
 static struct reg	*reg_new(const char *, const char *);
 static void		 reg_free(struct reg *);
@@ -104,10 +121,12 @@ static void		 reg_save(time_t, int);
 static void		 reg_save_more(int);
 static void		 reg_save_init(void);
 static struct reg	*reg_after(struct ctl_cursor *);
+static void		 reg_source_update(struct reg *);
 
 RB_GENERATE(regs_key, reg, by_key, reg_key_cmp);
 RB_GENERATE(regs_user, reg, by_user, reg_user_cmp);
 RB_GENERATE(regs_callid, reg, by_callid, reg_callid_cmp);
+RB_GENERATE(reg_sources, reg_source, entry, reg_source_cmp);
 
 static int
 reg_key_cmp(struct reg *a, struct reg *b)
@@ -156,6 +175,70 @@ reg_callid_cmp(struct reg *a, struct reg *b)
 	return (reg_ptr_cmp(a, b));
 }
 
+static int
+reg_source_cmp(struct reg_source *a, struct reg_source *b)
+{
+	return (src_prefix_cmp(&a->pfx, &b->pfx));
+}
+
+/*
+ * g counted at its source if it holds a place, registered or waiting
+ * for the registrar (a tombstone asked for again too), else nowhere:
+ * called whenever its source or state changes.
+ */
+static void
+reg_source_update(struct reg *g)
+{
+	struct reg_source	 key, *s = NULL;
+
+	if (!g->freeing && (g->active || g->pending || !g->expired) &&
+	    src_prefix(&g->source, &key.pfx) == 0) {
+		if (g->src != NULL && reg_source_cmp(g->src, &key) == 0)
+			return;
+		if ((s = RB_FIND(reg_sources, &reg_sources, &key)) == NULL) {
+			if ((s = calloc(1, sizeof(*s))) == NULL)
+				fatal(NULL);
+			s->pfx = key.pfx;
+			RB_INSERT(reg_sources, &reg_sources, s);
+		}
+		s->n++;
+	}
+	if (g->src != NULL && --g->src->n == 0) {
+		RB_REMOVE(reg_sources, &reg_sources, g->src);
+		free(g->src);
+	}
+	g->src = s;
+}
+
+/* The bindings source src holds, registered or waiting. */
+unsigned int
+bindings_source_held(const struct sockaddr_storage *src)
+{
+	struct reg_source	 key, *s;
+
+	if (src_prefix(src, &key.pfx) == -1 ||
+	    (s = RB_FIND(reg_sources, &reg_sources, &key)) == NULL)
+		return (0);
+	return (s->n);
+}
+
+/*
+ * Would the binding of contact to aor be a new one for source src: it
+ * is not in the table, or a tombstone, or held by another source.
+ */
+unsigned int
+bindings_source_new(const char *aor, const char *contact,
+    const struct sockaddr_storage *src)
+{
+	struct reg_source	 key;
+	struct reg		*g;
+
+	if ((g = reg_find(aor, contact)) == NULL || g->src == NULL ||
+	    src_prefix(src, &key.pfx) == -1)
+		return (1);
+	return (reg_source_cmp(g->src, &key) != 0);
+}
+
 /*
  * A new entry, pending: room is made, if need be, at the cost of the
  * oldest expired one, else of the newest still waiting for the
@@ -198,6 +281,8 @@ reg_free(struct reg *g)
 		nidle--;
 	}
 	reg_unpend(g);
+	g->freeing = 1;
+	reg_source_update(g);
 	RB_REMOVE(regs_user, &regs_by_user, g);
 	RB_REMOVE(regs_key, &regs, g);
 	nregs--;
@@ -231,6 +316,7 @@ reg_pend(struct reg *g, const char *callid)
 	strlcpy(g->callid, callid, sizeof(g->callid));
 	g->pending = time(NULL);
 	RB_INSERT(regs_callid, &regs_pending, g);
+	reg_source_update(g);
 }
 
 static void
@@ -240,6 +326,7 @@ reg_unpend(struct reg *g)
 		return;
 	RB_REMOVE(regs_callid, &regs_pending, g);
 	g->pending = 0;
+	reg_source_update(g);
 }
 
 static void
@@ -251,6 +338,7 @@ reg_activate(struct reg *g)
 	nidle--;
 	g->active = 1;
 	nactive++;
+	reg_source_update(g);
 }
 
 /* A tombstone: it goes first when room is needed. */
@@ -261,6 +349,7 @@ reg_expire(struct reg *g)
 		return;
 	g->active = 0;
 	g->expired = 1;
+	reg_source_update(g);
 	nactive--;
 	TAILQ_INSERT_HEAD(&regs_idle, g, idle);
 	nidle++;
@@ -336,6 +425,7 @@ bindings_restore(const struct binding *se)
 	g->transport = proxy_uri_transport(g->se.contact);
 	if (addr_parse(se->source, &g->source) == -1)
 		log_warnx("registrar: %s: bad source %s", se->aor, se->source);
+	reg_source_update(g);
 }
 
 /*
@@ -508,6 +598,7 @@ bindings_confirm(struct reg *g, long long expires)
 	reg_changed(!g->active);
 	reg_activate(g);
 	g->expired = 0;
+	reg_source_update(g);
 	g->se.expires_at = time(NULL) + expires;
 }
 
@@ -616,6 +707,12 @@ bindings_local_set(const char *aor, const char *contact,
 		}
 		return (0);
 	}
+	/* Within what its source may hold, as through the proxy. */
+	if (bindings_source_new(aor, contact, src) &&
+	    bindings_source_held(src) >= engine_global()->limit_regs) {
+		sip_stats.limit_registrations++;
+		return (-1);
+	}
 	if ((g = found) == NULL) {
 		if (n >= LOCAL_PER_AOR || strlen(aor) >= sizeof(g->se.aor) ||
 		    strlen(contact) >= sizeof(g->se.contact) ||
@@ -636,6 +733,7 @@ bindings_local_set(const char *aor, const char *contact,
 	reg_unpend(g);
 	reg_activate(g);
 	g->expired = 0;
+	reg_source_update(g);
 	g->se.expires_at = time(NULL) + expires;
 	return (0);
 }

@@ -54,8 +54,7 @@
  */
 struct call_source {
 	RB_ENTRY(call_source)	 entry;
-	int			 family;
-	uint8_t			 addr[16];	/* the prefix, the rest 0 */
+	struct src_prefix	 pfx;
 	unsigned int		 calls;		/* that hold it */
 	unsigned int		 setup;
 	unsigned int		 streams;
@@ -123,9 +122,7 @@ media_cmp(struct call_media *a, struct call_media *b)
 static int
 source_cmp(struct call_source *a, struct call_source *b)
 {
-	if (a->family != b->family)
-		return (a->family < b->family ? -1 : 1);
-	return (memcmp(a->addr, b->addr, sizeof(a->addr)));
+	return (src_prefix_cmp(&a->pfx, &b->pfx));
 }
 
 /* The source of an address: its family and prefix (/32, /64). */
@@ -133,13 +130,7 @@ static void
 source_key(const struct sockaddr_storage *ss, struct call_source *key)
 {
 	memset(key, 0, sizeof(*key));
-	key->family = ss->ss_family;
-	if (ss->ss_family == AF_INET)
-		memcpy(key->addr, &((const struct sockaddr_in *)ss)->sin_addr,
-		    4);
-	else if (ss->ss_family == AF_INET6)
-		memcpy(key->addr,
-		    &((const struct sockaddr_in6 *)ss)->sin6_addr, 8);
+	(void)src_prefix(ss, &key->pfx);
 }
 
 struct call *

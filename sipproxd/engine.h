@@ -60,6 +60,7 @@ extern struct ctl_sip_stats	 sip_stats;
 struct sip_msg;
 struct sip_uri;
 struct sdp;
+struct reg_source;
 
 /* proxy.c (in the engine) */
 struct conn;
@@ -106,9 +107,11 @@ struct reg {
 	const char		*user;		/* in se.masq_contact */
 	size_t			 user_len;
 	struct sockaddr_storage	 source;	/* the phone's SIP came from */
+	struct reg_source	*src;		/* ... counted there, if held */
 	int			 transport;	/* over this, enum sip_transport */
 	int			 active;
 	int			 expired;
+	int			 freeing;	/* on its way out */
 	time_t			 pending;	/* REGISTER sent, 0: none */
 	char			 callid[CALLID_LEN];	/* of that REGISTER */
 	long long		 req_expires;	/* what it asked for */
@@ -132,6 +135,9 @@ unsigned int	 bindings_count(void);
 void		 bindings_tick(time_t, int);
 int		 bindings_show(uint32_t, struct ctl_cursor *, int);
 int		 bindings_known(const char *, const char *);
+unsigned int	 bindings_source_new(const char *, const char *,
+		    const struct sockaddr_storage *);
+unsigned int	 bindings_source_held(const struct sockaddr_storage *);
 unsigned int	 bindings_free(void);
 void		 bindings_request(const char *, const struct sip_msg *);
 void		 bindings_pending(const char *, const char *, const char *,

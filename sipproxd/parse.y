@@ -133,6 +133,7 @@ typedef struct {
 %token	OUTBOUND OUTSIDE PORT PORTS PROXY REGISTRATION RTP SIP STATE TCP
 %token	TIMEOUT TO UDP
 %token	CALLS LIMIT OFFER PER SOURCE STREAMS
+%token	REGISTRATIONS
 %token	ALLOW CODEC DENY
 %token	CONNECT INACTIVITY KEEPALIVE TLS
 %token	CA CERTIFICATE KEY
@@ -381,6 +382,14 @@ main		: LISTEN ON STRING optport transport {
 				YYERROR;
 			}
 			conf->g.limit_calls = $5;
+		}
+		| LIMIT REGISTRATIONS PER SOURCE NUMBER {
+			if ($5 < 1 || $5 > LIMIT_REGS_MAX) {
+				yyerror("limit registrations per source %lld: "
+				    "out of range 1 to %d", $5, LIMIT_REGS_MAX);
+				YYERROR;
+			}
+			conf->g.limit_regs = $5;
 		}
 		| LIMIT STREAMS PER SOURCE NUMBER {
 			if ($5 < 1 || $5 > LIMIT_STREAMS_MAX) {
@@ -864,6 +873,7 @@ lookup(char *s)
 		{ "realm",		REALM },
 		{ "register",		REGISTER },
 		{ "registration",	REGISTRATION },
+		{ "registrations",	REGISTRATIONS },
 		{ "requests",		REQUESTS },
 		{ "return",		RETURN },
 		{ "rtp",		RTP },
@@ -1285,6 +1295,15 @@ parse_config(const char *filename, char *ebuf, size_t elen)
 		    1) / 2 / 2;
 		if (conf->g.limit_streams == 0)
 			conf->g.limit_streams = 1;
+	}
+
+	/* By default a source may hold half the table, LIMIT_REGS at most. */
+	if (errors == 0 && conf->g.limit_regs == 0) {
+		conf->g.limit_regs = conf->g.reg_max / 2;
+		if (conf->g.limit_regs > LIMIT_REGS)
+			conf->g.limit_regs = LIMIT_REGS;
+		if (conf->g.limit_regs == 0)
+			conf->g.limit_regs = 1;
 	}
 
 	/* Macros of this file go; those from -D stay for the next parse. */

@@ -152,6 +152,7 @@ print_config(struct sipproxd_config *conf)
 	printf("registration max %u\n", conf->g.reg_max);
 	printf("call max %u\n", conf->g.call_max);
 	printf("limit calls per source %u\n", conf->g.limit_calls);
+	printf("limit registrations per source %u\n", conf->g.limit_regs);
 	printf("limit streams per source %u\n", conf->g.limit_streams);
 	printf("limit streams per offer %u\n", conf->g.limit_media);
 	print_codecs("allow", conf->g.codecs.allow, conf->g.codecs.nallow);

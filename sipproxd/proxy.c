@@ -1608,7 +1608,7 @@ register_request(struct req *r)
 {
 	struct sip_addr	 to, a;
 	struct sip_uri	 u;
-	unsigned int	 n;
+	unsigned int	 n, nsrc;
 	int		 idx;
 
 	if (register_contacts(r) == -1)
@@ -1618,11 +1618,27 @@ register_request(struct req *r)
 	    sip_uri_parse(to.uri, strlen(to.uri), &u) == -1)
 		return (GO);
 	aor_of(&u, r->aor, sizeof(r->aor));
-	/* The bindings it adds must fit: refused now, not lost later. */
-	for (idx = 0, n = 0; sip_msg_list_get(&msg, SIP_HDR_CONTACT, idx, &a,
-	    NULL, NULL) == 0; idx++)
-		if (!a.star && !bindings_known(r->aor, a.uri))
+	/*
+	 * The bindings it adds must fit: refused now, not lost later. Those
+	 * new to its source (moved from another one too) count against
+	 * what one source may hold, so that no host fills the table.
+	 */
+	for (idx = 0, n = 0, nsrc = 0; sip_msg_list_get(&msg, SIP_HDR_CONTACT,
+	    idx, &a, NULL, NULL) == 0; idx++) {
+		if (a.star)
+			continue;
+		if (!bindings_known(r->aor, a.uri))
 			n++;
+		nsrc += bindings_source_new(r->aor, a.uri, &r->src);
+	}
+	if (nsrc > 0 && bindings_source_held(&r->src) + nsrc >
+	    engine_global()->limit_regs) {
+		sip_stats.limit_registrations++;
+		log_refusal(r, "too many registrations from one source");
+		reply_extra(r, 503,
+		    "Service Unavailable - Too many registrations", LIMIT_RETRY);
+		return (DONE);
+	}
 	if (n > bindings_free())
 		return (table_full(r, &sip_stats.full_registrations,
 		    "registration table full"));

@@ -81,6 +81,14 @@
 #define LIMIT_STREAMS_MAX	32768	/* a port pair each, at most */
 #define LIMIT_MEDIA		4	/* relayed m= lines per offer */
 #define LIMIT_MEDIA_MAX		8	/* CALL_MEDIA_MAX */
+/*
+ * Bindings one inside source (an IPv4 address or an IPv6 /64) may hold,
+ * registered or waiting for the registrar: by default this many, but
+ * never more than half of `registration max`, so that one host cannot
+ * fill the table.
+ */
+#define LIMIT_REGS		256
+#define LIMIT_REGS_MAX		REG_MAX_LIMIT
 
 /* Users and proxy authentication (users.c in the parent, auth.c). */
 #define USER_NAME_LEN		64
@@ -247,6 +255,7 @@ struct conf_global {
 	uint32_t		 limit_calls;	/* in set-up, per source */
 	uint32_t		 limit_streams;	/* per source, 0: default */
 	uint32_t		 limit_media;	/* relayed m= lines per offer */
+	uint32_t		 limit_regs;	/* bindings per source, 0: default */
 	struct codec_rules	 codecs;
 	uint32_t		 tcp_idle;	/* seconds */
 	uint32_t		 tcp_connect;	/* milliseconds */
@@ -531,6 +540,7 @@ struct ctl_sip_stats {
 	uint64_t		 codecs_filtered; /* SDP with codecs taken out */
 	uint64_t		 full_registrations; /* 503: table full */
 	uint64_t		 full_calls;	/* 503: call table full */
+	uint64_t		 limit_registrations; /* over `limit registrations` */
 	/* SIP connections (TCP, TLS) */
 	uint64_t		 conn_accepted;
 	uint64_t		 conn_connected;	/* opened by us */
@@ -666,6 +676,18 @@ int			 method_from_name(const char *);
 const char		*method_name(int);
 
 /* util.c */
+/*
+ * The source a limit per source counts an address under: an IPv4
+ * address or an IPv6 /64, the least a host is given of either.
+ */
+struct src_prefix {
+	int			 family;
+	uint8_t			 addr[16];	/* the prefix, the rest 0 */
+};
+int			 src_prefix(const struct sockaddr_storage *,
+			    struct src_prefix *);
+int			 src_prefix_cmp(const struct src_prefix *,
+			    const struct src_prefix *);
 socklen_t		 sa_len(const struct sockaddr_storage *);
 int			 sa_from_addr(int, const void *, in_port_t,
 			    struct sockaddr_storage *);

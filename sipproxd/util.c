@@ -193,6 +193,30 @@ sa_cmp_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 	return (1);
 }
 
+/* The source of an address, struct src_prefix; -1: neither family. */
+int
+src_prefix(const struct sockaddr_storage *ss, struct src_prefix *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->family = ss->ss_family;
+	if (ss->ss_family == AF_INET)
+		memcpy(p->addr, &CSIN(ss)->sin_addr, 4);
+	else if (ss->ss_family == AF_INET6)
+		memcpy(p->addr, &((const struct sockaddr_in6 *)ss)->sin6_addr,
+		    8);
+	else
+		return (-1);
+	return (0);
+}
+
+int
+src_prefix_cmp(const struct src_prefix *a, const struct src_prefix *b)
+{
+	if (a->family != b->family)
+		return (a->family < b->family ? -1 : 1);
+	return (memcmp(a->addr, b->addr, sizeof(a->addr)));
+}
+
 /*
  * The same network: the first plen4 bits of an IPv4 address, plen6 of an
  * IPv6 one, agree.

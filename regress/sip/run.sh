@@ -36,6 +36,7 @@
 . regress/sip/scale.sh
 . regress/sip/auth.sh
 . regress/sip/guard.sh
+. regress/sip/bench_limits.sh
 
 S=regress/sip
 INSIDE=127.0.0.2
@@ -55,6 +56,7 @@ CASES="$CASES $TCP_CASES"
 CASES="$CASES $SCALE_CASES"
 CASES="$CASES $AUTH_CASES"
 CASES="$CASES $GUARD_CASES"
+CASES="$CASES $BN_CASES"
 # SIP_CASES: only these (by hand, while working on them)
 CASES=${SIP_CASES:-$CASES}
 
@@ -546,6 +548,8 @@ outside $OUTSIDE
 rtp ports 20000 to 20099
 registration expires 3600
 registration state "$T/state"
+# sip_full_registrations fills the table from one phone
+limit registrations per source 4096
 EOF
 
 # The scanner and listener of guard.sh.

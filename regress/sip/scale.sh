@@ -95,14 +95,21 @@ sip_table_calls() {
 
 # A call with media is up and the registration table is full when two
 # floods come for four seconds: OPTIONS from outside, new REGISTERs from
-# inside, 1000 a second each. Meanwhile `sipctl show` answers within a
-# second, RTP through the call's relay streams comes back, and after it
-# the eight registrations are there, the call ends well, the refusals
-# were counted and logged at most once a second.
+# inside, each at twice the rate at which the daemon was just measured
+# to answer both in full (bn_overload_max, a bounded ramp), so together
+# twice its maximum. Meanwhile `sipctl show` answers within a second,
+# RTP through the call's relay streams comes back, and after it the
+# eight registrations are there, the call ends well, the refusals were
+# counted and logged at most once a second.
 sip_overload() {
 	scale_small
 	scale_fill 8 600
 	expect registrations "$U8"
+	max=$(bn_overload_max)
+	[ "$max" -gt 0 ] ||
+	    bad "the floods are not answered even at 500/s: $(cat "$T/bn.ramp")"
+	rate=$((2 * ${max:-500}))
+	echo "    floods at $rate/s each, twice $max/s" >> "$T/bn.ramp"
 	sipp_uas "$CASE.callee" out_callee.xml $PEER -mi $PEER -mp 8000 \
 	    -rtp_echo
 	sipp_bg "$CASE.phone" out_phone.xml $PHONE $(phone_to $PEER) \
@@ -113,12 +120,13 @@ sip_overload() {
 	before=$(stat full_registrations)
 	lines=$(grep -c 'refused: registration table full' "$LOG")
 
+	# four seconds' worth, and four seconds at most if sipp is slower
 	sipp -sf "$S/overload_options.xml" -i 127.0.0.25 -p 5060 -nostdin \
-	    -m 4000 -r 1000 -l 1000 -timeout 10s $OUTSIDE:5060 \
+	    -m $((4 * rate)) -r $rate -l $rate -timeout 4s $OUTSIDE:5060 \
 	    > "$T/flood1.out" 2>&1 &
 	f1=$!
 	sipp -sf "$S/overload_register.xml" -i 127.0.0.13 -p 5060 -nostdin \
-	    -m 4000 -r 1000 -l 1000 -timeout 10s $INSIDE:5060 \
+	    -m $((4 * rate)) -r $rate -l $rate -timeout 4s $INSIDE:5060 \
 	    > "$T/flood2.out" 2>&1 &
 	f2=$!
 	sleep 1

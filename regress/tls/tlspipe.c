@@ -46,6 +46,7 @@
 #include <sys/wait.h>
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 
 #include <err.h>
@@ -180,9 +181,11 @@ shuttle(struct tls *ctx, int tfd, int pfd)
 	struct pollfd		 p[2];
 	ssize_t			 n;
 	short			 tev;
+	int			 moved;
 
 	while (!(up.eof && down.eof)) {
 		tev = 0;
+		moved = 0;
 		if (up.len == 0 && !up.eof) {
 			n = read(pfd, up.buf, sizeof(up.buf));
 			if (n == 0) {
@@ -191,6 +194,7 @@ shuttle(struct tls *ctx, int tfd, int pfd)
 			} else if (n > 0) {
 				up.len = n;
 				up.off = 0;
+				moved = 1;
 			} else if (errno != EAGAIN && errno != EINTR)
 				return;
 		}
@@ -222,7 +226,7 @@ shuttle(struct tls *ctx, int tfd, int pfd)
 			} else {
 				down.len = n;
 				down.off = 0;
-				continue;	/* more may be buffered */
+				moved = 1;	/* more may be buffered */
 			}
 		}
 		while (down.len > 0) {
@@ -237,6 +241,13 @@ shuttle(struct tls *ctx, int tfd, int pfd)
 		}
 		if (up.eof && down.len == 0 && down.eof)
 			break;
+		/*
+		 * Data moved: try again before sleeping, as the other side
+		 * has not said what it waits for (the bench's load would
+		 * otherwise wait a poll timeout per TLS record).
+		 */
+		if (moved && (up.len == 0 || down.len == 0))
+			continue;
 
 		p[0].fd = tfd;
 		p[0].events = tev;
@@ -255,7 +266,7 @@ serve(int s, int server, const struct sockaddr_in *remote)
 {
 	struct tls	*ctx;
 	char		 who[64];
-	int		 r, tfd, pfd;
+	int		 r, tfd, pfd, one = 1;
 
 	snprintf(who, sizeof(who), "%s:%u", inet_ntoa(remote->sin_addr),
 	    ntohs(remote->sin_port));
@@ -289,6 +300,9 @@ serve(int s, int server, const struct sockaddr_in *remote)
 	}
 	if (fcntl(pfd, F_SETFL, O_NONBLOCK) == -1)
 		err(1, "fcntl");
+	/* Messages go on as they come, not when Nagle lets them. */
+	(void)setsockopt(tfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	(void)setsockopt(pfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	shuttle(ctx, tfd, pfd);
 	tls_free(ctx);
 	exit(0);
