@@ -438,6 +438,11 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			fatalx("IMSG_RECONF_USER outside a reload");
 		auth_reconf_user(imsg);
 		break;
+	case IMSG_RECONF_OUTBOUND:
+		if (nconf == NULL)
+			fatalx("IMSG_RECONF_OUTBOUND outside a reload");
+		outbound_reconf(imsg);
+		break;
 	case IMSG_RECONF_DONE:
 		engine_reconf_done();
 		break;
@@ -519,6 +524,7 @@ engine_reconf_done(void)
 	nconf = NULL;
 	tlsctx_reconf_done();
 	auth_reconf_done();
+	outbound_reconf_done();
 
 	/* sip dscp: the traffic class of everything we send. */
 	tos = econf->g.sip_dscp << 2;

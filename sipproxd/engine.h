@@ -271,6 +271,11 @@ void		 auth_show(uint32_t);
 void		 auth_stats(struct ctl_auth_stats *);
 void		 auth_local_register(void);
 
+/* outbound.c (in the engine): `outbound proxy ... for domain` */
+void		 outbound_reconf(struct imsg *);
+void		 outbound_reconf_done(void);
+const struct conf_outbound *outbound_find(const char *);
+
 /* control.c (in the engine) */
 void	 control_listen(int);
 void	 control_close(void);

@@ -485,6 +485,7 @@ request_outside(struct req *r, struct hop *hop)
 
 /*
  * From inside: along the Route set when one is left, else to the
+ * outbound proxy of the Request-URI's domain (outbound.c), else to the
  * outbound proxy, else to the Request-URI, which is never changed (the
  * phone's digest covers it) unless it names a phone masqueraded here.
  */
@@ -492,6 +493,7 @@ static enum verdict
 request_inside(struct req *r, struct hop *hop)
 {
 	const struct conf_global *g = engine_global();
+	const struct conf_outbound *ob;
 	struct sip_uri	 u;
 	struct sip_addr	 a;
 	struct reg	*reg;
@@ -524,6 +526,11 @@ request_inside(struct req *r, struct hop *hop)
 		reg = bindings_lookup(u.user, NULL, &expired);
 		if (to_phone(r, reg, expired, hop) != GO)
 			return (DONE);
+	} else if (u.scheme != SIP_URI_TEL &&
+	    (ob = outbound_find(u.host)) != NULL) {
+		strlcpy(hop->host, ob->host, sizeof(hop->host));
+		hop->port = ob->port;
+		hop->tr = ob->transport;
 	} else if (g->outbound_proxy[0] != '\0') {
 		strlcpy(hop->host, g->outbound_proxy, sizeof(hop->host));
 		hop->port = g->outbound_port;

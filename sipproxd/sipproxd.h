@@ -93,6 +93,10 @@
 #define AUTH_NONCE_LIFETIME_MAX	86400
 #define LOCAL_DOMAIN_LEN	256
 
+/* `outbound proxy ... for domain`: how many, and a domain's length. */
+#define OUTBOUND_DOMAINS_MAX	64
+#define OUTBOUND_DOMAIN_LEN	254	/* 253 and the NUL */
+
 /* Bounds of imsg traffic and of the control socket. */
 #define MAX_IMSGSIZE		16384
 #define CTL_MAX_CLIENTS		32
@@ -166,6 +170,7 @@ enum imsg_type {
 	IMSG_RECONF_TLS_FILE,		/* conf_tlsfile: one file follows */
 	IMSG_RECONF_TLS_DATA,		/* its next bytes (peerid: which) */
 	IMSG_RECONF_USER,		/* conf_user, to the engine */
+	IMSG_RECONF_OUTBOUND,		/* conf_outbound, to the engine */
 	IMSG_RECONF_DONE,		/* child -> parent: ack */
 
 	/* engine <-> relay (peerid: stream id, chosen by the engine) */
@@ -285,6 +290,17 @@ struct user {
 };
 TAILQ_HEAD(users, user);
 
+/*
+ * IMSG_RECONF_OUTBOUND: `outbound proxy "host" ... for domain "domain"`,
+ * the proxy of requests to the domain and the names under it.
+ */
+struct conf_outbound {
+	char			 domain[OUTBOUND_DOMAIN_LEN];
+	char			 host[256];
+	uint16_t		 port;		/* 0: SRV */
+	int			 transport;	/* enum sip_transport */
+};
+
 struct sipproxd_config {
 	struct listeners	 listeners;
 	struct conf_files	 files;		/* the file and its includes */
@@ -292,6 +308,8 @@ struct sipproxd_config {
 	struct tlsfile		 tls[TLS_FILES];
 	struct users		 users;
 	unsigned int		 nusers;
+	struct conf_outbound	 outbound[OUTBOUND_DOMAINS_MAX];
+	unsigned int		 noutbound;
 };
 
 /* IMSG_RECONF_LISTENER: one listener; the fd comes with it when new. */

@@ -35,6 +35,7 @@
 . regress/sip/tcp.sh
 . regress/sip/scale.sh
 . regress/sip/auth.sh
+. regress/sip/lans.sh
 
 S=regress/sip
 INSIDE=127.0.0.2
@@ -53,6 +54,7 @@ CASES="$CASES $EDGE_CASES"
 CASES="$CASES $TCP_CASES"
 CASES="$CASES $SCALE_CASES"
 CASES="$CASES $AUTH_CASES"
+CASES="$CASES $LN_CASES"
 # SIP_CASES: only these (by hand, while working on them)
 CASES=${SIP_CASES:-$CASES}
 
@@ -72,6 +74,7 @@ FAILED=0
 cleanup() {
 	sipp_kill
 	auth_stop
+	ln_stop
 	daemon_stop
 	rm -rf "$T"
 }
