@@ -4,7 +4,7 @@
 # 127.0.0.47) beside the one of the other cases, and sipps playing
 # providers' proxies on 127.0.0.41 to 127.0.0.43.
 
-LN_CASES="ln_outbound_domains"
+LN_CASES="ln_outbound_domains ln_two_lans"
 
 LN_INSIDE=127.0.0.46
 LN_INSIDE2=127.0.0.56
@@ -12,6 +12,9 @@ LN_OUTSIDE=127.0.0.47
 LN_PROXY_A=127.0.0.41
 LN_PROXY_B=127.0.0.42
 LN_PROXY_G=127.0.0.43
+LN_PEER=127.0.0.44
+LN_PHONE1=127.0.0.10:5081
+LN_PHONE2=127.0.0.11:5082
 LN_PID=
 
 # ln_start [config lines]: the daemon of these cases with the lines
@@ -121,5 +124,60 @@ ln_outbound_domains() {
 	    "outbound proxy \"$LN_PROXY_B\" port 5070 for domain \"b.test\""
 	ln_calls 0 2 0 a.test c.b.test
 	ln_saw "$CASE.b" a.test c.b.test
+	ln_stop
+}
+
+# ln_lan tag inside [other]: the SDP and the Record-Route the phone of
+# sipp tag was sent name the inside address given, never the other one,
+# and its relay port is bound there.
+ln_lan() {
+	tr -d '\r' < "$T/$1.msg" > "$T/ln.msg"
+	grep -q "^c=IN IP4 $2$" "$T/ln.msg" ||
+	    bad "$1 was sent no SDP with c=IN IP4 $2" "$1"
+	grep -q "^Record-Route: .*<sip:$2:5060;lr;r2=on>" "$T/ln.msg" ||
+	    bad "$1 was sent no Record-Route of $2" "$1"
+	if [ -n "$3" ] && grep -q "$3" "$T/ln.msg"; then
+		bad "$1 was sent $3, the other LAN's address" "$1"
+	fi
+	ln_p=$(port "$1")
+	[ -n "$ln_p" ] && grep -q " $2:$ln_p " "$T/ln.ss" ||
+	    bad "$1: relay port ${ln_p:-none} not bound on $2"
+}
+
+# ln_bound: the UDP sockets of the daemon's relay, while the calls are up.
+ln_bound() {
+	sleep 1
+	ss -Hlun > "$T/ln.ss" 2>&1
+}
+
+# Two inside networks: a phone on each registers through its own
+# listener and calls out; then a call comes in for each. Each phone is
+# sent SDP and Record-Route with its own LAN's address, and relay ports
+# bound on that address: the one its SIP came in on, though both phones'
+# addresses are as near to one listener as to the other.
+ln_two_lans() {
+	ln_start "listen on $LN_INSIDE2 port 5060 udp" || return
+	sipp_uas "$CASE.peer" ln_ob_proxy.xml $LN_PEER -m 2
+	sipp_bg "$CASE.out1" ln_ob_phone.xml $LN_PHONE1 $LN_INSIDE:5060 \
+	    -key dom $LN_PEER -s alice -d 2000
+	sipp_bg "$CASE.out2" ln_ob_phone.xml $LN_PHONE2 $LN_INSIDE2:5060 \
+	    -key dom $LN_PEER -s bob -d 2000
+	ln_bound
+	sipp_wait
+	ln_lan "$CASE.out1" $LN_INSIDE $LN_INSIDE2
+	ln_lan "$CASE.out2" $LN_INSIDE2 $LN_INSIDE
+
+	sipp_uas "$CASE.in1" ln_lan_answer.xml $LN_PHONE1 -s alice
+	sipp_uas "$CASE.in2" ln_lan_answer.xml $LN_PHONE2 -s bob
+	sipp_bg "$CASE.caller1" ln_lan_caller.xml $LN_PEER:5091 \
+	    $LN_OUTSIDE:5060 -s alice -d 2000
+	sipp_bg "$CASE.caller2" ln_lan_caller.xml $LN_PEER:5092 \
+	    $LN_OUTSIDE:5060 -s bob -d 2000
+	ln_bound
+	sipp_wait
+	ln_lan "$CASE.in1" $LN_INSIDE $LN_INSIDE2
+	ln_lan "$CASE.in2" $LN_INSIDE2 $LN_INSIDE
+	tr -d '\r' < "$T/$CASE.caller2.msg" | grep -q "^c=IN IP4 $LN_OUTSIDE$" ||
+	    bad "the caller was not sent the outside address" "$CASE.caller2"
 	ln_stop
 }
