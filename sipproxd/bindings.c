@@ -505,7 +505,8 @@ bindings_request(const char *aor, const struct sip_msg *m)
 void
 bindings_pending(const char *aor, const char *contact, const char *masq,
     const char *params, const struct sip_msg *m,
-    const struct sockaddr_storage *src, int tr)
+    const struct sockaddr_storage *src, int tr,
+    const struct sockaddr_storage *local)
 {
 	struct reg		*g;
 	struct binding	 old;
@@ -538,6 +539,7 @@ bindings_pending(const char *aor, const char *contact, const char *masq,
 		reg_masq(g, masq);
 	g->source = *src;
 	g->transport = tr;
+	g->local = *local;
 	strlcpy(g->se.source, addr_str((struct sockaddr *)src, 1),
 	    sizeof(g->se.source));
 	g->se.user_agent[0] = '\0';
@@ -685,7 +687,8 @@ reg_local(const struct reg *g)
  */
 int
 bindings_local_set(const char *aor, const char *contact,
-    const struct sockaddr_storage *src, const char *ua, long long expires)
+    const struct sockaddr_storage *src, const struct sockaddr_storage *local,
+    const char *ua, long long expires)
 {
 	struct reg	*g, *found = NULL;
 	unsigned int	 n = 0;
@@ -721,6 +724,7 @@ bindings_local_set(const char *aor, const char *contact,
 	}
 	moved = sa_cmp(&g->source, src) != 0;
 	g->source = *src;
+	g->local = *local;
 	strlcpy(g->se.source, addr_str((struct sockaddr *)src, 1),
 	    sizeof(g->se.source));
 	strlcpy(g->se.user_agent, ua, sizeof(g->se.user_agent));

@@ -486,9 +486,11 @@ call_media(struct call *c, const struct sdp *sdp, int side,
 			memset(&ro, 0, sizeof(ro));
 			strlcpy(ro.callid, c->callid, sizeof(ro.callid));
 			ro.media = i;
-			engine_local(LEG_INSIDE, &ro.local[LEG_INSIDE]);
+			/* Each phone's leg on the address of its own LAN. */
+			engine_local(LEG_INSIDE, &c->phone_local,
+			    &ro.local[LEG_INSIDE]);
 			engine_local(c->inner ? LEG_INSIDE : LEG_OUTSIDE,
-			    &ro.local[LEG_OUTSIDE]);
+			    &c->peer_local, &ro.local[LEG_OUTSIDE]);
 			cm->peers.leg[leg] = peer;
 			ro.peers = cm->peers;
 			cm->id = STREAM_ID_BASE | stream_ids++;

@@ -41,6 +41,7 @@
 #include "dns.h"
 #include "media.h"
 #include "sandbox.h"
+#include "mac.h"
 
 #define ENGINE_PROMISES	"stdio inet dns unix recvfd"
 #define SIP_RECVBUF	65536
@@ -62,6 +63,8 @@ static void	engine_conf_free(struct engine_conf *);
 static void	engine_sip_read(int, short, void *);
 static void	engine_sip_accept(int, short, void *);
 static void	engine_rtp_reply(struct imsg *);
+static int	prefix_common(const struct sockaddr_storage *,
+	    const struct sockaddr_storage *);
 static int	is_ours(const struct sockaddr_storage *,
 	    int (*)(const struct sockaddr_storage *,
 	    const struct sockaddr_storage *));
@@ -75,6 +78,8 @@ static struct event		 ev_tick;
 static time_t			 started;
 static uint32_t			 reloads;
 static int			 configured;
+static SIPHASH_KEY		 tag_key;	/* engine_listener_tag() */
+static int			 tag_key_set;
 
 void
 engine_main(int debug, int verbose)
@@ -282,6 +287,110 @@ engine_listener_tr(int side, int family, int tr)
 	return (engine_listener_side(side, family));
 }
 
+/*
+ * The socket that names us to peer over transport tr on a side. Inside,
+ * where there are several listeners (several LANs), the one at the
+ * address local (the listener the phone's SIP came in on; AF_UNSPEC:
+ * not known) wins, else the one whose address has the longest prefix
+ * in common with the peer's: the phone's own network's. Of the
+ * listeners at that address the one of transport tr, else the UDP one.
+ */
+struct engine_listener *
+engine_listener_at(int side, int tr, const struct sockaddr_storage *local,
+    const struct sockaddr_storage *peer)
+{
+	struct engine_listener	*el, *best = NULL;
+	int			 score, bscore = -1;
+
+	if (econf == NULL || side != LEG_INSIDE)
+		return (engine_listener_tr(side, peer->ss_family, tr));
+	TAILQ_FOREACH(el, &econf->listeners, entry) {
+		if (el->cl.outside || (el->cl.transport != tr &&
+		    el->cl.proto != IPPROTO_UDP) ||
+		    (peer->ss_family != AF_UNSPEC &&
+		    el->cl.ss.ss_family != peer->ss_family))
+			continue;
+		if (local->ss_family != AF_UNSPEC &&
+		    sa_cmp_host(&el->cl.ss, local) == 0)
+			score = 256;
+		else
+			score = prefix_common(&el->cl.ss, peer);
+		score = score * 2 + (el->cl.transport == tr);
+		if (score > bscore) {
+			best = el;
+			bscore = score;
+		}
+	}
+	return (best != NULL ? best : engine_listener_tr(side,
+	    peer->ss_family, tr));
+}
+
+/* How many leading bits two addresses of a family have in common. */
+static int
+prefix_common(const struct sockaddr_storage *a,
+    const struct sockaddr_storage *b)
+{
+	const uint8_t	*pa, *pb;
+	size_t		 len, i;
+	int		 n = 0;
+	uint8_t		 x;
+
+	if (a->ss_family != b->ss_family)
+		return (0);
+	if (a->ss_family == AF_INET) {
+		pa = (const uint8_t *)&((const struct sockaddr_in *)a)->sin_addr;
+		pb = (const uint8_t *)&((const struct sockaddr_in *)b)->sin_addr;
+		len = 4;
+	} else if (a->ss_family == AF_INET6) {
+		pa = (const uint8_t *)
+		    &((const struct sockaddr_in6 *)a)->sin6_addr;
+		pb = (const uint8_t *)
+		    &((const struct sockaddr_in6 *)b)->sin6_addr;
+		len = 16;
+	} else
+		return (0);
+	for (i = 0; i < len && pa[i] == pb[i]; i++)
+		n += 8;
+	if (i < len)
+		for (x = pa[i] ^ pb[i]; (x & 0x80) == 0; x <<= 1)
+			n++;
+	return (n);
+}
+
+/*
+ * A short name of a listener for our Via branches: its address and
+ * port under a key of its own, so that a response finds the listener
+ * its request came in on again, across reloads too.
+ */
+uint16_t
+engine_listener_tag(const struct engine_listener *el)
+{
+	const char	*f[1];
+
+	if (!tag_key_set) {
+		arc4random_buf(&tag_key, sizeof(tag_key));
+		tag_key_set = 1;
+	}
+	f[0] = addr_str((const struct sockaddr *)&el->cl.ss, 1);
+	return (mac_fields(&tag_key, 'E', f, 1) & 0xffff);
+}
+
+/* The address of the inside listener of a tag in *local, else -1. */
+int
+engine_listener_by_tag(uint16_t tag, struct sockaddr_storage *local)
+{
+	struct engine_listener	*el;
+
+	if (econf == NULL)
+		return (-1);
+	TAILQ_FOREACH(el, &econf->listeners, entry)
+		if (!el->cl.outside && engine_listener_tag(el) == tag) {
+			*local = el->cl.ss;
+			return (0);
+		}
+	return (-1);
+}
+
 struct engine_listener *
 engine_listener_find(const struct sockaddr_storage *ss, int proto)
 {
@@ -310,13 +419,22 @@ engine_advertised(const struct engine_listener *el,
 	sa_set_port(ss, sa_port(&el->cl.ss));
 }
 
-/* Where the relay binds a leg: the side's address, port 0. */
+/*
+ * Where the relay binds a leg: the side's address, port 0; inside, the
+ * address of the listener at (the phone's) when that is known.
+ */
 void
-engine_local(int side, struct sockaddr_storage *ss)
+engine_local(int side, const struct sockaddr_storage *at,
+    struct sockaddr_storage *ss)
 {
 	struct engine_listener	*el;
 
 	memset(ss, 0, sizeof(*ss));
+	if (side == LEG_INSIDE && at->ss_family != AF_UNSPEC) {
+		*ss = *at;
+		sa_set_port(ss, 0);
+		return;
+	}
 	if ((el = engine_listener_side(side, AF_UNSPEC)) == NULL)
 		return;
 	*ss = el->cl.ss;
@@ -448,6 +566,11 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			fatalx("access lists outside a reload");
 		acl_reconf(imsg);
 		break;
+	case IMSG_RECONF_OUTBOUND:
+		if (nconf == NULL)
+			fatalx("IMSG_RECONF_OUTBOUND outside a reload");
+		outbound_reconf(imsg);
+		break;
 	case IMSG_RECONF_DONE:
 		engine_reconf_done();
 		break;
@@ -530,6 +653,7 @@ engine_reconf_done(void)
 	tlsctx_reconf_done();
 	auth_reconf_done();
 	acl_reconf_done();
+	outbound_reconf_done();
 
 	/* sip dscp: the traffic class of everything we send. */
 	tos = econf->g.sip_dscp << 2;

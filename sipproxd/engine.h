@@ -49,7 +49,13 @@ struct engine_listener	*engine_listener_find(const struct sockaddr_storage *,
 			    int);
 void	 engine_advertised(const struct engine_listener *,
 	    struct sockaddr_storage *);
-void	 engine_local(int, struct sockaddr_storage *);
+struct engine_listener	*engine_listener_at(int, int,
+			    const struct sockaddr_storage *,
+			    const struct sockaddr_storage *);
+uint16_t engine_listener_tag(const struct engine_listener *);
+int	 engine_listener_by_tag(uint16_t, struct sockaddr_storage *);
+void	 engine_local(int, const struct sockaddr_storage *,
+	    struct sockaddr_storage *);
 int	 engine_is_ours(const struct sockaddr_storage *);
 int	 engine_is_our_host(const struct sockaddr_storage *);
 int	 engine_send(struct engine_listener *, const struct sockaddr_storage *,
@@ -109,6 +115,8 @@ struct reg {
 	struct sockaddr_storage	 source;	/* the phone's SIP came from */
 	struct reg_source	*src;		/* ... counted there, if held */
 	int			 transport;	/* over this, enum sip_transport */
+	struct sockaddr_storage	 local;		/* to the inside listener at,
+						   AF_UNSPEC: not known */
 	int			 active;
 	int			 expired;
 	int			 freeing;	/* on its way out */
@@ -142,7 +150,8 @@ unsigned int	 bindings_free(void);
 void		 bindings_request(const char *, const struct sip_msg *);
 void		 bindings_pending(const char *, const char *, const char *,
 		    const char *, const struct sip_msg *,
-		    const struct sockaddr_storage *, int);
+		    const struct sockaddr_storage *, int,
+		    const struct sockaddr_storage *);
 struct reg	*bindings_pending_find(const char *, const char *);
 void		 bindings_confirm(struct reg *, long long);
 void		 bindings_response_done(const char *);
@@ -153,6 +162,7 @@ struct reg	*bindings_lookup(const char *, const char *, int *);
 #define LOCAL_CONTACTS_LEN (LOCAL_PER_AOR * 300)	/* their Contacts */
 
 int		 bindings_local_set(const char *, const char *,
+		    const struct sockaddr_storage *,
 		    const struct sockaddr_storage *, const char *, long long);
 void		 bindings_local_clear(const char *);
 int		 bindings_local_contacts(const char *, char *, size_t);
@@ -161,6 +171,7 @@ int		 localreg_host(const char *);
 int		 localreg_ours(const struct sip_msg *);
 int		 localreg_aor(const struct sip_uri *, char *, size_t);
 int		 localreg_register(const struct sip_msg *,
+		    const struct sockaddr_storage *,
 		    const struct sockaddr_storage *, const char *, char *,
 		    size_t, const char **);
 
@@ -205,9 +216,11 @@ struct call {
 	char			 phone_contact[URI_LEN];
 	struct sockaddr_storage	 phone_addr;	/* its SIP came from */
 	int			 phone_transport; /* over this */
+	struct sockaddr_storage	 phone_local;	/* to this inside listener */
 	struct call_media	*media[CALL_MEDIA_MAX];	/* when relayed */
 	struct sockaddr_storage	 origin;	/* outside caller, else 0 */
 	struct sockaddr_storage	 peer_addr;	/* inner: the callee's SIP */
+	struct sockaddr_storage	 peer_local;	/* ... to this listener */
 	/* The dialog: who may speak in it (call_match()). */
 	char			 caller_tag[CALL_TAG_LEN];
 	char			 callee_tag[CALL_TAG_LEN];	/* of the 2xx */
@@ -299,6 +312,11 @@ void	 ban_lift(uint32_t, struct imsg *);
 /* acl_imsg.c (in the engine): what an outsider is told or shown. */
 int	 acl_quiet(int, int);
 int	 acl_user_agent(struct sip_msg *);
+
+/* outbound.c (in the engine): `outbound proxy ... for domain` */
+void		 outbound_reconf(struct imsg *);
+void		 outbound_reconf_done(void);
+const struct conf_outbound *outbound_find(const char *);
 
 /* control.c (in the engine) */
 void	 control_listen(int);

@@ -46,6 +46,7 @@ static const char	*check_empty(const void *, size_t);
 static const char	*check_verbose(const void *, size_t);
 static const char	*check_binding(const void *, size_t);
 static const char	*check_user(const void *, size_t);
+static const char	*check_outbound(const void *, size_t);
 static const char	*check_rtp_open(const void *, size_t);
 static const char	*check_rtp_peers(const void *, size_t);
 static const char	*check_tls_file(const void *, size_t);
@@ -103,6 +104,8 @@ static const struct {
 	    check_acl_rule },
 	[IMSG_RECONF_SCANNER] = { "IMSG_RECONF_SCANNER", 0, check_scanner },
 	[IMSG_CTL_UNBAN] = { "IMSG_CTL_UNBAN", 0, check_unban },
+	[IMSG_RECONF_OUTBOUND] = { "IMSG_RECONF_OUTBOUND", 0,
+	    check_outbound },
 };
 
 /* A string must end within its array. */
@@ -151,6 +154,25 @@ check_binding(const void *data, size_t len)
 		return ("empty aor or contact");
 	if (se.expires_at < 0)
 		return ("negative expiry");
+	return (NULL);
+}
+
+/* A per-domain outbound proxy: a domain and a host, a transport. */
+static const char *
+check_outbound(const void *data, size_t len)
+{
+	struct conf_outbound	 co;
+
+	if (len != sizeof(co))
+		return ("wrong size");
+	memcpy(&co, data, sizeof(co));
+	if (!NUL_IN(co.domain) || co.domain[0] == '\0')
+		return ("domain empty or not NUL-terminated");
+	if (!NUL_IN(co.host) || co.host[0] == '\0')
+		return ("host empty or not NUL-terminated");
+	if (co.transport != SIP_TR_UDP && co.transport != SIP_TR_TCP &&
+	    co.transport != SIP_TR_TLS)
+		return ("unknown transport");
 	return (NULL);
 }
 

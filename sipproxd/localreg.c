@@ -87,7 +87,8 @@ localreg_aor(const struct sip_uri *u, char *aor, size_t len)
  */
 int
 localreg_register(const struct sip_msg *m, const struct sockaddr_storage *src,
-    const char *user, char *extra, size_t elen, const char **reason)
+    const struct sockaddr_storage *local, const char *user, char *extra,
+    size_t elen, const char **reason)
 {
 	struct sip_addr	 to, a;
 	struct sip_uri	 u;
@@ -139,7 +140,8 @@ localreg_register(const struct sip_msg *m, const struct sockaddr_storage *src,
 		if (expires > REG_EXPIRES_MAX)
 			expires = REG_EXPIRES_MAX;
 		*reason = "Service Unavailable - Too many registrations";
-		if (bindings_local_set(aor, a.uri, src, ua, expires) == -1)
+		if (bindings_local_set(aor, a.uri, src, local, ua,
+		    expires) == -1)
 			return (503);
 	}
 	*reason = "Server Internal Error - Too many contacts";

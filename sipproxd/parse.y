@@ -87,6 +87,9 @@ static int		 host_addr(const char *, struct sockaddr_storage *);
 static int		 listen_add(const char *, long long, int);
 static int		 outside_set(const char *, in_port_t, int);
 static int		 outbound_set(const char *, long long, int);
+static int		 outbound_host(const char *);
+static int		 outbound_domain_add(const char *, long long, int,
+			    const char *);
 static int		 listen_udp(void);
 static int		 codec_add(const char *);
 
@@ -142,6 +145,7 @@ typedef struct {
 %token	REALM USER USERS
 %token	ANY BAN BLOCK BURST DROP FAILURES FROM NO REGISTER REQUESTS RETURN
 %token	SCANNER SCANNERS SECOND STEALTH TABLE TIME USERAGENT YES
+%token	FOR
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -233,6 +237,12 @@ main		: LISTEN ON STRING optport transport {
 			if (outbound_set($3, $4, $5) == -1)
 				YYERROR;
 			free($3);
+		}
+		| OUTBOUND PROXY STRING optport transport FOR DOMAIN STRING {
+			if (outbound_domain_add($3, $4, $5, $8) == -1)
+				YYERROR;
+			free($3);
+			free($8);
 		}
 		| TCP INACTIVITY TIMEOUT NUMBER {
 			if ($4 < 1 || $4 > TCP_IDLE_MAX) {
@@ -847,6 +857,7 @@ lookup(char *s)
 		{ "external",		EXTERNAL },
 		{ "failures",		FAILURES },
 		{ "file",		FILENAME },
+		{ "for",		FOR },
 		{ "from",		FROM },
 		{ "inactivity",		INACTIVITY },
 		{ "include",		INCLUDE },
@@ -1562,26 +1573,32 @@ outside_set(const char *name, in_port_t port, int tr)
 
 /* A host name (letters, digits, hyphens, dots) or an address. */
 static int
-outbound_set(const char *name, long long port, int tr)
+outbound_host(const char *name)
 {
 	struct sockaddr_storage	 ss;
 	const char		*p;
 
+	if (host_addr(name, &ss) == 0)
+		return (0);
+	for (p = name; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+			break;
+	if (*p != '\0' || *name == '\0' || strlen(name) > 253) {
+		yyerror("outbound proxy %s: not a host name or address", name);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+outbound_set(const char *name, long long port, int tr)
+{
 	if (conf->g.outbound_proxy[0] != '\0') {
 		yyerror("outbound proxy given twice");
 		return (-1);
 	}
-	if (host_addr(name, &ss) == -1) {
-		for (p = name; *p != '\0'; p++)
-			if (!isalnum((unsigned char)*p) && *p != '-' &&
-			    *p != '.')
-				break;
-		if (*p != '\0' || *name == '\0' || strlen(name) > 253) {
-			yyerror("outbound proxy %s: not a host name or "
-			    "address", name);
-			return (-1);
-		}
-	}
+	if (outbound_host(name) == -1)
+		return (-1);
 	if (strlcpy(conf->g.outbound_proxy, name,
 	    sizeof(conf->g.outbound_proxy)) >= sizeof(conf->g.outbound_proxy)) {
 		yyerror("outbound proxy %s: name too long", name);
@@ -1589,6 +1606,57 @@ outbound_set(const char *name, long long port, int tr)
 	}
 	conf->g.outbound_port = port;
 	conf->g.outbound_transport = tr;
+	return (0);
+}
+
+/*
+ * `outbound proxy ... for domain`: a domain name of labels (letters,
+ * digits, hyphens) between single dots, or an address, each domain
+ * once (without case), OUTBOUND_DOMAINS_MAX of them.
+ */
+static int
+outbound_domain_add(const char *name, long long port, int tr,
+    const char *domain)
+{
+	struct sockaddr_storage	 ss;
+	struct conf_outbound	*co;
+	size_t			 len = strlen(domain);
+	unsigned int		 i;
+
+	if (outbound_host(name) == -1)
+		return (-1);
+	if (len >= OUTBOUND_DOMAIN_LEN) {
+		yyerror("outbound proxy for domain: name too long");
+		return (-1);
+	}
+	if (host_addr(domain, &ss) == -1 && (len == 0 || domain[0] == '.' ||
+	    domain[len - 1] == '.' || strstr(domain, "..") != NULL ||
+	    strspn(domain, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != len)) {
+		yyerror("outbound proxy for domain \"%s\": not a domain name",
+		    domain);
+		return (-1);
+	}
+	for (i = 0; i < conf->noutbound; i++)
+		if (strcasecmp(conf->outbound[i].domain, domain) == 0) {
+			yyerror("outbound proxy for domain %s: given twice",
+			    domain);
+			return (-1);
+		}
+	if (conf->noutbound >= OUTBOUND_DOMAINS_MAX) {
+		yyerror("outbound proxy for domain %s: more than %d domains",
+		    domain, OUTBOUND_DOMAINS_MAX);
+		return (-1);
+	}
+	co = &conf->outbound[conf->noutbound];
+	if (strlcpy(co->host, name, sizeof(co->host)) >= sizeof(co->host)) {
+		yyerror("outbound proxy %s: name too long", name);
+		return (-1);
+	}
+	strlcpy(co->domain, domain, sizeof(co->domain));
+	co->port = port;
+	co->transport = tr;
+	conf->noutbound++;
 	return (0);
 }
 
@@ -1714,6 +1782,7 @@ tls_files_check(void)
 	struct listener	*l;
 	const char	*ca = tls_default_ca_cert_file();
 	char		 why[256];
+	unsigned int	 i;
 
 	if (tf->path == NULL) {
 		if (access(ca, F_OK) == -1)
@@ -1745,6 +1814,14 @@ tls_files_check(void)
 	    conf->tls[TLS_FILE_CA].data == NULL)
 		conferror("outbound proxy %s tls: no tls ca to verify it by",
 		    conf->g.outbound_proxy);
+	for (i = 0; i < conf->noutbound; i++)
+		if (conf->outbound[i].transport == SIP_TR_TLS &&
+		    conf->tls[TLS_FILE_CA].data == NULL) {
+			conferror("outbound proxy %s tls for domain %s: no "
+			    "tls ca to verify it by", conf->outbound[i].host,
+			    conf->outbound[i].domain);
+			break;
+		}
 }
 
 /*

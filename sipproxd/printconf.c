@@ -104,9 +104,10 @@ print_auth(struct sipproxd_config *conf)
 void
 print_config(struct sipproxd_config *conf)
 {
-	struct listener	*l;
-	in_port_t	 port;
-	int		 i;
+	struct listener		*l;
+	struct conf_outbound	*co;
+	in_port_t		 port;
+	unsigned int		 i;
 
 	TAILQ_FOREACH(l, &conf->listeners, entry) {
 		port = sa_port(&l->ss);
@@ -136,6 +137,15 @@ print_config(struct sipproxd_config *conf)
 		if (conf->g.outbound_transport != SIP_TR_UDP)
 			printf(" %s", transport_str(conf->g.outbound_transport));
 		printf("\n");
+	}
+	for (i = 0; i < conf->noutbound; i++) {
+		co = &conf->outbound[i];
+		printf("outbound proxy \"%s\"", co->host);
+		if (co->port != 0)
+			printf(" port %u", co->port);
+		if (co->transport != SIP_TR_UDP)
+			printf(" %s", transport_str(co->transport));
+		printf(" for domain \"%s\"\n", co->domain);
 	}
 	print_dscp("sip", conf->g.sip_dscp);
 	printf("rtp ports %u to %u\n", conf->g.rtp_port_lo, conf->g.rtp_port_hi);

@@ -59,9 +59,10 @@ _Static_assert(SIP_PUBLISH + 1 == SIP_STAT_METHODS, "SIP_STAT_METHODS");
 #define BRANCH_COOKIE	"z9hG4bK"
 /*
  * Our branch before its check: cookie, transaction part, loop part, and
- * where the responses go back: side and transport.
+ * where the responses go back: side, transport and listener (a tag of
+ * the inside listener the request came in on, 4 hex digits).
  */
-#define BRANCH_LEN	(sizeof(BRANCH_COOKIE) - 1 + 2 * MAC_HEXLEN + 2)
+#define BRANCH_LEN	(sizeof(BRANCH_COOKIE) - 1 + 2 * MAC_HEXLEN + 2 + 4)
 #define TAG_PREFIX	"spx"
 #define TR_CHARS	"uts"	/* enum sip_transport in our branches */
 
@@ -94,6 +95,8 @@ struct hop {
 	char			 host[SIP_MAX_HOSTLEN];
 	uint16_t		 port;	/* 0: SRV, then 5060 */
 	struct sockaddr_storage	 ss;
+	struct sockaddr_storage	 local;	/* inside: from this listener's
+					   address, AF_UNSPEC: not known */
 };
 
 struct parked {
@@ -116,7 +119,8 @@ static enum verdict	 request_inside(struct req *, struct hop *);
 static enum verdict	 forward_request(struct req *, struct hop *);
 static enum verdict	 response(struct req *);
 static enum verdict	 resolve(struct req *, struct hop *);
-static enum verdict	 media(struct req *, struct call *, int, int);
+static enum verdict	 media(struct req *, struct call *, int, int,
+			    struct engine_listener *);
 static int		 codecs(struct req *, struct call *, int,
 			    const char **, size_t *);
 static void		 reply(struct req *, int, const char *);
@@ -138,7 +142,8 @@ static void		 loop_part(char *, size_t);
 static int		 via_looped(const char *);
 static uint64_t		 branch_mac(const char *, const char *, uint16_t);
 static int		 via_ours(const struct sip_via *,
-			    const struct sip_via *, int *, int *);
+			    const struct sip_via *, int *, int *,
+			    struct sockaddr_storage *);
 static int		 routes_pop(struct hop *);
 static int		 record_route(struct req *, struct engine_listener *,
 			    int);
@@ -165,7 +170,8 @@ static void		 send_msg(struct req *, struct hop *);
 static int		 transmit(struct hop *, const char *, size_t, int);
 static int		 transmit_back(struct req *, const char *, size_t);
 static enum verdict	 phone_hop(struct req *, struct hop *, int,
-			    const struct sockaddr_storage *, const char *);
+			    const struct sockaddr_storage *, const char *,
+			    const struct sockaddr_storage *);
 static int		 uri_transport(const struct sip_uri *);
 static void		 via_alias(struct req *);
 static const char	*via_transport(int);
@@ -463,7 +469,7 @@ request_outside(struct req *r, struct hop *hop)
 			goto bad;
 		r->call = c;
 		return (phone_hop(r, hop, c->phone_transport, &c->phone_addr,
-		    c->phone_contact));
+		    c->phone_contact, &c->phone_local));
 	}
 	if (dialog_outside(r) == DONE)
 		return (DONE);
@@ -488,7 +494,8 @@ request_outside(struct req *r, struct hop *hop)
 		return (DONE);
 	if (sip_edit_ruri(&msg, g->se.contact) == -1)
 		goto bad;
-	if (phone_hop(r, hop, g->transport, &g->source, g->se.contact) != GO)
+	if (phone_hop(r, hop, g->transport, &g->source, g->se.contact,
+	    &g->local) != GO)
 		return (DONE);
 	if (msg.method == SIP_INVITE && msg.to_tag[0] == '\0') {
 		if (limit_source(r, nstreams) != GO)
@@ -498,6 +505,7 @@ request_outside(struct req *r, struct hop *hop)
 			return (table_full(r, &sip_stats.full_calls,
 			    "call table full"));
 		r->call->phone_transport = g->transport;
+		r->call->phone_local = hop->local;
 		call_origin(r->call, &r->src);
 	}
 	return (GO);
@@ -508,6 +516,7 @@ request_outside(struct req *r, struct hop *hop)
 
 /*
  * From inside: along the Route set when one is left, else to the
+ * outbound proxy of the Request-URI's domain (outbound.c), else to the
  * outbound proxy, else to the Request-URI, which is never changed (the
  * phone's digest covers it) unless it names a phone masqueraded here.
  */
@@ -515,6 +524,7 @@ static enum verdict
 request_inside(struct req *r, struct hop *hop)
 {
 	const struct conf_global *g = engine_global();
+	const struct conf_outbound *ob;
 	struct sip_uri	 u;
 	struct sip_addr	 a;
 	struct reg	*reg;
@@ -547,6 +557,11 @@ request_inside(struct req *r, struct hop *hop)
 		reg = bindings_lookup(u.user, NULL, &expired);
 		if (to_phone(r, reg, expired, hop) != GO)
 			return (DONE);
+	} else if (u.scheme != SIP_URI_TEL &&
+	    (ob = outbound_find(u.host)) != NULL) {
+		strlcpy(hop->host, ob->host, sizeof(hop->host));
+		hop->port = ob->port;
+		hop->tr = ob->transport;
 	} else if (g->outbound_proxy[0] != '\0') {
 		strlcpy(hop->host, g->outbound_proxy, sizeof(hop->host));
 		hop->port = g->outbound_port;
@@ -580,9 +595,12 @@ request_inside(struct req *r, struct hop *hop)
 			return (table_full(r, &sip_stats.full_calls,
 			    "call table full"));
 		c->phone_transport = r->tr;
+		c->phone_local = r->el->cl.ss;
 		c->inner = hop->side == LEG_INSIDE;
-		if (c->inner)
+		if (c->inner) {
 			c->peer_addr = hop->ss;
+			c->peer_local = hop->local;
+		}
 		r->call = c;
 	}
 	return (GO);
@@ -622,8 +640,8 @@ local_register(struct req *r)
 
 	if (register_contacts(r) == -1)
 		return (DONE);
-	status = localreg_register(&msg, &r->src, r->user, extra,
-	    sizeof(extra), &reason);
+	status = localreg_register(&msg, &r->src, &r->el->cl.ss, r->user,
+	    extra, sizeof(extra), &reason);
 	reply_extra(r, status, reason, status == 200 ? extra : NULL);
 	return (DONE);
 }
@@ -643,8 +661,13 @@ local_route(struct req *r, const struct sip_uri *u, struct hop *hop)
 
 	hop->side = LEG_INSIDE;
 	if (r->call != NULL && r->call->inner && msg.to_tag[0] != '\0') {
-		hop->ss = sa_cmp(&r->src, &r->call->phone_addr) == 0 ?
-		    r->call->peer_addr : r->call->phone_addr;
+		if (sa_cmp(&r->src, &r->call->phone_addr) == 0) {
+			hop->ss = r->call->peer_addr;
+			hop->local = r->call->peer_local;
+		} else {
+			hop->ss = r->call->phone_addr;
+			hop->local = r->call->phone_local;
+		}
 		return (GO);
 	}
 	reg = localreg_aor(u, aor, sizeof(aor)) == -1 ? NULL :
@@ -670,7 +693,7 @@ to_phone(struct req *r, struct reg *reg, int expired, struct hop *hop)
 		return (DONE);
 	}
 	return (phone_hop(r, hop, reg->transport, &reg->source,
-	    reg->se.contact));
+	    reg->se.contact, &reg->local));
 }
 
 /*
@@ -871,8 +894,8 @@ forward_request(struct req *r, struct hop *hop)
 		return (DONE);
 	}
 
-	if ((to = engine_listener_tr(hop->side, hop->ss.ss_family,
-	    hop->tr)) == NULL) {
+	if ((to = engine_listener_at(hop->side, hop->tr, &hop->local,
+	    &hop->ss)) == NULL) {
 		log_warnx("no %s socket for %s", hop->side == LEG_INSIDE ?
 		    "inside" : "outside",
 		    addr_str((struct sockaddr *)&hop->ss, 1));
@@ -882,7 +905,7 @@ forward_request(struct req *r, struct hop *hop)
 
 	c = r->call;
 	if (c != NULL && msg.body_len > 0 &&
-	    (v = media(r, c, hop->side, 1)) != GO)
+	    (v = media(r, c, hop->side, 1, to)) != GO)
 		return (v);
 	if (c != NULL && c->media_failed) {
 		reply(r, 503, "Service Unavailable - No RTP ports");
@@ -943,7 +966,7 @@ response(struct req *r)
 	memset(&hop, 0, sizeof(hop));
 	if (sip_msg_via(&msg, 0, &v) == -1 ||
 	    sip_msg_via(&msg, 1, &next) == -1 ||
-	    (i = via_ours(&v, &next, &hop.side, &hop.tr)) != 1) {
+	    (i = via_ours(&v, &next, &hop.side, &hop.tr, &hop.local)) != 1) {
 		sip_stats.dropped++;
 		if (i == -1)
 			log_refusal(r, "a response whose branch of ours does "
@@ -971,7 +994,8 @@ response(struct req *r)
 	/* The request came from hop.side; its sender's Via is next. */
 	c = call_match(&msg, hop.side, next.branch);
 	if (c != NULL && msg.body_len > 0 && msg.status >= 180 &&
-	    msg.status < 300 && (vd = media(r, c, hop.side, 0)) != GO)
+	    msg.status < 300 && (vd = media(r, c, hop.side, 0,
+	    engine_listener_at(hop.side, hop.tr, &hop.local, &hop.ss))) != GO)
 		return (vd);
 
 	i = msg.hdr_first[SIP_HDR_VIA];
@@ -1008,7 +1032,8 @@ response(struct req *r)
  * media from where the party's SIP came from.
  */
 static enum verdict
-media(struct req *r, struct call *c, int to, int isreq)
+media(struct req *r, struct call *c, int to, int isreq,
+    struct engine_listener *via)
 {
 	struct sdp		 sdp;
 	struct sockaddr_storage	 addr;
@@ -1060,7 +1085,9 @@ media(struct req *r, struct call *c, int to, int isreq)
 		if (!isreq)
 			log_warnx("%s: no relay ports, SDP passed on "
 			    "without them", c->callid);
-	} else if ((el = engine_listener_side(to, AF_UNSPEC)) != NULL) {
+	} else if ((el = to == LEG_INSIDE && via != NULL ? via :
+	    engine_listener_side(to, AF_UNSPEC)) != NULL) {
+		/* Inside, the address of the LAN the message goes out to. */
 		engine_advertised(el, &addr);
 		if (sdp_rewrite(body, blen, &sdp, &addr, ports, sdpout,
 		    sizeof(sdpout), &olen) == 0) {
@@ -1150,8 +1177,8 @@ transmit(struct hop *hop, const char *buf, size_t len, int isreq)
 	struct engine_listener	*el;
 
 	if (hop->tr == SIP_TR_UDP) {
-		if ((el = engine_listener_side(hop->side,
-		    hop->ss.ss_family)) == NULL) {
+		if ((el = engine_listener_at(hop->side, SIP_TR_UDP,
+		    &hop->local, &hop->ss)) == NULL) {
 			sip_stats.dropped++;
 			return (-1);
 		}
@@ -1338,7 +1365,7 @@ via_insert(struct req *r, struct engine_listener *to, int tr)
 	char			 host[INET6_ADDRSTRLEN], cseq[16];
 	char			 branch[BRANCH_LEN + 1], tx[MAC_HEXLEN + 1];
 	char			 check[MAC_HEXLEN + 1];
-	uint16_t		 port;
+	uint16_t		 port, ltag;
 
 	snprintf(cseq, sizeof(cseq), "%u", msg.cseq);
 	f[0] = msg.via.branch;
@@ -1346,8 +1373,10 @@ via_insert(struct req *r, struct engine_listener *to, int tr)
 	f[2] = sip_msg_callid(&msg);
 	f[3] = cseq;
 	mac_hex(mac_fields(&branch_key, 'X', f, nitems(f)), tx, sizeof(tx));
-	snprintf(branch, sizeof(branch), "%s%s%s%c%c", BRANCH_COOKIE, tx,
-	    r->loop, r->side == LEG_INSIDE ? 'i' : 'o', TR_CHARS[r->tr]);
+	ltag = r->side == LEG_INSIDE ? engine_listener_tag(r->el) : 0;
+	snprintf(branch, sizeof(branch), "%s%s%s%c%c%04x", BRANCH_COOKIE, tx,
+	    r->loop, r->side == LEG_INSIDE ? 'i' : 'o', TR_CHARS[r->tr],
+	    (unsigned int)ltag);
 
 	/* As via_mark() wrote them. */
 	if (src_hostport(r, host, sizeof(host), &port) == -1)
@@ -1387,10 +1416,11 @@ branch_mac(const char *branch, const char *host, uint16_t port)
  */
 static int
 via_ours(const struct sip_via *v, const struct sip_via *below, int *side,
-    int *tr)
+    int *tr, struct sockaddr_storage *local)
 {
 	char		 branch[BRANCH_LEN + 1], check[MAC_HEXLEN + 1];
 	const char	*host, *t;
+	unsigned long	 ltag;
 	uint16_t	 port;
 	int		 i, diff = 0;
 
@@ -1408,13 +1438,17 @@ via_ours(const struct sip_via *v, const struct sip_via *below, int *side,
 	/* In constant time: no check learned digit by digit. */
 	for (i = 0; i < MAC_HEXLEN; i++)
 		diff |= check[i] ^ v->branch[BRANCH_LEN + i];
-	if (diff != 0 || (t = strchr(TR_CHARS, branch[BRANCH_LEN - 1])) ==
+	if (diff != 0 || (t = strchr(TR_CHARS, branch[BRANCH_LEN - 5])) ==
 	    NULL || *t == '\0')
 		goto forged;
 	*tr = t - TR_CHARS;
-	switch (branch[BRANCH_LEN - 2]) {
+	switch (branch[BRANCH_LEN - 6]) {
 	case 'i':
 		*side = LEG_INSIDE;
+		/* The listener it came in on; gone (a reload): not known. */
+		memset(local, 0, sizeof(*local));
+		ltag = strtoul(branch + BRANCH_LEN - 4, NULL, 16);
+		(void)engine_listener_by_tag(ltag, local);
 		return (1);
 	case 'o':
 		*side = LEG_OUTSIDE;
@@ -1594,7 +1628,7 @@ contacts_masquerade(struct engine_listener *to, int tr, struct req *r,
 			return (-1);
 		if (reg && r->aor[0] != '\0')
 			bindings_pending(r->aor, a.uri, masq, a.params, &msg,
-			    &r->src, r->tr);
+			    &r->src, r->tr, &r->el->cl.ss);
 	}
 	return (0);
 }
@@ -1789,14 +1823,21 @@ register_response(void)
  */
 static enum verdict
 phone_hop(struct req *r, struct hop *hop, int tr,
-    const struct sockaddr_storage *src, const char *contact)
+    const struct sockaddr_storage *src, const char *contact,
+    const struct sockaddr_storage *local)
 {
+	struct engine_listener	*el;
 	struct sockaddr_storage	 ss;
 	struct sip_uri		 u;
 
 	hop->side = LEG_INSIDE;
 	hop->tr = tr;
 	hop->ss = *src;
+	/* The LAN of the phone: its listener, else the nearest one. */
+	hop->local = *local;
+	if (local->ss_family == AF_UNSPEC &&
+	    (el = engine_listener_at(LEG_INSIDE, tr, local, src)) != NULL)
+		hop->local = el->cl.ss;
 	if (tr == SIP_TR_UDP || conn_find(LEG_INSIDE, tr, src) != NULL)
 		return (GO);
 	if (sip_uri_parse(contact, strlen(contact), &u) == 0 &&

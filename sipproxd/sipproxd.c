@@ -488,6 +488,7 @@ parent_send_config(void)
 	struct conf_listener	 cl;
 	struct listener		*l;
 	struct user		*u;
+	unsigned int		 i;
 
 	imsgev_compose(&ENGINE->iev, IMSG_RECONF_CONF, 0, -1, &conf->g,
 	    sizeof(conf->g));
@@ -505,6 +506,9 @@ parent_send_config(void)
 		l->fd = -1;
 	}
 	parent_send_tls();
+	for (i = 0; i < conf->noutbound; i++)
+		imsgev_compose(&ENGINE->iev, IMSG_RECONF_OUTBOUND, 0, -1,
+		    &conf->outbound[i], sizeof(conf->outbound[i]));
 	/* HA1s only: the passwords were wiped once hashed. */
 	TAILQ_FOREACH(u, &conf->users, entry)
 		imsgev_compose(&ENGINE->iev, IMSG_RECONF_USER, 0, -1, &u->cu,

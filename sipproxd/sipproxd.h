@@ -101,6 +101,10 @@
 #define AUTH_NONCE_LIFETIME_MAX	86400
 #define LOCAL_DOMAIN_LEN	256
 
+/* `outbound proxy ... for domain`: how many, and a domain's length. */
+#define OUTBOUND_DOMAINS_MAX	64
+#define OUTBOUND_DOMAIN_LEN	254	/* 253 and the NUL */
+
 /* Bounds of imsg traffic and of the control socket. */
 #define MAX_IMSGSIZE		16384
 #define CTL_MAX_CLIENTS		32
@@ -180,6 +184,7 @@ enum imsg_type {
 	IMSG_RECONF_ACL_NETS,		/* acl_net[], up to ACL_NETS_MSG */
 	IMSG_RECONF_ACL_RULE,		/* conf_acl_rule */
 	IMSG_RECONF_SCANNER,		/* char[SCANNER_LEN] */
+	IMSG_RECONF_OUTBOUND,		/* conf_outbound, to the engine */
 	IMSG_RECONF_DONE,		/* child -> parent: ack */
 
 	/* engine <-> relay (peerid: stream id, chosen by the engine) */
@@ -310,6 +315,16 @@ struct user {
 TAILQ_HEAD(users, user);
 
 struct acl_conf;
+/*
+ * IMSG_RECONF_OUTBOUND: `outbound proxy "host" ... for domain "domain"`,
+ * the proxy of requests to the domain and the names under it.
+ */
+struct conf_outbound {
+	char			 domain[OUTBOUND_DOMAIN_LEN];
+	char			 host[256];
+	uint16_t		 port;		/* 0: SRV */
+	int			 transport;	/* enum sip_transport */
+};
 
 struct sipproxd_config {
 	struct listeners	 listeners;
@@ -319,6 +334,8 @@ struct sipproxd_config {
 	struct users		 users;
 	unsigned int		 nusers;
 	struct acl_conf		*acl;		/* tables, rules, scanners */
+	struct conf_outbound	 outbound[OUTBOUND_DOMAINS_MAX];
+	unsigned int		 noutbound;
 };
 
 /*

@@ -46,6 +46,7 @@ PHONE=10.77.1.10 INSIDE=10.77.1.1 OUTSIDE=192.0.2.1 PEER=192.0.2.20
 # The firewall's rules are the example sipproxd.8 shows: the outside takes
 # SIP and the relay's ports, nothing else (input policy drop).
 NFT=$PWD/etc/sipproxd.nft
+. regress/netns/lans.sh
 
 skip_all() {
 	for c in $CASES; do echo "skipped $c: $1"; done
@@ -175,7 +176,8 @@ learned() {
 	head -n 1 "$D/$1.learned" 2> /dev/null | tr -d '\r'
 }
 
-# fw_daemon_start: daemon_start's loop, with sipproxd inside fw.
+# fw_daemon_start [config lines]: daemon_start's loop, with sipproxd
+# inside fw.
 fw_daemon_start() {
 	cat > "$D/sipproxd.conf" <<EOF
 listen on $INSIDE port 5060 udp
@@ -183,6 +185,7 @@ outside $OUTSIDE
 rtp ports 20000 to 20099
 registration state "$D/state"
 EOF
+	[ $# -eq 0 ] || printf '%s\n' "$@" >> "$D/sipproxd.conf"
 	ip netns exec "$FW" "$SIPPROXD" -d -v -f "$D/sipproxd.conf" \
 	    -s "$D/ctl.sock" > "$D/sipproxd.log" 2>&1 &
 	DPID=$!
@@ -346,6 +349,7 @@ else
 	fi
 fi
 daemon_stop
+ln_netns
 
 # --- without sipproxd: the phone registers straight through the
 # masquerading fw (which must work: it proves the plumbing), then the

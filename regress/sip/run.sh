@@ -37,6 +37,7 @@
 . regress/sip/auth.sh
 . regress/sip/guard.sh
 . regress/sip/bench_limits.sh
+. regress/sip/lans.sh
 
 S=regress/sip
 INSIDE=127.0.0.2
@@ -57,6 +58,7 @@ CASES="$CASES $SCALE_CASES"
 CASES="$CASES $AUTH_CASES"
 CASES="$CASES $GUARD_CASES"
 CASES="$CASES $BN_CASES"
+CASES="$CASES $LN_CASES"
 # SIP_CASES: only these (by hand, while working on them)
 CASES=${SIP_CASES:-$CASES}
 
@@ -76,6 +78,7 @@ FAILED=0
 cleanup() {
 	sipp_kill
 	auth_stop
+	ln_stop
 	daemon_stop
 	rm -rf "$T"
 }

@@ -273,6 +273,41 @@ test_user(void)
 	    "an empty name accepted");
 }
 
+/* IMSG_RECONF_OUTBOUND, checked by the engine as it arrives. */
+static void
+test_outbound(void)
+{
+	struct conf_outbound	 co;
+
+	memset(&co, 0, sizeof(co));
+	strlcpy(co.domain, "example.com", sizeof(co.domain));
+	strlcpy(co.host, "sip.example.com", sizeof(co.host));
+	co.transport = SIP_TR_TLS;
+	check("outbound_good", passes(IMSG_RECONF_OUTBOUND, &co, sizeof(co)),
+	    "a good per-domain proxy refused");
+	check("outbound_short",
+	    !passes(IMSG_RECONF_OUTBOUND, &co, sizeof(co) - 1),
+	    "a short per-domain proxy accepted");
+	co.transport = SIP_TR_TLS + 1;
+	check("outbound_transport",
+	    !passes(IMSG_RECONF_OUTBOUND, &co, sizeof(co)),
+	    "an unknown transport accepted");
+	co.transport = SIP_TR_UDP;
+	memset(co.domain, 'a', sizeof(co.domain));
+	check("outbound_domain_nonul",
+	    !passes(IMSG_RECONF_OUTBOUND, &co, sizeof(co)),
+	    "a domain without NUL accepted");
+	co.domain[0] = '\0';
+	check("outbound_domain_empty",
+	    !passes(IMSG_RECONF_OUTBOUND, &co, sizeof(co)),
+	    "an empty domain accepted");
+	strlcpy(co.domain, "example.com", sizeof(co.domain));
+	memset(co.host, 'h', sizeof(co.host));
+	check("outbound_host_nonul",
+	    !passes(IMSG_RECONF_OUTBOUND, &co, sizeof(co)),
+	    "a host without NUL accepted");
+}
+
 static void
 test_types(void)
 {
@@ -442,5 +477,6 @@ main(void)
 	test_tls();
 	test_ways();
 	test_user();
+	test_outbound();
 	return (failures != 0);
 }
