@@ -19,6 +19,7 @@ REGRESS_SIPHASH = $(filter compat/siphash.c,$(COMPAT))
 UNIT_TESTS = imsg_test imsg_check_test state_test sip_test sdp_test \
 	json_test siphash_test dns_test sandbox_parse_test codec_test \
 	frame_test tls_test digest_test
+UNIT_TESTS += rewrite_test
 ifeq ($(OS),Linux)
 UNIT_TESTS += sandbox_test
 endif
@@ -39,6 +40,7 @@ tls_test_SRCS = sipproxd/tls.c sipproxd/config.c sipproxd/util.c \
 	sipproxd/digest.c sipproxd/mac.c $(REGRESS_SIPHASH) $(COMPAT_OS)
 codec_test_SRCS = sipproxd/codec.c sipproxd/sdp.c sipproxd/media.c \
 	sipproxd/util.c sipproxd/log.c
+rewrite_test_SRCS = sipproxd/rewrite_conf.c sipproxd/sip_uri.c sipproxd/log.c
 siphash_test_SRCS = $(REGRESS_SIPHASH) sipproxd/mac.c
 # SIPPROXD_REGRESS (both regress builds): it names its own DNS server.
 dns_test_SRCS = sipproxd/dns.c sipproxd/util.c sipproxd/log.c

@@ -39,6 +39,7 @@
 #include "log.h"
 #include "dns.h"
 #include "media.h"
+#include "rewrite.h"
 #include "sandbox.h"
 
 #define ENGINE_PROMISES	"stdio inet dns unix recvfd"
@@ -438,6 +439,11 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			fatalx("IMSG_RECONF_USER outside a reload");
 		auth_reconf_user(imsg);
 		break;
+	case IMSG_RECONF_REWRITE:
+		if (nconf == NULL)
+			fatalx("IMSG_RECONF_REWRITE outside a reload");
+		rewrite_reconf(imsg);
+		break;
 	case IMSG_RECONF_DONE:
 		engine_reconf_done();
 		break;
@@ -519,6 +525,7 @@ engine_reconf_done(void)
 	nconf = NULL;
 	tlsctx_reconf_done();
 	auth_reconf_done();
+	rewrite_reconf_done();
 
 	/* sip dscp: the traffic class of everything we send. */
 	tos = econf->g.sip_dscp << 2;

@@ -45,6 +45,7 @@ static const char	*check_empty(const void *, size_t);
 static const char	*check_verbose(const void *, size_t);
 static const char	*check_binding(const void *, size_t);
 static const char	*check_user(const void *, size_t);
+static const char	*check_rewrite(const void *, size_t);
 static const char	*check_rtp_open(const void *, size_t);
 static const char	*check_rtp_peers(const void *, size_t);
 static const char	*check_tls_file(const void *, size_t);
@@ -86,6 +87,7 @@ static const struct {
 	    0, check_tls_data },
 	/* Down the chain: the engine checks what the parent sends. */
 	[IMSG_RECONF_USER] = { "IMSG_RECONF_USER", 0, check_user },
+	[IMSG_RECONF_REWRITE] = { "IMSG_RECONF_REWRITE", 0, check_rewrite },
 };
 
 /* A string must end within its array. */
@@ -134,6 +136,22 @@ check_binding(const void *data, size_t len)
 		return ("empty aor or contact");
 	if (se.expires_at < 0)
 		return ("negative expiry");
+	return (NULL);
+}
+
+/* A rewrite: a known kind, its strings NUL-terminated. */
+static const char *
+check_rewrite(const void *data, size_t len)
+{
+	struct conf_rewrite	 cr;
+
+	if (len != sizeof(cr))
+		return ("wrong size");
+	memcpy(&cr, data, sizeof(cr));
+	if (cr.type < REWRITE_STRIP || cr.type > REWRITE_RURI)
+		return ("unknown kind of rewrite");
+	if (!NUL_IN(cr.name) || !NUL_IN(cr.a) || !NUL_IN(cr.b))
+		return ("string not NUL-terminated");
 	return (NULL);
 }
 

@@ -487,6 +487,7 @@ parent_send_config(void)
 	struct conf_listener	 cl;
 	struct listener		*l;
 	struct user		*u;
+	struct rewrite		*rw;
 
 	imsgev_compose(&ENGINE->iev, IMSG_RECONF_CONF, 0, -1, &conf->g,
 	    sizeof(conf->g));
@@ -508,6 +509,9 @@ parent_send_config(void)
 	TAILQ_FOREACH(u, &conf->users, entry)
 		imsgev_compose(&ENGINE->iev, IMSG_RECONF_USER, 0, -1, &u->cu,
 		    sizeof(u->cu));
+	TAILQ_FOREACH(rw, &conf->rewrites, entry)
+		imsgev_compose(&ENGINE->iev, IMSG_RECONF_REWRITE, 0, -1,
+		    &rw->cr, sizeof(rw->cr));
 	imsgev_compose(&ENGINE->iev, IMSG_RECONF_DONE, 0, -1, NULL, 0);
 	imsgev_compose(&RELAY->iev, IMSG_RECONF_DONE, 0, -1, NULL, 0);
 	reload_acks = 2;

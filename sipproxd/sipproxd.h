@@ -93,6 +93,21 @@
 #define AUTH_NONCE_LIFETIME_MAX	86400
 #define LOCAL_DOMAIN_LEN	256
 
+/*
+ * Rewrites (rewrite.c, rewrite_conf.c): `strip header`, `default
+ * target`, `trunk`, `rewrite request-uri`, each bounded in number.
+ */
+#define REWRITE_STRIP		0	/* name: a header */
+#define REWRITE_DEFAULT		1	/* a: the target's address of record */
+#define REWRITE_TRUNK		2	/* name, a: account, b: numbers */
+#define REWRITE_RURI		3	/* a: regex, b: replacement */
+#define STRIP_MAX		32	/* `strip header` lines */
+#define TRUNK_MAX		32	/* `trunk` lines */
+#define RURI_REWRITE_MAX	32	/* `rewrite request-uri` lines */
+#define REWRITE_NAME_LEN	64	/* a header or trunk name */
+#define REWRITE_REGEX_LEN	256	/* a regular expression */
+#define REWRITE_TEXT_LEN	256	/* a URI or replacement in the config */
+
 /* Bounds of imsg traffic and of the control socket. */
 #define MAX_IMSGSIZE		16384
 #define CTL_MAX_CLIENTS		32
@@ -166,6 +181,7 @@ enum imsg_type {
 	IMSG_RECONF_TLS_FILE,		/* conf_tlsfile: one file follows */
 	IMSG_RECONF_TLS_DATA,		/* its next bytes (peerid: which) */
 	IMSG_RECONF_USER,		/* conf_user, to the engine */
+	IMSG_RECONF_REWRITE,		/* conf_rewrite, to the engine */
 	IMSG_RECONF_DONE,		/* child -> parent: ack */
 
 	/* engine <-> relay (peerid: stream id, chosen by the engine) */
@@ -285,6 +301,23 @@ struct user {
 };
 TAILQ_HEAD(users, user);
 
+/*
+ * IMSG_RECONF_REWRITE: one rewrite as written, strings NUL ended; the
+ * engine compiles the regular expressions of these and of no others.
+ */
+struct conf_rewrite {
+	int			 type;		/* REWRITE_* */
+	char			 name[REWRITE_NAME_LEN];
+	char			 a[REWRITE_TEXT_LEN];
+	char			 b[REWRITE_TEXT_LEN];
+};
+
+struct rewrite {
+	TAILQ_ENTRY(rewrite)	 entry;
+	struct conf_rewrite	 cr;
+};
+TAILQ_HEAD(rewrites, rewrite);
+
 struct sipproxd_config {
 	struct listeners	 listeners;
 	struct conf_files	 files;		/* the file and its includes */
@@ -292,6 +325,7 @@ struct sipproxd_config {
 	struct tlsfile		 tls[TLS_FILES];
 	struct users		 users;
 	unsigned int		 nusers;
+	struct rewrites		 rewrites;	/* in the order written */
 };
 
 /* IMSG_RECONF_LISTENER: one listener; the fd comes with it when new. */
