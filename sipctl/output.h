@@ -36,6 +36,7 @@ struct output {
 	void	(*stats)(struct ctl_stats *);
 	void	(*conn)(struct ctl_sip_conn *);
 	void	(*user)(struct ctl_user *);
+	void	(*call_ended)(struct ctl_call_ended *);
 	void	(*result)(struct ctl_result *);
 	int	(*tail)(struct parse_result *);
 };

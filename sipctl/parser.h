@@ -28,7 +28,8 @@ enum actions {
 	RELOAD,
 	LOG_VERBOSE,
 	LOG_BRIEF,
-	SHOW_USERS
+	SHOW_USERS,
+	SHOW_CALLS_ENDED
 };
 
 struct parse_result {

@@ -153,6 +153,7 @@ engine_tick(int fd, short event, void *arg)
 	conn_tick(now);
 	control_tick(now);
 	auth_tick(now);
+	calllog_tick(now);
 	evtimer_add(&ev_tick, &tv);
 }
 
@@ -594,6 +595,7 @@ engine_dispatch_relay(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_RTP_OPEN_OK:
 	case IMSG_RTP_OPEN_FAIL:
 	case IMSG_RTP_TIMEOUT:
+	case IMSG_RTP_CLOSED:
 		engine_rtp_reply(imsg);
 		break;
 	default:

@@ -1174,6 +1174,9 @@ media(struct req *r, struct call *c, int to, int isreq)
 		sdp.media[i].addr.ss_family = AF_UNSPEC;
 		sdp.media[i].hold_addr = 0;
 	}
+	/* An answer (in a response, or in the ACK) names the codec. */
+	if (!refusable)
+		call_codec(c, body, blen);
 	rv = call_media(c, &sdp, r->side, &r->src, ports);
 	if (rv == CALL_MEDIA_WAIT)
 		return (PARK);

@@ -166,6 +166,7 @@ enum imsg_type {
 	IMSG_CTL_SHOW_STATS,		/* reply: ctl_stats, END */
 	IMSG_CTL_SHOW_CONNECTIONS,	/* reply: ctl_sip_conn..., END */
 	IMSG_CTL_SHOW_USERS,		/* reply: ctl_user..., END */
+	IMSG_CTL_SHOW_CALLS_ENDED,	/* reply: ctl_call_ended..., END */
 	IMSG_CTL_RELOAD,		/* reply: RESULT */
 	IMSG_CTL_LOG_VERBOSE,		/* int verbose; reply: RESULT */
 	IMSG_CTL_RESULT,		/* ctl_result */
@@ -191,6 +192,8 @@ enum imsg_type {
 	IMSG_RTP_UPDATE,		/* rtp_peers: new offer/answer */
 	IMSG_RTP_CLOSE,			/* no payload */
 	IMSG_RTP_TIMEOUT,		/* relay -> engine: stream closed */
+	IMSG_RTP_CLOSED,		/* relay -> engine: ctl_rtp_stream, the
+					   last counts of a stream closed */
 
 	/* engine <-> parent: registration state to persist and restore */
 	IMSG_STATE_ENTRY,
@@ -443,6 +446,28 @@ struct ctl_call {
 	int64_t			 duration;	/* seconds */
 	uint16_t		 inside_port;	/* first relay port pair */
 	uint16_t		 outside_port;
+};
+
+/*
+ * The call log (calllog.c): a call that ended, logged and kept for
+ * `sipctl show calls ended`, the last CALLLOG_MAX of them. Packets and
+ * losses are those the relay counted from each leg's party (LEG_*).
+ */
+#define CALLLOG_MAX		100
+#define CALL_CODEC_LEN		32
+
+struct ctl_call_ended {
+	char			 callid[128];
+	char			 from[256];
+	char			 to[256];
+	char			 direction[16];	/* outgoing, incoming, inner */
+	char			 codec[CALL_CODEC_LEN];	/* "": not known */
+	char			 cause[32];
+	int64_t			 started;	/* time_t of the INVITE */
+	int64_t			 duration;	/* seconds since the 2xx, 0:
+						   never answered */
+	uint64_t		 packets[2];
+	uint64_t		 lost[2];
 };
 
 struct ctl_rtp_leg {

@@ -1,9 +1,9 @@
 # The cases of regress/sip/run.sh about the rewrites siproxd's plugins
-# did: strip header, rewrite request-uri, trunk, default target;
-# sourced by it, after its helpers. Each case adds its lines
+# did: strip header, rewrite request-uri, trunk, default target and the
+# call log; sourced by it, after its helpers. Each case adds its lines
 # to the daemon's configuration, reloads, and puts it back at the end.
 
-RW_CASES="rw_strip rw_rewrite rw_trunk rw_default"
+RW_CASES="rw_strip rw_rewrite rw_trunk rw_default rw_calllog rw_calllog_ring"
 
 # rw_reload line...: the configuration with these lines added.
 rw_reload() {
@@ -170,4 +170,77 @@ rw_default() {
 	rw_refused $PEER "$(outside_to $PHONE)" "sip:nobody@$OUTSIDE:5060" 404
 	expect calls "$NOCALL"
 	rw_restore
+}
+
+# rw_ended filter [jq arguments]: expect for `sipctl -j show calls
+# ended` (in $T/calls.json), through a sipctl that adds "ended".
+rw_ended() {
+	printf '#!/bin/sh\nexec "%s" "$@" ended\n' "$SIPCTL" > "$T/rw_sipctl"
+	chmod 755 "$T/rw_sipctl"
+	sipctl=$SIPCTL SIPCTL=$T/rw_sipctl
+	expect calls "$@"
+	rv=$?
+	SIPCTL=$sipctl
+	return $rv
+}
+
+# The call log: an outgoing call, 20 RTP packets from the phone through
+# the relay, bob's sipp echoing them; at its BYE the call is logged with
+# its codec, duration, direction and the relay's counts each way, and
+# `show calls ended` (text and JSON) has the same record.
+rw_calllog() {
+	sipp_uas "$CASE.callee" out_callee.xml $PEER -mi $PEER -mp 8000 \
+	    -rtp_echo
+	# The phone's sipp takes another media port: rtpprobe is its media.
+	sipp_bg "$CASE.phone" out_phone.xml $PHONE $(phone_to $PEER) \
+	    -s bob -d 3000 -mp 6100
+	n=0
+	while [ $n -lt 50 ] && [ -z "$(port "$CASE.phone")" ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	p=$(port "$CASE.phone")
+	if [ -z "$RTPPROBE" ] || [ -z "$p" ]; then
+		bad "no rtpprobe, or no relay port for the phone"
+		sipp_wait
+		return
+	fi
+	"$RTPPROBE" -b $PHONE:6000 -d $INSIDE:"$p" -n 20 -w 800 \
+	    > "$T/rw_probe.out" 2>&1 ||
+	    bad "no RTP back: $(cat "$T/rw_probe.out")"
+	back=$(sed -n 's/^sent 20 received \([0-9]*\).*/\1/p' "$T/rw_probe.out")
+	sipp_wait
+	callid=$(sed -n 's/^Call-ID: *//p' "$T/$CASE.phone.msg" 2> /dev/null |
+	    head -n 1 | tr -d '\r')
+	rw_ended '.calls_ended | last | .call_id == $id and
+	    .direction == "outgoing" and .codec == "PCMU" and
+	    .from == "sip:alice@127.0.0.20" and
+	    .to == "sip:bob@127.0.0.21:5060" and .cause == "bye" and
+	    .duration >= 2 and .duration <= 5 and .started > 0 and
+	    .inside.packets == 20 and .inside.lost == 0 and
+	    .outside.packets == $back and .outside.lost == 0' \
+	    --arg id "$callid" --argjson back "${back:-0}"
+	grep -q "call log: start [0-9T:-]*Z duration [2-5] direction outgoing from sip:alice@127.0.0.20 to sip:bob@127.0.0.21:5060 codec PCMU inside 20/0 outside $back/0 cause bye call-id $callid\$" \
+	    "$LOG" || bad "no call log line for $callid"
+	"$SIPCTL" -s "$SOCK" show calls ended > "$T/ended.txt" 2>&1 ||
+	    bad "show calls ended: $(tail -n 1 "$T/ended.txt")"
+	head -n 1 "$T/ended.txt" | grep -q "^Started.*Call-ID.*Codec" ||
+	    bad "show calls ended: no heading"
+	grep -q "$callid.*outgoing.*PCMU.* $back .* 20 .*bye" \
+	    "$T/ended.txt" || bad "show calls ended: no line for $callid"
+}
+
+# The call log is a ring: 105 calls refused by bob (486) later, it holds
+# the last 100, the oldest kept the sixth, each logged all the same.
+rw_calllog_ring() {
+	sipp_uas "$CASE.bob" rw_uas.xml $PEER -m 105 -timeout 60s
+	sipp_bg "$CASE.phone" rw_uri_phone.xml $PHONE $(phone_to $PEER) \
+	    -key ruri "sip:bob@$PEER:5060" -m 105 -r 50 -l 10 -timeout 60s
+	sipp_wait
+	rw_ended '(.calls_ended | length == 100) and
+	    (.calls_ended[0].call_id | startswith("6-")) and
+	    (.calls_ended[99].call_id | startswith("105-")) and
+	    all(.calls_ended[]; .cause == "rejected" and .duration == 0)'
+	n=$(grep -c "call log: .* direction outgoing .* cause rejected " "$LOG")
+	[ "$n" -ge 105 ] || bad "$n call log lines, want 105 at least"
 }
