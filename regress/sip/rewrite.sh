@@ -106,7 +106,8 @@ rw_rewrite() {
 
 # `trunk`: the PBX registers as pbx@127.0.0.20 from 127.0.0.13; a call
 # from outside for a number of its block reaches it, the Request-URI its
-# contact with the number called, the ACK of its 486 too. Hostile:
+# contact with the number called (the caller's maddr and transport
+# parameters gone), the ACK of its 486 too. Hostile:
 # a number one digit longer, the + escaped, a block of no registered PBX:
 # 404 from the proxy, nothing forwarded (the PBX's first INVITE is the
 # one it expects).
@@ -126,7 +127,7 @@ rw_trunk() {
 	rw_refused $PEER "$(outside_to 127.0.0.13)" \
 	    "sip:+41221234567@$OUTSIDE:5060" 404
 	rw_send $PEER "$(outside_to 127.0.0.13)" \
-	    "sip:+41215551234@$OUTSIDE:5060"
+	    "sip:+41215551234@$OUTSIDE:5060;maddr=127.0.0.99;transport=tcp"
 	sipp_wait
 	rw_seen pbx invite "INVITE sip:+41215551234@127.0.0.13:5060 SIP/2.0"
 	rw_seen pbx ack "ACK sip:+41215551234@127.0.0.13:5060 SIP/2.0"
