@@ -115,10 +115,7 @@ rw_trunk() {
 	rw_reload \
 	    'trunk "pbx" account "sip:pbx@127.0.0.20" numbers "^\+4121555[0-9]{4}$"' \
 	    'trunk "gone" account "sip:gone@127.0.0.20" numbers "^\+4122[0-9]+$"'
-	sipp_uas "$CASE.registrar" edge_registrar.xml $REGISTRAR
-	sipp_bg "$CASE.pbxreg" edge_reg.xml 127.0.0.13 $(phone_to $REGISTRAR) \
-	    -s pbx -key domain $REGISTRAR -key contact "<sip:pbx@127.0.0.13:5060>"
-	sipp_wait
+	rw_register pbx 127.0.0.13
 	rw_far pbx 127.0.0.13
 	rw_refused $PEER "$(outside_to 127.0.0.13)" \
 	    "sip:+412155512345@$OUTSIDE:5060" 404
@@ -140,7 +137,17 @@ rw_trunk() {
 	rw_restore
 }
 
-# rw_unregister user address: its binding goes (the registrar grants 0).
+# rw_register user address: a phone on address registers as
+# user@127.0.0.20 (the registrar grants 120 s). rw_unregister user
+# address: its binding goes again (the registrar grants 0).
+rw_register() {
+	sipp_uas "$CASE.registrar" edge_registrar.xml $REGISTRAR
+	sipp_bg "$CASE.reg" edge_reg.xml "$2" $(phone_to $REGISTRAR) \
+	    -s "$1" -key domain $REGISTRAR -key contact "<sip:$1@$2:5060>"
+	sipp_wait
+	expect registrations '[.registrations[] | select(.aor == $aor)] |
+	    length == 1' --arg aor "sip:$1@$REGISTRAR"
+}
 rw_unregister() {
 	sed 's/expires=120/expires=0/' "$S/edge_registrar.xml" \
 	    > "$T/rw_unreg.xml"
@@ -148,27 +155,30 @@ rw_unregister() {
 	sipp_bg "$CASE.unregphone" edge_reg.xml "$2" $(phone_to $REGISTRAR) \
 	    -s "$1" -key domain $REGISTRAR -key contact "<sip:$1@$2:5060>"
 	sipp_wait
-	expect registrations "$NOREG"
+	expect registrations '[.registrations[] | select(.aor == $aor)] |
+	    length == 0' --arg aor "sip:$1@$REGISTRAR"
 }
 
-# `default target`: alice registered, a call from outside for a user of
-# ours with no phone goes to her phone, its Request-URI her contact;
-# logged. Hostile: one for a foreign host still gets 403 (no open
-# relay to the target); with alice gone too, 404 as before.
+# `default target`: the operator's phone registered (127.0.0.14), a
+# call from outside for a user of ours with no phone goes to it, its
+# Request-URI the operator's contact; logged. Hostile: one for a foreign
+# host still gets 403 (no open relay to the target); with the operator
+# gone too, 404 as before.
 rw_default() {
-	rw_reload 'default target "sip:alice@127.0.0.20"'
-	register 120 3600
-	rw_far alice $PHONE
-	rw_refused $PEER "$(outside_to $PHONE)" "sip:nobody@example.com" 403
-	rw_send $PEER "$(outside_to $PHONE)" "sip:nobody@$OUTSIDE:5060"
+	rw_reload 'default target "sip:operator@127.0.0.20"'
+	rw_register operator 127.0.0.14
+	rw_far operator 127.0.0.14
+	rw_refused $PEER "$(outside_to 127.0.0.14)" "sip:nobody@example.com" \
+	    403
+	rw_send $PEER "$(outside_to 127.0.0.14)" "sip:nobody@$OUTSIDE:5060"
 	sipp_wait
-	rw_seen alice invite "INVITE sip:alice@$PHONE:5060 SIP/2.0"
-	rw_seen alice ack "ACK sip:alice@$PHONE:5060 SIP/2.0"
-	grep -q "call for nobody: no registered phone, to the default target sip:alice@127.0.0.20" \
+	rw_seen operator invite "INVITE sip:operator@127.0.0.14:5060 SIP/2.0"
+	rw_seen operator ack "ACK sip:operator@127.0.0.14:5060 SIP/2.0"
+	grep -q "call for nobody: no registered phone, to the default target sip:operator@127.0.0.20" \
 	    "$LOG" || bad "no log line for the default target"
-	register 0 0
-	expect registrations "$NOREG"
-	rw_refused $PEER "$(outside_to $PHONE)" "sip:nobody@$OUTSIDE:5060" 404
+	rw_unregister operator 127.0.0.14
+	rw_refused $PEER "$(outside_to 127.0.0.14)" \
+	    "sip:nobody@$OUTSIDE:5060" 404
 	expect calls "$NOCALL"
 	rw_restore
 }
