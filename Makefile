@@ -68,8 +68,9 @@ SIPPROXD_SRCS = sipproxd/sipproxd.c sipproxd/proc.c sipproxd/engine.c \
 	sipproxd/util.c sipproxd/sandbox.c sipproxd/codec.c sipproxd/conn.c \
 	sipproxd/sip_frame.c sipproxd/tls.c sipproxd/digest.c sipproxd/users.c \
 	sipproxd/auth.c sipproxd/localreg.c sipproxd/acl.c sipproxd/acl_send.c \
-	sipproxd/acl_imsg.c sipproxd/ban.c sipproxd/outbound.c $(COMPAT) \
-	$(COMPAT_OS) $(SANDBOX)
+	sipproxd/acl_imsg.c sipproxd/ban.c sipproxd/outbound.c \
+	sipproxd/rewrite.c sipproxd/rewrite_conf.c sipproxd/calllog.c \
+	$(COMPAT) $(COMPAT_OS) $(SANDBOX)
 SIPCTL_SRCS = sipctl/sipctl.c sipctl/parser.c sipctl/output.c \
 	sipctl/output_json.c sipctl/json.c $(COMPAT)
 
@@ -80,7 +81,7 @@ HEADERS	= sipproxd/sipproxd.h sipproxd/engine.h sipproxd/log.h sipproxd/rtp.h \
 	  sipproxd/sip_msg.h sipproxd/sdp.h sipproxd/dns.h sipproxd/mac.h \
 	  sipproxd/media.h sipproxd/sandbox.h sipproxd/codec.h \
 	  sipproxd/sip_frame.h sipproxd/digest.h sipproxd/acl.h \
-	  compat/compat.h compat/siphash.h $(IMSG_H)
+	  sipproxd/rewrite.h compat/compat.h compat/siphash.h $(IMSG_H)
 
 MANPAGES = man/sipproxd.8 man/sipctl.8 sipproxd.conf.5 \
 	   man/siproxd2sipproxd.8

@@ -18,7 +18,7 @@ REGRESS_SIPHASH = $(filter compat/siphash.c,$(COMPAT))
 
 UNIT_TESTS = imsg_test imsg_check_test state_test sip_test sdp_test \
 	json_test siphash_test dns_test sandbox_parse_test codec_test \
-	frame_test tls_test digest_test acl_test
+	frame_test tls_test digest_test acl_test rewrite_test
 ifeq ($(OS),Linux)
 UNIT_TESTS += sandbox_test
 endif
@@ -36,9 +36,11 @@ digest_test_SRCS = sipproxd/digest.c sipproxd/mac.c $(REGRESS_SIPHASH) \
 	$(COMPAT_OS)
 tls_test_SRCS = sipproxd/tls.c sipproxd/config.c sipproxd/acl.c \
 	sipproxd/util.c sipproxd/sandbox.c $(SANDBOX) sipproxd/log.c \
-	sipproxd/users.c sipproxd/digest.c sipproxd/mac.c $(REGRESS_SIPHASH) $(COMPAT_OS)
+	sipproxd/users.c sipproxd/digest.c sipproxd/mac.c $(REGRESS_SIPHASH) \
+	$(COMPAT_OS)
 codec_test_SRCS = sipproxd/codec.c sipproxd/sdp.c sipproxd/media.c \
 	sipproxd/util.c sipproxd/log.c
+rewrite_test_SRCS = sipproxd/rewrite_conf.c sipproxd/sip_uri.c sipproxd/log.c
 siphash_test_SRCS = $(REGRESS_SIPHASH) sipproxd/mac.c
 acl_test_SRCS = sipproxd/acl.c sipproxd/acl_send.c sipproxd/acl_imsg.c \
 	sipproxd/ban.c sipproxd/imsg_check.c sipproxd/printconf.c \

@@ -65,6 +65,7 @@ static void	 show_stats(struct ctl_stats *);
 static void	 show_conn(struct ctl_sip_conn *);
 static void	 show_user(struct ctl_user *);
 static void	 show_ban(struct ctl_ban *);
+static void	 show_call_ended(struct ctl_call_ended *);
 static void	 show_result(struct ctl_result *);
 static int	 show_tail(struct parse_result *);
 
@@ -79,6 +80,7 @@ const struct output show_output = {
 	.conn = show_conn,
 	.user = show_user,
 	.ban = show_ban,
+	.call_ended = show_call_ended,
 	.result = show_result,
 	.tail = show_tail
 };
@@ -307,6 +309,11 @@ show_head(struct parse_result *res)
 	case SHOW_BANS:
 		table_init("llrrr", "Source", "Reason", "Age",
 		    "Remaining", "Dropped");
+		break;
+	case SHOW_CALLS_ENDED:
+		table_init("llllllrrrrrl", "Started", "Call-ID", "From", "To",
+		    "Dir", "Codec", "Duration", "Packets in", "Lost in",
+		    "Packets out", "Lost out", "Cause");
 		break;
 	default:
 		break;
@@ -539,6 +546,22 @@ show_user(struct ctl_user *u)
 	    u->last_source);
 }
 
+/* In and out as the phone sees it: out is what it sent. */
+static void
+show_call_ended(struct ctl_call_ended *c)
+{
+	char	 dur[64], pin[32], lin[32], pout[32], lout[32];
+
+	strlcpy(dur, fmt_timeframe(c->duration), sizeof(dur));
+	strlcpy(pout, fmt_u64(c->packets[LEG_INSIDE]), sizeof(pout));
+	strlcpy(lout, fmt_u64(c->lost[LEG_INSIDE]), sizeof(lout));
+	strlcpy(pin, fmt_u64(c->packets[LEG_OUTSIDE]), sizeof(pin));
+	strlcpy(lin, fmt_u64(c->lost[LEG_OUTSIDE]), sizeof(lin));
+	table_row(fmt_when(c->started), c->callid, c->from, c->to,
+	    c->direction, c->codec[0] != '\0' ? c->codec : "-", dur, pin,
+	    lin, pout, lout, c->cause);
+}
+
 static void
 show_ban(struct ctl_ban *b)
 {
@@ -579,6 +602,7 @@ show_tail(struct parse_result *res)
 	case SHOW_CONNECTIONS:
 	case SHOW_USERS:
 	case SHOW_BANS:
+	case SHOW_CALLS_ENDED:
 		table_print();
 		break;
 	default:

@@ -37,6 +37,7 @@ struct output {
 	void	(*conn)(struct ctl_sip_conn *);
 	void	(*user)(struct ctl_user *);
 	void	(*ban)(struct ctl_ban *);
+	void	(*call_ended)(struct ctl_call_ended *);
 	void	(*result)(struct ctl_result *);
 	int	(*tail)(struct parse_result *);
 };

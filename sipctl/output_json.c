@@ -39,6 +39,7 @@ static void	 json_stats(struct ctl_stats *);
 static void	 json_conn(struct ctl_sip_conn *);
 static void	 json_user(struct ctl_user *);
 static void	 json_ban(struct ctl_ban *);
+static void	 json_call_ended(struct ctl_call_ended *);
 static void	 json_result(struct ctl_result *);
 static int	 json_tail(struct parse_result *);
 
@@ -53,6 +54,7 @@ const struct output json_output = {
 	.conn = json_conn,
 	.user = json_user,
 	.ban = json_ban,
+	.call_ended = json_call_ended,
 	.result = json_result,
 	.tail = json_tail
 };
@@ -79,6 +81,9 @@ json_head(struct parse_result *res)
 		break;
 	case SHOW_BANS:
 		json_do_array("bans");
+		break;
+	case SHOW_CALLS_ENDED:
+		json_do_array("calls_ended");
 		break;
 	default:
 		break;
@@ -351,6 +356,29 @@ json_ban(struct ctl_ban *b)
 	json_do_int("since", b->since);
 	json_do_int("remaining", b->remaining);
 	json_do_uint("dropped", b->dropped);
+	json_do_end();
+}
+
+static void
+json_call_ended(struct ctl_call_ended *c)
+{
+	json_do_object(NULL);
+	json_do_string("call_id", c->callid);
+	json_do_string("from", c->from);
+	json_do_string("to", c->to);
+	json_do_string("direction", c->direction);
+	json_do_string("codec", c->codec);
+	json_do_int("started", c->started);
+	json_do_int("duration", c->duration);
+	json_do_object("inside");
+	json_do_uint("packets", c->packets[LEG_INSIDE]);
+	json_do_uint("lost", c->lost[LEG_INSIDE]);
+	json_do_end();
+	json_do_object("outside");
+	json_do_uint("packets", c->packets[LEG_OUTSIDE]);
+	json_do_uint("lost", c->lost[LEG_OUTSIDE]);
+	json_do_end();
+	json_do_string("cause", c->cause);
 	json_do_end();
 }
 

@@ -49,6 +49,7 @@ struct token {
 static const struct token t_main[];
 static const struct token t_show[];
 static const struct token t_log[];
+static const struct token t_calls[];
 static const struct token t_end[];
 static const struct token t_unban[];
 
@@ -63,12 +64,18 @@ static const struct token t_main[] = {
 static const struct token t_show[] = {
 	{ NOTOKEN,	"",		SHOW_SUMMARY,		NULL },
 	{ KEYWORD,	"registrations", SHOW_REGISTRATIONS,	t_end },
-	{ KEYWORD,	"calls",	SHOW_CALLS,		t_end },
+	{ KEYWORD,	"calls",	SHOW_CALLS,		t_calls },
 	{ KEYWORD,	"rtp",		SHOW_RTP,		t_end },
 	{ KEYWORD,	"stats",	SHOW_STATS,		t_end },
 	{ KEYWORD,	"connections",	SHOW_CONNECTIONS,	t_end },
 	{ KEYWORD,	"users",	SHOW_USERS,		t_end },
 	{ KEYWORD,	"bans",		SHOW_BANS,		t_end },
+	{ ENDTOKEN,	"",		NONE,			NULL }
+};
+
+static const struct token t_calls[] = {
+	{ NOTOKEN,	"",		NONE,			NULL },
+	{ KEYWORD,	"ended",	SHOW_CALLS_ENDED,	t_end },
 	{ ENDTOKEN,	"",		NONE,			NULL }
 };
 

@@ -30,7 +30,8 @@ enum actions {
 	LOG_BRIEF,
 	SHOW_USERS,
 	SHOW_BANS,
-	UNBAN
+	UNBAN,
+	SHOW_CALLS_ENDED
 };
 
 struct parse_result {

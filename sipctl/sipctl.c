@@ -131,6 +131,9 @@ main(int argc, char *argv[])
 	case SHOW_USERS:
 		type = IMSG_CTL_SHOW_USERS;
 		break;
+	case SHOW_CALLS_ENDED:
+		type = IMSG_CTL_SHOW_CALLS_ENDED;
+		break;
 	case RELOAD:
 		type = IMSG_CTL_RELOAD;
 		break;
@@ -387,6 +390,7 @@ ctl_dispatch(struct ctl_state *st, struct imsg *imsg)
 	struct ctl_sip_conn	 conn;
 	struct ctl_user		 user;
 	struct ctl_ban		 ban;
+	struct ctl_call_ended	 ended;
 	enum actions		 action = st->res->action;
 	uint32_t		 type;
 
@@ -501,6 +505,19 @@ ctl_dispatch(struct ctl_state *st, struct imsg *imsg)
 		CTL_STR(user.last_source);
 		ctl_start(st);
 		st->out->user(&user);
+		break;
+	case IMSG_CTL_SHOW_CALLS_ENDED:
+		if (action != SHOW_CALLS_ENDED)
+			ctl_unexpected(type);
+		ctl_get(imsg, &ended, sizeof(ended));
+		CTL_STR(ended.callid);
+		CTL_STR(ended.from);
+		CTL_STR(ended.to);
+		CTL_STR(ended.direction);
+		CTL_STR(ended.codec);
+		CTL_STR(ended.cause);
+		ctl_start(st);
+		st->out->call_ended(&ended);
 		break;
 	default:
 		ctl_unexpected(type);

@@ -327,9 +327,15 @@ call_count(void)
 void
 call_end(struct call *c, const char *why)
 {
-	int	 i;
+	uint32_t	 ids[CALL_MEDIA_MAX];
+	int		 i, nids = 0;
 
 	log_info("%s: call ended (%s)", c->callid, why);
+	/* The streams still open: the relay's last counts are waited for. */
+	for (i = 0; i < CALL_MEDIA_MAX; i++)
+		if (c->media[i] != NULL && c->media[i]->state != MEDIA_NONE)
+			ids[nids++] = c->media[i]->id;
+	calllog_end(c, why, ids, nids);
 	for (i = 0; i < CALL_MEDIA_MAX; i++) {
 		media_close(c, i);
 		free(c->media[i]);
@@ -531,18 +537,26 @@ int
 call_rtp_reply(struct imsg *imsg)
 {
 	struct rtp_ports	 rp;
+	struct ctl_rtp_stream	 cs;
 	struct call		*c;
 	struct call_media	*cm, key;
 	uint32_t		 id = imsg_get_id(imsg);
 	int			 i, open = 0;
 
+	if (imsg_get_type(imsg) == IMSG_RTP_CLOSED &&
+	    (imsg_get_data(imsg, &cs, sizeof(cs)) == -1 ||
+	    memchr(cs.callid, '\0', sizeof(cs.callid)) == NULL))
+		fatalx("bad IMSG_RTP_CLOSED");
+	/* The test streams' last counts are nobody's. */
 	if (id < STREAM_ID_BASE)
-		return (0);
+		return (imsg_get_type(imsg) == IMSG_RTP_CLOSED);
 	key.id = id;
 	if ((cm = RB_FIND(call_ids, &call_ids, &key)) == NULL) {
 		/* A call that ended while the relay answered. */
 		if (imsg_get_type(imsg) == IMSG_RTP_OPEN_OK)
 			engine_to_relay(IMSG_RTP_CLOSE, id, NULL, 0);
+		else if (imsg_get_type(imsg) == IMSG_RTP_CLOSED)
+			calllog_stream(id, &cs);
 		return (1);
 	}
 	c = cm->call;
@@ -564,6 +578,13 @@ call_rtp_reply(struct imsg *imsg)
 		media_state(c, i, MEDIA_NONE);
 		c->media_failed = 1;
 		break;
+	case IMSG_RTP_CLOSED:
+		/* Before its timeout: the call goes on, counts kept. */
+		c->rtp_packets[LEG_INSIDE] += cs.inside.packets;
+		c->rtp_packets[LEG_OUTSIDE] += cs.outside.packets;
+		c->rtp_lost[LEG_INSIDE] += cs.inside.lost;
+		c->rtp_lost[LEG_OUTSIDE] += cs.outside.lost;
+		return (1);
 	case IMSG_RTP_TIMEOUT:
 		log_info("%s: media stream timed out", c->callid);
 		media_state(c, i, MEDIA_NONE);
@@ -594,6 +615,16 @@ call_tick(time_t now)
 		    CALL_SETUP_MAX)
 			call_end(c, "not answered in time");
 	}
+}
+
+/* The codec of an answer, for the call log. */
+void
+call_codec(struct call *c, const char *body, size_t len)
+{
+	char	 name[CALL_CODEC_LEN];
+
+	if (codec_first(body, len, name, sizeof(name)) == 0)
+		strlcpy(c->codec, name, sizeof(c->codec));
 }
 
 /*

@@ -25,6 +25,7 @@
 
 #include <sys/types.h>
 
+#include <ctype.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
@@ -349,4 +350,55 @@ codec_filter(const char *body, size_t len, const struct codec_rules *rules,
 	}
 	*outlen = o;
 	return (changed);
+}
+
+/*
+ * The codec of the first RTP stream an SDP does not reject: the encoding
+ * name of its first payload type, from its a=rtpmap or RFC 3551's table,
+ * into name (a token, else "?"). 0 when found, -1 when there is none.
+ */
+int
+codec_first(const char *body, size_t len, char *name, size_t namelen)
+{
+	struct codec_line	 l;
+	size_t			 i, fo, fl, po, pl, no, nl;
+	const char		*sname;
+	int			 pt = -1, inm = 0, n;
+
+	if (namelen == 0)
+		return (-1);
+	memset(&l, 0, sizeof(l));
+	while (codec_next_line(body, len, &l)) {
+		if (l.len >= 2 && strncmp(l.v, "m=", 2) == 0) {
+			if (pt != -1)
+				break;
+			i = 2;
+			inm = sdp_field(l.v, l.len, &i, &fo, &fl) &&
+			    sdp_field(l.v, l.len, &i, &po, &pl) &&
+			    !(po < l.len && l.v[po] == '0' && pl == 1) &&
+			    sdp_field(l.v, l.len, &i, &fo, &fl) &&
+			    fl >= 4 && strncmp(l.v + fo, "RTP/", 4) == 0 &&
+			    sdp_field(l.v, l.len, &i, &fo, &fl) &&
+			    (pt = codec_pt(l.v + fo, fl)) != -1;
+			continue;
+		}
+		if (!inm || codec_attr_pt(l.v, l.len) != pt ||
+		    l.len < 9 || strncmp(l.v, "a=rtpmap:", 9) != 0)
+			continue;
+		for (i = 9; i < l.len && !IS_BLANK(l.v[i]); i++)
+			;
+		if (!sdp_field(l.v, l.len, &i, &no, &nl))
+			continue;
+		for (n = 0; (size_t)n < nl && (size_t)n < namelen - 1 &&
+		    l.v[no + n] != '/'; n++)
+			name[n] = isalnum((unsigned char)l.v[no + n]) ||
+			    l.v[no + n] == '-' || l.v[no + n] == '.' ||
+			    l.v[no + n] == '_' ? l.v[no + n] : '?';
+		name[n] = '\0';
+		return (n > 0 ? 0 : -1);
+	}
+	if (pt == -1 || (sname = codec_static_name(pt)) == NULL)
+		return (-1);
+	strlcpy(name, sname, namelen);
+	return (0);
 }

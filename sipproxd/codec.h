@@ -41,5 +41,6 @@ int	codec_allowed(const struct codec_rules *, const char *, size_t);
 int	codec_filter(const char *, size_t, const struct codec_rules *,
 	    char *, size_t, size_t *, int *);
 const char *codec_static_name(unsigned int);
+int	codec_first(const char *, size_t, char *, size_t);
 
 #endif /* CODEC_H */

@@ -48,6 +48,7 @@ config_new(void)
 	TAILQ_INIT(&conf->listeners);
 	TAILQ_INIT(&conf->files);
 	TAILQ_INIT(&conf->users);
+	TAILQ_INIT(&conf->rewrites);
 	conf->g.external_addr.ss_family = AF_UNSPEC;
 	conf->g.rtp_port_lo = RTP_PORT_LO;
 	conf->g.rtp_port_hi = RTP_PORT_HI;
@@ -83,10 +84,15 @@ config_free(struct sipproxd_config *conf)
 {
 	struct listener		*l;
 	struct conf_file	*f;
+	struct rewrite		*rw;
 	int			 i;
 
 	if (conf == NULL)
 		return;
+	while ((rw = TAILQ_FIRST(&conf->rewrites)) != NULL) {
+		TAILQ_REMOVE(&conf->rewrites, rw, entry);
+		free(rw);
+	}
 	config_tls_wipe(conf);
 	for (i = 0; i < TLS_FILES; i++)
 		free(conf->tls[i].path);

@@ -300,6 +300,9 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 	case IMSG_CTL_UNBAN:
 		ban_lift(c->id, imsg);
 		break;
+	case IMSG_CTL_SHOW_CALLS_ENDED:
+		calllog_show(c->id);
+		break;
 	case IMSG_CTL_RELOAD:
 		engine_to_parent(IMSG_CTL_RELOAD, c->id, NULL, 0);
 		break;

@@ -40,6 +40,7 @@
 #include "log.h"
 #include "dns.h"
 #include "media.h"
+#include "rewrite.h"
 #include "sandbox.h"
 #include "mac.h"
 
@@ -159,6 +160,7 @@ engine_tick(int fd, short event, void *arg)
 	control_tick(now);
 	auth_tick(now);
 	ban_tick(now);
+	calllog_tick(now);
 	evtimer_add(&ev_tick, &tv);
 }
 
@@ -571,6 +573,11 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			fatalx("IMSG_RECONF_OUTBOUND outside a reload");
 		outbound_reconf(imsg);
 		break;
+	case IMSG_RECONF_REWRITE:
+		if (nconf == NULL)
+			fatalx("IMSG_RECONF_REWRITE outside a reload");
+		rewrite_reconf(imsg);
+		break;
 	case IMSG_RECONF_DONE:
 		engine_reconf_done();
 		break;
@@ -654,6 +661,7 @@ engine_reconf_done(void)
 	auth_reconf_done();
 	acl_reconf_done();
 	outbound_reconf_done();
+	rewrite_reconf_done();
 
 	/* sip dscp: the traffic class of everything we send. */
 	tos = econf->g.sip_dscp << 2;
@@ -722,6 +730,7 @@ engine_dispatch_relay(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_RTP_OPEN_OK:
 	case IMSG_RTP_OPEN_FAIL:
 	case IMSG_RTP_TIMEOUT:
+	case IMSG_RTP_CLOSED:
 		engine_rtp_reply(imsg);
 		break;
 	default:

@@ -228,6 +228,10 @@ struct call {
 	int			 nearly;
 	char			 invite_branch[CALL_TAG_LEN];	/* its sender's */
 	uint32_t		 invite_cseq;
+	/* For the call log: the answer's codec, streams closed before. */
+	char			 codec[CALL_CODEC_LEN];
+	uint64_t		 rtp_packets[2];
+	uint64_t		 rtp_lost[2];
 };
 
 #define CALL_MEDIA_OK	0
@@ -251,6 +255,14 @@ int		 call_show(uint32_t, struct ctl_cursor *, int);
 void		 call_origin(struct call *, const struct sockaddr_storage *);
 void		 call_source_usage(const struct sockaddr_storage *,
 		    unsigned int *, unsigned int *, unsigned int *);
+void		 call_codec(struct call *, const char *, size_t);
+
+/* calllog.c (in the engine): the call log, `show calls ended` */
+void		 calllog_end(const struct call *, const char *,
+		    const uint32_t *, int);
+void		 calllog_stream(uint32_t, const struct ctl_rtp_stream *);
+void		 calllog_tick(time_t);
+void		 calllog_show(uint32_t);
 
 /* tls.c (in the engine) */
 struct tls;

@@ -47,6 +47,7 @@ static const char	*check_verbose(const void *, size_t);
 static const char	*check_binding(const void *, size_t);
 static const char	*check_user(const void *, size_t);
 static const char	*check_outbound(const void *, size_t);
+static const char	*check_rewrite(const void *, size_t);
 static const char	*check_rtp_open(const void *, size_t);
 static const char	*check_rtp_peers(const void *, size_t);
 static const char	*check_tls_file(const void *, size_t);
@@ -106,6 +107,7 @@ static const struct {
 	[IMSG_CTL_UNBAN] = { "IMSG_CTL_UNBAN", 0, check_unban },
 	[IMSG_RECONF_OUTBOUND] = { "IMSG_RECONF_OUTBOUND", 0,
 	    check_outbound },
+	[IMSG_RECONF_REWRITE] = { "IMSG_RECONF_REWRITE", 0, check_rewrite },
 };
 
 /* A string must end within its array. */
@@ -173,6 +175,22 @@ check_outbound(const void *data, size_t len)
 	if (co.transport != SIP_TR_UDP && co.transport != SIP_TR_TCP &&
 	    co.transport != SIP_TR_TLS)
 		return ("unknown transport");
+	return (NULL);
+}
+
+/* A rewrite: a known kind, its strings NUL-terminated. */
+static const char *
+check_rewrite(const void *data, size_t len)
+{
+	struct conf_rewrite	 cr;
+
+	if (len != sizeof(cr))
+		return ("wrong size");
+	memcpy(&cr, data, sizeof(cr));
+	if (cr.type < REWRITE_STRIP || cr.type > REWRITE_RURI)
+		return ("unknown kind of rewrite");
+	if (!NUL_IN(cr.name) || !NUL_IN(cr.a) || !NUL_IN(cr.b))
+		return ("string not NUL-terminated");
 	return (NULL);
 }
 

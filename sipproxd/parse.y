@@ -45,6 +45,7 @@
 #include "digest.h"
 #include "acl.h"
 #include "log.h"
+#include "rewrite.h"
 
 #define INCLUDE_DEPTH	8
 #define MAXTOKEN	1024
@@ -108,6 +109,8 @@ static int		 word_valid(const char *, const char *, size_t,
 static int		 acl_add_any(struct acl_set *);
 static int		 acl_table_name(const char *);
 static int		 acl_item_table(const char *);
+static int		 rewrite_add(int, const char *, const char *,
+			    const char *);
 
 static struct sipproxd_config	*conf;
 static char			*errbuf;
@@ -146,6 +149,7 @@ typedef struct {
 %token	ANY BAN BLOCK BURST DROP FAILURES FROM NO REGISTER REQUESTS RETURN
 %token	SCANNER SCANNERS SECOND STEALTH TABLE TIME USERAGENT YES
 %token	FOR
+%token	ACCOUNT DEFAULT HEADER NUMBERS REQUESTURI REWRITE STRIP TARGET TRUNK
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -423,6 +427,29 @@ main		: LISTEN ON STRING optport transport {
 			conf->g.limit_media = $5;
 		}
 		| CODEC codecact codecs
+		| STRIP HEADER STRING {
+			if (rewrite_add(REWRITE_STRIP, $3, "", "") == -1)
+				YYERROR;
+			free($3);
+		}
+		| DEFAULT TARGET STRING {
+			if (rewrite_add(REWRITE_DEFAULT, "", $3, "") == -1)
+				YYERROR;
+			free($3);
+		}
+		| TRUNK STRING ACCOUNT STRING NUMBERS STRING {
+			if (rewrite_add(REWRITE_TRUNK, $2, $4, $6) == -1)
+				YYERROR;
+			free($2);
+			free($4);
+			free($6);
+		}
+		| REWRITE REQUESTURI STRING TO STRING {
+			if (rewrite_add(REWRITE_RURI, "", $3, $5) == -1)
+				YYERROR;
+			free($3);
+			free($5);
+		}
 		| USER STRING PASSWORD STRING {
 			char	 err[256];
 			int	 rv;
@@ -834,6 +861,7 @@ lookup(char *s)
 {
 	/* Sorted, for bsearch(). */
 	static const struct keywords keywords[] = {
+		{ "account",		ACCOUNT },
 		{ "address",		ADDRESS },
 		{ "algorithms",		ALGORITHMS },
 		{ "allow",		ALLOW },
@@ -848,6 +876,7 @@ lookup(char *s)
 		{ "certificate",	CERTIFICATE },
 		{ "codec",		CODEC },
 		{ "connect",		CONNECT },
+		{ "default",		DEFAULT },
 		{ "dejitter",		DEJITTER },
 		{ "deny",		DENY },
 		{ "domain",		DOMAIN },
@@ -859,6 +888,7 @@ lookup(char *s)
 		{ "file",		FILENAME },
 		{ "for",		FOR },
 		{ "from",		FROM },
+		{ "header",		HEADER },
 		{ "inactivity",		INACTIVITY },
 		{ "include",		INCLUDE },
 		{ "keepalive",		KEEPALIVE },
@@ -872,6 +902,7 @@ lookup(char *s)
 		{ "methods",		METHODS },
 		{ "no",			NO },
 		{ "nonce",		NONCE },
+		{ "numbers",		NUMBERS },
 		{ "offer",		OFFER },
 		{ "on",			ON },
 		{ "outbound",		OUTBOUND },
@@ -885,8 +916,10 @@ lookup(char *s)
 		{ "register",		REGISTER },
 		{ "registration",	REGISTRATION },
 		{ "registrations",	REGISTRATIONS },
+		{ "request-uri",	REQUESTURI },
 		{ "requests",		REQUESTS },
 		{ "return",		RETURN },
+		{ "rewrite",		REWRITE },
 		{ "rtp",		RTP },
 		{ "scanner",		SCANNER },
 		{ "scanners",		SCANNERS },
@@ -896,12 +929,15 @@ lookup(char *s)
 		{ "state",		STATE },
 		{ "stealth",		STEALTH },
 		{ "streams",		STREAMS },
+		{ "strip",		STRIP },
 		{ "table",		TABLE },
+		{ "target",		TARGET },
 		{ "tcp",		TCP },
 		{ "time",		TIME },
 		{ "timeout",		TIMEOUT },
 		{ "tls",		TLS },
 		{ "to",			TO },
+		{ "trunk",		TRUNK },
 		{ "udp",		UDP },
 		{ "user",		USER },
 		{ "user-agent",		USERAGENT },
@@ -1861,6 +1897,94 @@ word_valid(const char *what, const char *s, size_t maxlen, const char *extra)
 			return (-1);
 		}
 	return (0);
+}
+
+/*
+ * A rewrite, checked as the engine will take it (rewrite_conf.c), kept
+ * in the order written.
+ */
+static int
+rewrite_add(int type, const char *name, const char *a, const char *b)
+{
+	struct rewrite	*rw;
+	regex_t		 re;
+	char		 err[512];
+	unsigned int	 n = 0, max = 1;
+
+	switch (type) {
+	case REWRITE_STRIP:
+		if (rewrite_header_check(name, err, sizeof(err)) == -1)
+			goto bad;
+		max = STRIP_MAX;
+		break;
+	case REWRITE_DEFAULT:
+		if (rewrite_uri_check(a, err, sizeof(err)) == -1) {
+			yyerror("default target %s", err);
+			return (-1);
+		}
+		break;
+	case REWRITE_TRUNK:
+		if (word_valid("trunk", name, REWRITE_NAME_LEN, "-_.") == -1)
+			return (-1);
+		if (rewrite_uri_check(a, err, sizeof(err)) == -1) {
+			yyerror("trunk %s account %s", name, err);
+			return (-1);
+		}
+		if (rewrite_regex_compile(&re, b, REG_NOSUB, err,
+		    sizeof(err)) == -1) {
+			yyerror("trunk %s numbers %s", name, err);
+			return (-1);
+		}
+		regfree(&re);
+		max = TRUNK_MAX;
+		break;
+	case REWRITE_RURI:
+		if (rewrite_regex_compile(&re, a, 0, err, sizeof(err)) == -1) {
+			yyerror("rewrite request-uri %s", err);
+			return (-1);
+		}
+		if (rewrite_repl_check(b, re.re_nsub, err, sizeof(err)) == -1) {
+			regfree(&re);
+			yyerror("rewrite request-uri \"%s\" to %s", a, err);
+			return (-1);
+		}
+		regfree(&re);
+		max = RURI_REWRITE_MAX;
+		break;
+	}
+	TAILQ_FOREACH(rw, &conf->rewrites, entry) {
+		if (rw->cr.type != type)
+			continue;
+		n++;
+		if (type == REWRITE_DEFAULT) {
+			yyerror("default target given twice");
+			return (-1);
+		}
+		if (type != REWRITE_RURI &&
+		    strcasecmp(rw->cr.name, name) == 0) {
+			yyerror("%s \"%s\" given twice", type == REWRITE_STRIP ?
+			    "strip header" : "trunk", name);
+			return (-1);
+		}
+	}
+	if (n >= max) {
+		yyerror("more than %u %s lines", max, type == REWRITE_STRIP ?
+		    "strip header" : type == REWRITE_TRUNK ? "trunk" :
+		    "rewrite request-uri");
+		return (-1);
+	}
+	if ((rw = calloc(1, sizeof(*rw))) == NULL)
+		fatal(NULL);
+	rw->cr.type = type;
+	/* Each fits: checked above. */
+	strlcpy(rw->cr.name, name, sizeof(rw->cr.name));
+	strlcpy(rw->cr.a, a, sizeof(rw->cr.a));
+	strlcpy(rw->cr.b, b, sizeof(rw->cr.b));
+	TAILQ_INSERT_TAIL(&conf->rewrites, rw, entry);
+	return (0);
+ bad:
+	yyerror("%s", err);
+	return (-1);
 }
 
 static int

@@ -68,6 +68,41 @@ print_quoted(const char *s)
 	}
 }
 
+/* The rewrites, each kind in the order written. */
+static void
+print_rewrites(struct sipproxd_config *conf)
+{
+	struct rewrite	*rw;
+	int		 type;
+
+	for (type = REWRITE_STRIP; type <= REWRITE_RURI; type++)
+		TAILQ_FOREACH(rw, &conf->rewrites, entry) {
+			if (rw->cr.type != type)
+				continue;
+			switch (type) {
+			case REWRITE_STRIP:
+				printf("strip header \"%s\"\n", rw->cr.name);
+				break;
+			case REWRITE_DEFAULT:
+				printf("default target \"%s\"\n", rw->cr.a);
+				break;
+			case REWRITE_TRUNK:
+				printf("trunk \"%s\" account \"%s\" numbers \"",
+				    rw->cr.name, rw->cr.a);
+				print_quoted(rw->cr.b);
+				printf("\"\n");
+				break;
+			case REWRITE_RURI:
+				printf("rewrite request-uri \"");
+				print_quoted(rw->cr.a);
+				printf("\" to \"");
+				print_quoted(rw->cr.b);
+				printf("\"\n");
+				break;
+			}
+		}
+}
+
 /*
  * Users and authentication. A password is never shown: each is
  * "********", and the users file is named, not listed.
@@ -167,6 +202,7 @@ print_config(struct sipproxd_config *conf)
 	printf("limit streams per offer %u\n", conf->g.limit_media);
 	print_codecs("allow", conf->g.codecs.allow, conf->g.codecs.nallow);
 	print_codecs("deny", conf->g.codecs.deny, conf->g.codecs.ndeny);
+	print_rewrites(conf);
 	printf("tcp inactivity timeout %u\n", conf->g.tcp_idle);
 	printf("tcp connect timeout %u\n", conf->g.tcp_connect);
 	printf("tcp keepalive %u\n", conf->g.tcp_keepalive);

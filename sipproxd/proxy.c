@@ -34,11 +34,13 @@
 #include <arpa/inet.h>
 
 #include <event.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <syslog.h>
 #include <time.h>
 
 #include "sipproxd.h"
@@ -49,6 +51,7 @@
 #include "sdp.h"
 #include "dns.h"
 #include "mac.h"
+#include "rewrite.h"
 
 /* The statistics are indexed by enum sip_method. */
 _Static_assert(SIP_PUBLISH + 1 == SIP_STAT_METHODS, "SIP_STAT_METHODS");
@@ -156,6 +159,12 @@ static enum verdict	 authenticate(struct req *);
 static enum verdict	 local_register(struct req *);
 static enum verdict	 local_route(struct req *, const struct sip_uri *,
 			    struct hop *);
+static enum verdict	 ruri_rewrite(struct req *, struct sip_uri *, char *,
+			    size_t);
+static struct reg	*incoming_target(const struct sip_uri *, int, char *,
+			    size_t);
+static void		 log_often(const char *, ...)
+			    __attribute__((__format__ (printf, 1, 2)));
 static enum verdict	 to_phone(struct req *, struct reg *, int,
 			    struct hop *);
 static int		 register_contact_check(const struct sip_addr *, int,
@@ -448,7 +457,7 @@ request_outside(struct req *r, struct hop *hop)
 	struct sip_uri	 u;
 	struct call	*c;
 	struct reg	*g;
-	char		 ruri[SIP_MAX_URILEN];
+	char		 ruri[SIP_MAX_URILEN], target[SIP_MAX_URILEN];
 	int		 expired = 0, nstreams;
 
 	if (msg.method == SIP_REGISTER) {
@@ -479,6 +488,9 @@ request_outside(struct req *r, struct hop *hop)
 		aor_of(&u, ruri, sizeof(ruri));
 		g = bindings_lookup(NULL, ruri, &expired);
 	}
+	target[0] = '\0';
+	if (g == NULL)
+		g = incoming_target(&u, expired, target, sizeof(target));
 	r->known = g != NULL || expired;
 	if (g == NULL) {
 		if (expired)
@@ -492,7 +504,8 @@ request_outside(struct req *r, struct hop *hop)
 	/* After the lookup: `stealth` answers only for a phone of ours. */
 	if ((nstreams = offer_streams(r)) == -1)
 		return (DONE);
-	if (sip_edit_ruri(&msg, g->se.contact) == -1)
+	if (sip_edit_ruri(&msg, target[0] != '\0' ? target :
+	    g->se.contact) == -1)
 		goto bad;
 	if (phone_hop(r, hop, g->transport, &g->source, g->se.contact,
 	    &g->local) != GO)
@@ -545,6 +558,10 @@ request_inside(struct req *r, struct hop *hop)
 	}
 	hop->side = LEG_OUTSIDE;
 	r->call = call_match(&msg, LEG_INSIDE, msg.via.branch);
+	/* Not along a Route of someone else's: by its Request-URI. */
+	if (hop->host[0] == '\0' &&
+	    ruri_rewrite(r, &u, ruri, sizeof(ruri)) != GO)
+		return (DONE);
 	if ((foreign = hop->host[0] != '\0'))
 		;	/* a Route of someone else's */
 	else if ((r->call != NULL && r->call->inner &&
@@ -644,6 +661,123 @@ local_register(struct req *r)
 	    extra, sizeof(extra), &reason);
 	reply_extra(r, status, reason, status == 200 ? extra : NULL);
 	return (DONE);
+}
+
+/*
+ * `rewrite request-uri`, on a request of a phone that its Request-URI
+ * sends outside: a new one (no To tag), not a REGISTER, or the ACK of
+ * an INVITE that got no 2xx (it carries the INVITE's Request-URI, RFC
+ * 3261 17.1.1.3). The first rule that matches rewrites it, and the
+ * result is routed as if the phone had sent it. A result longer than a
+ * URI may be is answered 414, one that is no URI 500.
+ */
+static enum verdict
+ruri_rewrite(struct req *r, struct sip_uri *u, char *ruri, size_t len)
+{
+	char	 nuri[SIP_MAX_URILEN];
+	int	 rule;
+
+	if (r->side != LEG_INSIDE || msg.method == SIP_REGISTER ||
+	    (msg.to_tag[0] != '\0' && (msg.method != SIP_ACK ||
+	    (r->call != NULL && r->call->state == CALL_CONFIRMED))))
+		return (GO);
+	/* To the local domain or to a phone: not out. */
+	if (u->scheme != SIP_URI_TEL && (localreg_host(u->host) ||
+	    host_ours(u->host, u->port)))
+		return (GO);
+	if ((rule = rewrite_ruri(ruri, nuri, sizeof(nuri))) == 0)
+		return (GO);
+	if (rule == -1) {
+		log_often("%s: rewrite request-uri: %s: result too long, "
+		    "refused", sip_msg_callid(&msg),
+		    addr_str((struct sockaddr *)&r->src, 1));
+		reply(r, 414, "Request-URI Too Long");
+		return (DONE);
+	}
+	if (sip_uri_parse(nuri, strlen(nuri), u) == -1 ||
+	    sip_edit_ruri(&msg, nuri) == -1) {
+		log_often("%s: rewrite request-uri %d: the result is no URI, "
+		    "refused", sip_msg_callid(&msg), rule);
+		reply(r, 500, "Server Internal Error - Request-URI rewritten");
+		return (DONE);
+	}
+	log_debug("%s: rewrite request-uri %d: %s", sip_msg_callid(&msg),
+	    rule, nuri);
+	strlcpy(ruri, nuri, len);
+	return (GO);
+}
+
+/*
+ * A call from outside that reaches no registered phone: to the PBX
+ * registered with the account of the first `trunk` whose numbers match
+ * the Request-URI's user part (the Request-URI is then its contact with
+ * the number called as user part); else, when it is for an address of
+ * record of ours with no phone (404) or none any more (480), to the
+ * phone registered as the `default target`. A new INVITE only, and the
+ * ACK of one that failed, which must go where it went. uri gets the
+ * Request-URI when it is not the contact.
+ */
+static struct reg *
+incoming_target(const struct sip_uri *u, int expired, char *uri, size_t len)
+{
+	const char	*name, *aor;
+	struct reg	*g;
+	int		 gone, invite = msg.method == SIP_INVITE;
+
+	if (!(invite && msg.to_tag[0] == '\0') && msg.method != SIP_ACK)
+		return (NULL);
+	if (rewrite_trunk(u, &name, &aor)) {
+		if ((g = bindings_lookup(NULL, aor, &gone)) == NULL) {
+			if (invite)
+				log_often("%s: call for %s: trunk %s: no phone "
+				    "registered as %s", sip_msg_callid(&msg),
+				    u->user, name, aor);
+			return (NULL);
+		}
+		if (rewrite_user_uri(g->se.contact, u->user, uri, len) == -1)
+			uri[0] = '\0';
+		if (invite)
+			log_often("%s: call for %s: to trunk %s",
+			    sip_msg_callid(&msg), u->user, name);
+		return (g);
+	}
+	if ((aor = rewrite_default_target()) == NULL || (!expired &&
+	    (u->scheme == SIP_URI_TEL || !host_ours(u->host, u->port))))
+		return (NULL);
+	if ((g = bindings_lookup(NULL, aor, &gone)) == NULL)
+		return (NULL);
+	if (invite)
+		log_often("%s: call for %s: no registered phone, to the "
+		    "default target %s", sip_msg_callid(&msg), u->user, aor);
+	return (g);
+}
+
+/*
+ * A line about calls from outside, which anyone may send: at most ten
+ * a second, then a count of those left out.
+ */
+static void
+log_often(const char *fmt, ...)
+{
+	static time_t		 last;
+	static unsigned int	 n;
+	static unsigned long	 quiet;
+	va_list			 ap;
+	time_t			 now = time(NULL);
+
+	if (now != last) {
+		if (quiet > 0)
+			log_info("%lu lines like the last not logged", quiet);
+		last = now;
+		n = quiet = 0;
+	}
+	if (n++ >= 10) {
+		quiet++;
+		return;
+	}
+	va_start(ap, fmt);
+	vlog(LOG_INFO, fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -904,6 +1038,16 @@ forward_request(struct req *r, struct hop *hop)
 	}
 
 	c = r->call;
+	/* `strip header`: all of them, or the request goes no further. */
+	if (rewrite_strip(&msg) == -1) {
+		log_often("%s: more headers to strip than can be, refused",
+		    sip_msg_callid(&msg));
+		reply(r, 500, "Server Internal Error - Too many headers");
+		if (c != NULL && msg.method == SIP_INVITE &&
+		    msg.to_tag[0] == '\0')
+			call_end(c, "too many headers to strip");
+		return (DONE);
+	}
 	if (c != NULL && msg.body_len > 0 &&
 	    (v = media(r, c, hop->side, 1, to)) != GO)
 		return (v);
@@ -947,6 +1091,8 @@ forward_request(struct req *r, struct hop *hop)
  full:
 	log_warnx("%s: message too large to rewrite", sip_msg_callid(&msg));
 	reply(r, 500, "Server Internal Error - Message too large");
+	if (c != NULL && msg.method == SIP_INVITE && msg.to_tag[0] == '\0')
+		call_end(c, "message too large to rewrite");
 	return (DONE);
 }
 
@@ -1009,6 +1155,12 @@ response(struct req *r)
 	if (r->side == LEG_INSIDE && hop.side == LEG_OUTSIDE &&
 	    acl_user_agent(&msg) == -1)
 		goto full;
+	if (rewrite_strip(&msg) == -1) {
+		log_often("%s: more headers to strip than can be, response "
+		    "dropped", sip_msg_callid(&msg));
+		sip_stats.dropped++;
+		return (DONE);
+	}
 	if (r->side == LEG_OUTSIDE && msg.cseq_method == SIP_REGISTER)
 		register_response();
 	if (c != NULL)
@@ -1077,6 +1229,9 @@ media(struct req *r, struct call *c, int to, int isreq,
 		sdp.media[i].addr.ss_family = AF_UNSPEC;
 		sdp.media[i].hold_addr = 0;
 	}
+	/* An answer (in a response, or in the ACK) names the codec. */
+	if (!refusable)
+		call_codec(c, body, blen);
 	rv = call_media(c, &sdp, r->side, &r->src, ports);
 	if (rv == CALL_MEDIA_WAIT)
 		return (PARK);

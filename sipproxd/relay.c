@@ -49,6 +49,7 @@ static void	relay_verbose(struct imsg *);
 static void	relay_summary(uint32_t);
 static void	relay_tick(int, short, void *);
 static void	relay_timeout(uint32_t);
+static void	relay_closed(struct rtp_stream *);
 static void	relay_rtp(struct imsg *);
 static void	relay_show_stream(const struct ctl_rtp_stream *, void *);
 static void	relay_reconf(void);
@@ -114,7 +115,22 @@ relay_tick(int fd, short event, void *arg)
 static void
 relay_timeout(uint32_t id)
 {
+	struct rtp_stream	*s;
+
+	if ((s = rtp_stream_find(id)) != NULL)
+		relay_closed(s);
 	imsgev_compose(&iev_engine, IMSG_RTP_TIMEOUT, id, -1, NULL, 0);
+}
+
+/* A stream's last counts, for the engine's call log. */
+static void
+relay_closed(struct rtp_stream *s)
+{
+	struct ctl_rtp_stream	 cs;
+
+	rtp_stream_counts(s, &cs);
+	imsgev_compose(&iev_engine, IMSG_RTP_CLOSED, s->id, -1, &cs,
+	    sizeof(cs));
 }
 
 /*
@@ -291,6 +307,7 @@ relay_rtp(struct imsg *imsg)
 	case IMSG_RTP_CLOSE:
 		if ((s = rtp_stream_find(id)) != NULL) {
 			log_debug("rtp stream %u closed", id);
+			relay_closed(s);
 			rtp_stream_close(s);
 		}
 		break;

@@ -117,6 +117,8 @@ struct rtp_stream	*rtp_stream_find(uint32_t);
 void	 rtp_stream_update(struct rtp_stream *, const struct rtp_peers *);
 void	 rtp_stream_close(struct rtp_stream *);
 void	 rtp_stream_expire(uint32_t, void (*)(uint32_t));
+void	 rtp_stream_counts(const struct rtp_stream *,
+	    struct ctl_rtp_stream *);
 void	 rtp_stream_show(void (*)(const struct ctl_rtp_stream *, void *),
 	    void *);
 unsigned int rtp_stream_count(void);

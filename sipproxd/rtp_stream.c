@@ -631,6 +631,18 @@ rtp_leg_show(const struct rtp_stream *s, int l, struct ctl_rtp_leg *cl)
 	    rtp_leg_clock(s, l));
 }
 
+/* A stream's counts as `show rtp` and the call log see them. */
+void
+rtp_stream_counts(const struct rtp_stream *s, struct ctl_rtp_stream *cs)
+{
+	memset(cs, 0, sizeof(*cs));
+	cs->id = s->id;
+	strlcpy(cs->callid, s->callid, sizeof(cs->callid));
+	cs->idle = rtp_now - s->last;
+	rtp_leg_show(s, LEG_INSIDE, &cs->inside);
+	rtp_leg_show(s, LEG_OUTSIDE, &cs->outside);
+}
+
 void
 rtp_stream_show(void (*emit)(const struct ctl_rtp_stream *, void *),
     void *arg)
@@ -639,12 +651,7 @@ rtp_stream_show(void (*emit)(const struct ctl_rtp_stream *, void *),
 	struct rtp_stream	*s;
 
 	RB_FOREACH(s, rtp_streams, &streams) {
-		memset(&cs, 0, sizeof(cs));
-		cs.id = s->id;
-		strlcpy(cs.callid, s->callid, sizeof(cs.callid));
-		cs.idle = rtp_now - s->last;
-		rtp_leg_show(s, LEG_INSIDE, &cs.inside);
-		rtp_leg_show(s, LEG_OUTSIDE, &cs.outside);
+		rtp_stream_counts(s, &cs);
 		emit(&cs, arg);
 	}
 }

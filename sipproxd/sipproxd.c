@@ -489,6 +489,7 @@ parent_send_config(void)
 	struct listener		*l;
 	struct user		*u;
 	unsigned int		 i;
+	struct rewrite		*rw;
 
 	imsgev_compose(&ENGINE->iev, IMSG_RECONF_CONF, 0, -1, &conf->g,
 	    sizeof(conf->g));
@@ -514,6 +515,9 @@ parent_send_config(void)
 		imsgev_compose(&ENGINE->iev, IMSG_RECONF_USER, 0, -1, &u->cu,
 		    sizeof(u->cu));
 	acl_send(conf->acl, &ENGINE->iev);
+	TAILQ_FOREACH(rw, &conf->rewrites, entry)
+		imsgev_compose(&ENGINE->iev, IMSG_RECONF_REWRITE, 0, -1,
+		    &rw->cr, sizeof(rw->cr));
 	imsgev_compose(&ENGINE->iev, IMSG_RECONF_DONE, 0, -1, NULL, 0);
 	imsgev_compose(&RELAY->iev, IMSG_RECONF_DONE, 0, -1, NULL, 0);
 	reload_acks = 2;

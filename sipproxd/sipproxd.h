@@ -104,6 +104,20 @@
 /* `outbound proxy ... for domain`: how many, and a domain's length. */
 #define OUTBOUND_DOMAINS_MAX	64
 #define OUTBOUND_DOMAIN_LEN	254	/* 253 and the NUL */
+/*
+ * Rewrites (rewrite.c, rewrite_conf.c): `strip header`, `default
+ * target`, `trunk`, `rewrite request-uri`, each bounded in number.
+ */
+#define REWRITE_STRIP		0	/* name: a header */
+#define REWRITE_DEFAULT		1	/* a: the target's address of record */
+#define REWRITE_TRUNK		2	/* name, a: account, b: numbers */
+#define REWRITE_RURI		3	/* a: regex, b: replacement */
+#define STRIP_MAX		32	/* `strip header` lines */
+#define TRUNK_MAX		32	/* `trunk` lines */
+#define RURI_REWRITE_MAX	32	/* `rewrite request-uri` lines */
+#define REWRITE_NAME_LEN	64	/* a header or trunk name */
+#define REWRITE_REGEX_LEN	256	/* a regular expression */
+#define REWRITE_TEXT_LEN	256	/* a URI or replacement in the config */
 
 /* Bounds of imsg traffic and of the control socket. */
 #define MAX_IMSGSIZE		16384
@@ -163,6 +177,7 @@ enum imsg_type {
 	IMSG_CTL_SHOW_STATS,		/* reply: ctl_stats, END */
 	IMSG_CTL_SHOW_CONNECTIONS,	/* reply: ctl_sip_conn..., END */
 	IMSG_CTL_SHOW_USERS,		/* reply: ctl_user..., END */
+	IMSG_CTL_SHOW_CALLS_ENDED,	/* reply: ctl_call_ended..., END */
 	IMSG_CTL_RELOAD,		/* reply: RESULT */
 	IMSG_CTL_LOG_VERBOSE,		/* int verbose; reply: RESULT */
 	IMSG_CTL_SHOW_BANS,		/* reply: ctl_ban..., END */
@@ -185,6 +200,7 @@ enum imsg_type {
 	IMSG_RECONF_ACL_RULE,		/* conf_acl_rule */
 	IMSG_RECONF_SCANNER,		/* char[SCANNER_LEN] */
 	IMSG_RECONF_OUTBOUND,		/* conf_outbound, to the engine */
+	IMSG_RECONF_REWRITE,		/* conf_rewrite, to the engine */
 	IMSG_RECONF_DONE,		/* child -> parent: ack */
 
 	/* engine <-> relay (peerid: stream id, chosen by the engine) */
@@ -194,6 +210,8 @@ enum imsg_type {
 	IMSG_RTP_UPDATE,		/* rtp_peers: new offer/answer */
 	IMSG_RTP_CLOSE,			/* no payload */
 	IMSG_RTP_TIMEOUT,		/* relay -> engine: stream closed */
+	IMSG_RTP_CLOSED,		/* relay -> engine: ctl_rtp_stream, the
+					   last counts of a stream closed */
 
 	/* engine <-> parent: registration state to persist and restore */
 	IMSG_STATE_ENTRY,
@@ -326,6 +344,23 @@ struct conf_outbound {
 	int			 transport;	/* enum sip_transport */
 };
 
+/*
+ * IMSG_RECONF_REWRITE: one rewrite as written, strings NUL ended; the
+ * engine compiles the regular expressions of these and of no others.
+ */
+struct conf_rewrite {
+	int			 type;		/* REWRITE_* */
+	char			 name[REWRITE_NAME_LEN];
+	char			 a[REWRITE_TEXT_LEN];
+	char			 b[REWRITE_TEXT_LEN];
+};
+
+struct rewrite {
+	TAILQ_ENTRY(rewrite)	 entry;
+	struct conf_rewrite	 cr;
+};
+TAILQ_HEAD(rewrites, rewrite);
+
 struct sipproxd_config {
 	struct listeners	 listeners;
 	struct conf_files	 files;		/* the file and its includes */
@@ -336,6 +371,7 @@ struct sipproxd_config {
 	struct acl_conf		*acl;		/* tables, rules, scanners */
 	struct conf_outbound	 outbound[OUTBOUND_DOMAINS_MAX];
 	unsigned int		 noutbound;
+	struct rewrites		 rewrites;	/* in the order written */
 };
 
 /*
@@ -513,6 +549,28 @@ struct ctl_call {
 	int64_t			 duration;	/* seconds */
 	uint16_t		 inside_port;	/* first relay port pair */
 	uint16_t		 outside_port;
+};
+
+/*
+ * The call log (calllog.c): a call that ended, logged and kept for
+ * `sipctl show calls ended`, the last CALLLOG_MAX of them. Packets and
+ * losses are those the relay counted from each leg's party (LEG_*).
+ */
+#define CALLLOG_MAX		100
+#define CALL_CODEC_LEN		32
+
+struct ctl_call_ended {
+	char			 callid[128];
+	char			 from[256];
+	char			 to[256];
+	char			 direction[16];	/* outgoing, incoming, inner */
+	char			 codec[CALL_CODEC_LEN];	/* "": not known */
+	char			 cause[32];
+	int64_t			 started;	/* time_t of the INVITE */
+	int64_t			 duration;	/* seconds since the 2xx, 0:
+						   never answered */
+	uint64_t		 packets[2];
+	uint64_t		 lost[2];
 };
 
 struct ctl_rtp_leg {

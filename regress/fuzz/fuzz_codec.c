@@ -19,7 +19,8 @@
  * it makes of an SDP body that parses still parses, with the same
  * streams (a stream left without codecs rejected, port 0), never longer
  * than it came; a buffer one byte short is refused, not overrun; and
- * filtering again takes nothing more out.
+ * filtering again takes nothing more out. The call log's codec of any
+ * body is a NUL-terminated name of the size given, or none.
  */
 
 #include <sys/types.h>
@@ -47,9 +48,14 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char	*body = (const char *)data, *err;
+	char		 name[8];
 	size_t		 olen, n;
 	int		 i, emptied, e2, rv;
 
+	memset(name, 'x', sizeof(name));
+	if (codec_first(body, size, name, sizeof(name)) == 0 &&
+	    (memchr(name, '\0', sizeof(name)) == NULL || name[0] == '\0'))
+		abort();
 	if (sdp_parse(body, size, &sdp, &err) == -1)
 		return (0);
 	if ((rv = codec_filter(body, size, &rules, out, sizeof(out), &olen,

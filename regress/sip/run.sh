@@ -38,6 +38,7 @@
 . regress/sip/guard.sh
 . regress/sip/bench_limits.sh
 . regress/sip/lans.sh
+. regress/sip/rewrite.sh
 
 S=regress/sip
 INSIDE=127.0.0.2
@@ -59,6 +60,7 @@ CASES="$CASES $AUTH_CASES"
 CASES="$CASES $GUARD_CASES"
 CASES="$CASES $BN_CASES"
 CASES="$CASES $LN_CASES"
+CASES="$CASES $RW_CASES"
 # SIP_CASES: only these (by hand, while working on them)
 CASES=${SIP_CASES:-$CASES}
 
@@ -585,7 +587,7 @@ for c in $CASES; do
 	sip_forged_response|sip_dialog_tags|sip_cancel_transaction|sip_spiral|\
 	sip_loop|sip_restart_prompt|sip_media_refused_*|sip_codec_filter|\
 	sip_tcp_*|sip_table_*|sip_overload|sip_acl_*|sip_ban_*|sip_scan|\
-	sip_user_agent)
+	sip_user_agent|rw_*|ln_*|bn_*)
 		# what the proxy answers itself needs the proxy
 		if [ -n "$DIRECT" ]; then
 			echo "skipped $c: needs the daemon"

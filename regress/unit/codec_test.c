@@ -208,6 +208,37 @@ test_hostile(void)
 	free(big);
 }
 
+/* The call log's codec: the first payload type of the first stream. */
+static void
+test_first(void)
+{
+	static const char dyn[] =
+	    "v=0\r\nc=IN IP4 10.0.0.1\r\n"
+	    "m=video 0 RTP/AVP 96\r\n"
+	    "a=rtpmap:96 H264/90000\r\n"
+	    "m=image 4002 udptl t38\r\n"
+	    "m=audio 4000 RTP/AVP 101 0\r\n"
+	    "a=rtpmap:0 PCMU/8000\r\n"
+	    "a=rtpmap:101 opus/48000/2\r\n";
+	static const char hostile[] =
+	    "m=audio 4000 RTP/AVP 97\n"
+	    "a=rtpmap:97 <script>!evil-name-much-longer-than-the-room/8000\n";
+	char	 name[CODEC_NAMELEN], tiny[6];
+	int	 rv;
+
+	rv = codec_first(offer, strlen(offer), name, sizeof(name));
+	check("first_static", rv == 0 && strcmp(name, "PCMU") == 0,
+	    "rv %d %s", rv, name);
+	rv = codec_first(dyn, strlen(dyn), name, sizeof(name));
+	check("first_dynamic_after_rejected", rv == 0 &&
+	    strcmp(name, "opus") == 0, "rv %d %s", rv, name);
+	rv = codec_first(hostile, strlen(hostile), tiny, sizeof(tiny));
+	check("first_hostile_name_bounded", rv == 0 &&
+	    strcmp(tiny, "?scri") == 0, "rv %d %s", rv, tiny);
+	rv = codec_first("m=audio 0 RTP/AVP 0\r\n", 21, name, sizeof(name));
+	check("first_none", rv == -1, "rv %d", rv);
+}
+
 int
 main(void)
 {
@@ -216,5 +247,6 @@ main(void)
 	test_emptied();
 	test_dynamic_unnamed();
 	test_hostile();
+	test_first();
 	return (failures != 0);
 }
