@@ -5,9 +5,12 @@
 
 RW_CASES="rw_strip rw_rewrite rw_trunk rw_default rw_calllog rw_calllog_ring"
 
-# rw_reload line...: the configuration with these lines added.
+# rw_reload line...: the configuration with these lines added, and
+# "stealth no": the refusals of the hostile cases are answered, so
+# that the test sees which answer each got.
 rw_reload() {
 	cp "$CONF" "$T/rw_plain.conf"
+	echo "stealth no" >> "$CONF"
 	for l in "$@"; do
 		echo "$l" >> "$CONF"
 	done
