@@ -132,12 +132,14 @@ typedef struct {
 %token	CALL MAXIMUM
 %token	ALGORITHMS AUTH DOMAIN FILENAME LIFETIME LOCAL METHODS NONCE PASSWORD
 %token	REALM USER USERS
+%token	NO RELAY YES
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
 %type	<v.number>	optport
 %type	<v.transport>	transport
 %type	<v.number>	tlsfile
+%type	<v.number>	yesno
 /* What error recovery discards is freed; so actions never free on error. */
 %destructor { free($$); } <v.string>
 %%
@@ -303,6 +305,11 @@ main		: LISTEN ON STRING optport transport {
 			}
 			free($3);
 		}
+		| RTP RELAY yesno	{ conf->g.rtp_relay = $3; }
+		| RTP RELAY STRING {
+			yyerror("rtp relay %s: expected yes or no", $3);
+			YYERROR;
+		}
 		| RTP DSCP STRING {
 			if (dscp_value($3, -1, &conf->g.rtp_dscp) == -1)
 				YYERROR;
@@ -464,6 +471,10 @@ main		: LISTEN ON STRING optport transport {
 		}
 		;
 
+yesno		: YES			{ $$ = 1; }
+		| NO			{ $$ = 0; }
+		;
+
 codecact	: ALLOW			{ codec_list = CODEC_ALLOW; }
 		| DENY			{ codec_list = CODEC_DENY; }
 		;
@@ -609,6 +620,7 @@ lookup(char *s)
 		{ "local",		LOCAL },
 		{ "max",		MAXIMUM },
 		{ "methods",		METHODS },
+		{ "no",			NO },
 		{ "nonce",		NONCE },
 		{ "offer",		OFFER },
 		{ "on",			ON },
@@ -621,6 +633,7 @@ lookup(char *s)
 		{ "proxy",		PROXY },
 		{ "realm",		REALM },
 		{ "registration",	REGISTRATION },
+		{ "relay",		RELAY },
 		{ "rtp",		RTP },
 		{ "sip",		SIP },
 		{ "source",		SOURCE },
@@ -632,7 +645,8 @@ lookup(char *s)
 		{ "to",			TO },
 		{ "udp",		UDP },
 		{ "user",		USER },
-		{ "users",		USERS }
+		{ "users",		USERS },
+		{ "yes",		YES }
 	};
 	const struct keywords	*p;
 
