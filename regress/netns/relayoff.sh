@@ -15,6 +15,8 @@
 # took before: a conntrack entry left by an earlier flow would carry the
 # packets past the rules under test. Everything is prefixed ro_.
 
+# shellcheck disable=SC2154 # PID_name, set by eval in sipp_start
+
 ro_netns_cases="netns-norelay-unforwarded netns-norelay"
 ro_nft=$PWD/etc/sipproxd-norelay.nft
 
@@ -37,7 +39,7 @@ ro_opened() {
 # said of it meanwhile.
 ro_call() {
 	fresh
-	ro_why= ro_relayed=
+	ro_why='' ro_relayed=''
 	ro_contact=$(sipctl -j show registrations | jq -r '.registrations[] |
 	    select(.aor == "sip:alice@192.0.2.20") | .masqueraded_contact' \
 	    2> /dev/null)

@@ -6,6 +6,9 @@
 # show calls says the call's media is not relayed. Everything here is
 # prefixed ro_ so as not to collide with the other sourced files.
 
+# shellcheck disable=SC2046 # phone_to, outside_to: sipp's arguments, words
+
+# shellcheck disable=SC2034 # run.sh runs them
 ro_cases="ro_outgoing ro_incoming ro_hostile ro_codec ro_reload"
 
 # ro_conf line...: the lines added to the configuration, reloaded.
