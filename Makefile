@@ -162,6 +162,8 @@ install: all
 	    $(DESTDIR)$(SYSCONFDIR)/examples/sipproxd.conf
 	install -m 0444 etc/sipproxd.nft \
 	    $(DESTDIR)$(SYSCONFDIR)/examples/sipproxd.nft
+	install -m 0444 etc/sipproxd-norelay.nft \
+	    $(DESTDIR)$(SYSCONFDIR)/examples/sipproxd-norelay.nft
 	install -d -m 0755 $(DESTDIR)/var/empty
 	@if [ -z "$(DESTDIR)" ] && [ "$(OS)" = Linux ] && \
 	    ! getent passwd _sipproxd >/dev/null; then \

@@ -381,6 +381,7 @@ show_summary_tail(void)
 	    s->rtp_ports_free, s->rtp_ports_total, s->rtp_port_lo,
 	    s->rtp_port_hi);
 	print_field("RTP ports:", buf);
+	print_field("RTP relay:", s->rtp_relay ? "yes" : "no");
 	if (s->verbose > 1)
 		snprintf(buf, sizeof(buf), "verbose (%d)", s->verbose);
 	else
@@ -406,6 +407,11 @@ show_call(struct ctl_call *c)
 	strlcpy(dur, fmt_timeframe(c->duration), sizeof(dur));
 	strlcpy(in, fmt_port(c->inside_port), sizeof(in));
 	strlcpy(out, fmt_port(c->outside_port), sizeof(out));
+	/* `rtp relay no`: the media goes between the parties themselves. */
+	if (!c->relayed) {
+		strlcpy(in, "direct", sizeof(in));
+		strlcpy(out, "direct", sizeof(out));
+	}
 	table_row(c->callid, c->from, c->to, c->outgoing ? "out" : "in",
 	    c->state, dur, in, out);
 }

@@ -174,6 +174,7 @@ json_summary_tail(void)
 	json_do_uint("ports_free", s->rtp_ports_free);
 	json_do_uint("port_low", s->rtp_port_lo);
 	json_do_uint("port_high", s->rtp_port_hi);
+	json_do_bool("relay", s->rtp_relay);
 	json_do_end();
 	json_do_int("verbose", s->verbose);
 	json_do_uint("reloads", s->reloads);
@@ -204,6 +205,7 @@ json_call(struct ctl_call *c)
 	json_do_int("duration", c->duration);
 	json_do_uint("inside_port", c->inside_port);
 	json_do_uint("outside_port", c->outside_port);
+	json_do_bool("relayed", c->relayed);
 	json_do_end();
 }
 

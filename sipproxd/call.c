@@ -159,10 +159,13 @@ call_new(const struct sip_msg *m, int outgoing, const char *contact,
 	c->outgoing = outgoing;
 	c->state = CALL_CALLING;
 	c->created = time(NULL);
+	/* A reload that flips `rtp relay` leaves the calls it finds. */
+	c->norelay = !engine_global()->rtp_relay;
 	RB_INSERT(calls_tree, &calls, c);
 	ncalls++;
-	log_info("%s: %s call from %s to %s", c->callid, outgoing ?
-	    "outgoing" : "incoming", c->from, c->to);
+	log_info("%s: %s call from %s to %s%s", c->callid, outgoing ?
+	    "outgoing" : "incoming", c->from, c->to, c->norelay ?
+	    ", media not relayed" : "");
 	return (c);
 }
 
@@ -683,6 +686,7 @@ call_show(uint32_t peer, struct ctl_cursor *cur, int max)
 		cc.outgoing = c->outgoing;
 		strlcpy(cc.state, states[c->state], sizeof(cc.state));
 		cc.duration = now - (c->answered ? c->answered : c->created);
+		cc.relayed = !c->norelay;
 		if (c->media[0] != NULL && c->media[0]->state == MEDIA_OPEN) {
 			cc.inside_port = c->media[0]->port[LEG_INSIDE];
 			cc.outside_port = c->media[0]->port[LEG_OUTSIDE];

@@ -55,6 +55,7 @@ config_new(void)
 	conf->g.rtp_timeout = RTP_TIMEOUT;
 	conf->g.rtp_latch = RTP_LATCH_LEARN;
 	conf->g.rtp_dscp = RTP_DSCP;
+	conf->g.rtp_relay = 1;
 	conf->g.sip_dscp = SIP_DSCP;
 	conf->g.reg_expires = REG_EXPIRES;
 	conf->g.limit_calls = LIMIT_CALLS;

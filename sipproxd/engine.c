@@ -209,6 +209,7 @@ engine_summary(struct ctl_summary *cs)
 		strlcpy(cs->external, addr_str((struct sockaddr *)
 		    &econf->g.external_addr, 0), sizeof(cs->external));
 	cs->reg_expires = econf->g.reg_expires;
+	cs->rtp_relay = econf->g.rtp_relay;
 	TAILQ_FOREACH(el, &econf->listeners, entry)
 		cs->listeners++;
 }

@@ -210,6 +210,7 @@ struct call {
 	int			 inner;		/* phone to phone */
 	int			 state;		/* CALL_* */
 	int			 media_failed;	/* the relay had no ports */
+	int			 norelay;	/* `rtp relay no` when made */
 	time_t			 created;
 	time_t			 answered;
 	time_t			 ending;

@@ -150,6 +150,7 @@ typedef struct {
 %token	SCANNER SCANNERS SECOND STEALTH TABLE TIME USERAGENT YES
 %token	FOR
 %token	ACCOUNT DEFAULT HEADER NUMBERS REQUESTURI REWRITE STRIP TARGET TRUNK
+%token	RELAY
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -332,6 +333,11 @@ main		: LISTEN ON STRING optport transport {
 		}
 		| RTP LATCH ANY {
 			conf->g.rtp_latch = RTP_LATCH_ANY;
+		}
+		| RTP RELAY yesno	{ conf->g.rtp_relay = $3; }
+		| RTP RELAY STRING {
+			yyerror("rtp relay %s: expected yes or no", $3);
+			YYERROR;
 		}
 		| RTP DSCP STRING {
 			if (dscp_value($3, -1, &conf->g.rtp_dscp) == -1)
@@ -526,6 +532,10 @@ main		: LISTEN ON STRING optport transport {
 		| acl
 		;
 
+yesno		: YES			{ $$ = 1; }
+		| NO			{ $$ = 0; }
+		;
+
 codecact	: ALLOW			{ codec_list = CODEC_ALLOW; }
 		| DENY			{ codec_list = CODEC_DENY; }
 		;
@@ -691,10 +701,6 @@ acl		: TABLE '<' STRING '>' '{' {
 
 acl_what	: SIP			{ $$ = ACL_SIP; }
 		| REGISTER		{ $$ = ACL_REGISTER; }
-		;
-
-yesno		: YES			{ $$ = 1; }
-		| NO			{ $$ = 0; }
 		;
 
 optburst	: /* empty */		{ $$ = 0; }
@@ -916,6 +922,7 @@ lookup(char *s)
 		{ "register",		REGISTER },
 		{ "registration",	REGISTRATION },
 		{ "registrations",	REGISTRATIONS },
+		{ "relay",		RELAY },
 		{ "request-uri",	REQUESTURI },
 		{ "requests",		REQUESTS },
 		{ "return",		RETURN },

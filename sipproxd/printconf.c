@@ -183,6 +183,9 @@ print_config(struct sipproxd_config *conf)
 		printf(" for domain \"%s\"\n", co->domain);
 	}
 	print_dscp("sip", conf->g.sip_dscp);
+	/* The default, yes, is not written out. */
+	if (!conf->g.rtp_relay)
+		printf("rtp relay no\n");
 	printf("rtp ports %u to %u\n", conf->g.rtp_port_lo, conf->g.rtp_port_hi);
 	printf("rtp timeout %u\n", conf->g.rtp_timeout);
 	printf("rtp latch %s\n", latch_name(conf->g.rtp_latch));

@@ -844,6 +844,9 @@ offer_streams(struct req *r)
 	size_t		 blen;
 	int		 i, n = 0;
 
+	/* With `rtp relay no` nothing is relayed: no stream to count. */
+	if (!engine_global()->rtp_relay)
+		return (0);
 	ctype = sip_msg_content_type(&msg);
 	if (msg.body_len == 0 || ctype == NULL ||
 	    strncasecmp(ctype, "application/sdp", 15) != 0)
@@ -1182,6 +1185,9 @@ response(struct req *r)
  * on unchanged, and a stream it names a refused address for loses that
  * address, so the relay sends that party nothing until it latches to
  * media from where the party's SIP came from.
+ * A call made under `rtp relay no` has none of this: its SDP is neither
+ * parsed nor judged, as it goes to a party that sends its media straight
+ * there, not to us; only `codec allow` and `codec deny` edit it.
  */
 static enum verdict
 media(struct req *r, struct call *c, int to, int isreq,
@@ -1206,6 +1212,8 @@ media(struct req *r, struct call *c, int to, int isreq,
 		reply(r, 488, "Not Acceptable Here - No codec allowed");
 		goto refused;
 	}
+	if (c->norelay)
+		goto done;
 	if (sdp_parse(body, blen, &sdp, &err) == -1) {
 		log_warnx("%s: SDP from %s: %s", c->callid,
 		    addr_str((struct sockaddr *)&r->src, 1), err);
@@ -1252,6 +1260,7 @@ media(struct req *r, struct call *c, int to, int isreq,
 		} else
 			log_warnx("%s: SDP too large to rewrite", c->callid);
 	}
+ done:
 	if (edited && sip_edit_body(&msg, body, blen) == -1)
 		log_warnx("%s: SDP too large to rewrite", c->callid);
 	return (GO);

@@ -272,6 +272,7 @@ struct conf_global {
 	uint32_t		 rtp_dejitter;	/* milliseconds, 0: off */
 	int			 rtp_latch;	/* RTP_LATCH_* */
 	int			 rtp_dscp;	/* DSCP 0..63 */
+	int			 rtp_relay;	/* 0: SDP left as written */
 	int			 sip_dscp;
 	uint32_t		 reg_expires;	/* seconds */
 	char			 reg_state[PATH_MAX]; /* "" when unset */
@@ -503,6 +504,7 @@ struct ctl_summary {
 	uint32_t		 reg_expires;
 	int			 verbose;
 	uint32_t		 reloads;
+	int			 rtp_relay;	/* for new calls */
 };
 
 struct ctl_listener {
@@ -549,6 +551,7 @@ struct ctl_call {
 	int64_t			 duration;	/* seconds */
 	uint16_t		 inside_port;	/* first relay port pair */
 	uint16_t		 outside_port;
+	int			 relayed;	/* 0: `rtp relay no` */
 };
 
 /*

@@ -36,9 +36,11 @@
 
 # shellcheck disable=SC2154 # PID_name, set by eval in sipp_start
 . regress/daemon/lib.sh
+. regress/netns/relayoff.sh
 
 CASES="netns-register netns-incoming netns-rtp netns-outgoing
 netns-discriminates"
+CASES="$CASES $ro_netns_cases"
 SCN=$PWD/regress/netns
 T=15			# seconds any one sipp may run
 LAN=spx-lan-$$ FW=spx-fw-$$ WAN=spx-wan-$$
@@ -348,6 +350,8 @@ else
 		fi
 	fi
 fi
+# relayoff.sh: rtp relay no, media straight through fw's rules
+ro_netns
 daemon_stop
 ln_netns
 

@@ -39,6 +39,7 @@
 . regress/sip/bench_limits.sh
 . regress/sip/lans.sh
 . regress/sip/rewrite.sh
+. regress/sip/relayoff.sh
 
 S=regress/sip
 INSIDE=127.0.0.2
@@ -61,6 +62,7 @@ CASES="$CASES $GUARD_CASES"
 CASES="$CASES $BN_CASES"
 CASES="$CASES $LN_CASES"
 CASES="$CASES $RW_CASES"
+CASES="$CASES $ro_cases"
 # SIP_CASES: only these (by hand, while working on them)
 CASES=${SIP_CASES:-$CASES}
 
@@ -589,6 +591,13 @@ for c in $CASES; do
 	sip_tcp_*|sip_table_*|sip_overload|sip_acl_*|sip_ban_*|sip_scan|\
 	sip_user_agent|rw_*|ln_*|bn_*)
 		# what the proxy answers itself needs the proxy
+		if [ -n "$DIRECT" ]; then
+			echo "skipped $c: needs the daemon"
+			continue
+		fi
+		;;
+	ro_*)
+		# relayoff.sh: rtp relay no needs the proxy
 		if [ -n "$DIRECT" ]; then
 			echo "skipped $c: needs the daemon"
 			continue
