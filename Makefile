@@ -67,7 +67,8 @@ SIPPROXD_SRCS = sipproxd/sipproxd.c sipproxd/proc.c sipproxd/engine.c \
 	sipproxd/mac.c sipproxd/media.c sipproxd/imsg_check.c sipproxd/log.c \
 	sipproxd/util.c sipproxd/sandbox.c sipproxd/codec.c sipproxd/conn.c \
 	sipproxd/sip_frame.c sipproxd/tls.c sipproxd/digest.c sipproxd/users.c \
-	sipproxd/auth.c sipproxd/localreg.c \
+	sipproxd/auth.c sipproxd/localreg.c sipproxd/wan.c \
+	sipproxd/external.c sipproxd/stun.c \
 	$(COMPAT) $(COMPAT_OS) $(SANDBOX)
 SIPCTL_SRCS = sipctl/sipctl.c sipctl/parser.c sipctl/output.c \
 	sipctl/output_json.c sipctl/json.c $(COMPAT)
@@ -78,7 +79,7 @@ SIPCTL_OBJS = $(SIPCTL_SRCS:%.c=$(BUILD)/%.o)
 HEADERS	= sipproxd/sipproxd.h sipproxd/engine.h sipproxd/log.h sipproxd/rtp.h \
 	  sipproxd/sip_msg.h sipproxd/sdp.h sipproxd/dns.h sipproxd/mac.h \
 	  sipproxd/media.h sipproxd/sandbox.h sipproxd/codec.h \
-	  sipproxd/sip_frame.h sipproxd/digest.h compat/compat.h \
+	  sipproxd/sip_frame.h sipproxd/digest.h sipproxd/stun.h compat/compat.h \
 	  compat/siphash.h $(IMSG_H)
 
 MANPAGES = man/sipproxd.8 man/sipctl.8 sipproxd.conf.5

@@ -19,6 +19,7 @@ REGRESS_SIPHASH = $(filter compat/siphash.c,$(COMPAT))
 UNIT_TESTS = imsg_test imsg_check_test state_test sip_test sdp_test \
 	json_test siphash_test dns_test sandbox_parse_test codec_test \
 	frame_test tls_test digest_test
+UNIT_TESTS += stun_test
 ifeq ($(OS),Linux)
 UNIT_TESTS += sandbox_test
 endif
@@ -44,9 +45,11 @@ siphash_test_SRCS = $(REGRESS_SIPHASH) sipproxd/mac.c
 dns_test_SRCS = sipproxd/dns.c sipproxd/util.c sipproxd/log.c
 sandbox_test_SRCS = sipproxd/sandbox.c $(SANDBOX) sipproxd/log.c
 sandbox_parse_test_SRCS = sipproxd/sandbox.c sipproxd/log.c
+stun_test_SRCS = sipproxd/stun.c
 
 FUZZERS = fuzz_config fuzz_state fuzz_sip fuzz_sdp fuzz_codec fuzz_frame \
 	fuzz_digest
+FUZZERS += fuzz_stun
 
 fuzz_config_SRCS = sipproxd/parse.y sipproxd/config.c sipproxd/util.c \
 	sipproxd/printconf.c sipproxd/log.c sipproxd/users.c sipproxd/digest.c \
@@ -58,6 +61,7 @@ fuzz_digest_SRCS = sipproxd/digest.c sipproxd/mac.c $(REGRESS_SIPHASH) \
 	$(COMPAT_OS)
 fuzz_frame_SRCS = sipproxd/sip_frame.c sipproxd/sip_msg.c sipproxd/sip_uri.c
 fuzz_sdp_SRCS = sipproxd/sdp.c sipproxd/media.c sipproxd/util.c
+fuzz_stun_SRCS = sipproxd/stun.c
 fuzz_codec_SRCS = sipproxd/codec.c sipproxd/sdp.c sipproxd/media.c \
 	sipproxd/util.c
 

@@ -39,6 +39,8 @@
 
 CASES="netns-register netns-incoming netns-rtp netns-outgoing
 netns-discriminates"
+WAN_CASES="wan-moved-show wan-moved-register wan-moved-call" # wan.sh
+CASES="$CASES $WAN_CASES"
 SCN=$PWD/regress/netns
 T=15			# seconds any one sipp may run
 LAN=spx-lan-$$ FW=spx-fw-$$ WAN=spx-wan-$$
@@ -175,11 +177,11 @@ learned() {
 	head -n 1 "$D/$1.learned" 2> /dev/null | tr -d '\r'
 }
 
-# fw_daemon_start: daemon_start's loop, with sipproxd inside fw.
+# fw_daemon_start [outside]: daemon_start's loop, with sipproxd inside fw.
 fw_daemon_start() {
 	cat > "$D/sipproxd.conf" <<EOF
 listen on $INSIDE port 5060 udp
-outside $OUTSIDE
+outside ${1:-$OUTSIDE}
 rtp ports 20000 to 20099
 registration state "$D/state"
 EOF
@@ -346,6 +348,7 @@ else
 	fi
 fi
 daemon_stop
+. regress/netns/wan.sh
 
 # --- without sipproxd: the phone registers straight through the
 # masquerading fw (which must work: it proves the plumbing), then the

@@ -35,6 +35,7 @@
 . regress/sip/tcp.sh
 . regress/sip/scale.sh
 . regress/sip/auth.sh
+. regress/sip/wan.sh
 
 S=regress/sip
 INSIDE=127.0.0.2
@@ -53,6 +54,7 @@ CASES="$CASES $EDGE_CASES"
 CASES="$CASES $TCP_CASES"
 CASES="$CASES $SCALE_CASES"
 CASES="$CASES $AUTH_CASES"
+CASES="$CASES $WAN_CASES"
 # SIP_CASES: only these (by hand, while working on them)
 CASES=${SIP_CASES:-$CASES}
 
@@ -605,7 +607,7 @@ for c in $CASES; do
 	sip_flood|sip_offer_limit|sip_register_contact|sip_ipv6_register|\
 	sip_forged_response|sip_dialog_tags|sip_cancel_transaction|sip_spiral|\
 	sip_loop|sip_restart_prompt|sip_media_refused_*|sip_codec_filter|\
-	sip_tcp_*|sip_table_*|sip_overload)
+	sip_tcp_*|sip_table_*|sip_overload|wan_*)
 		# what the proxy answers itself needs the proxy
 		if [ -n "$DIRECT" ]; then
 			echo "skipped $c: needs the daemon"
