@@ -1732,13 +1732,14 @@ register_response(void)
 		if ((g = bindings_pending_find(sip_msg_callid(&msg),
 		    u.user)) == NULL)
 			continue;
-		expires = msg.expires;
-		if (sip_param_get(a.params, strlen(a.params), "expires", val,
-		    sizeof(val)) == 1)
-			expires = strtonum(val, 0, INT32_MAX, NULL);
 		if (bindings_cap_params(a.params, params,
 		    sizeof(params)) == -1)
 			strlcpy(params, a.params, sizeof(params));
+		/* Kept as long as the phone is told (capped). */
+		expires = msg.expires;
+		if (sip_param_get(params, strlen(params), "expires", val,
+		    sizeof(val)) == 1)
+			expires = strtonum(val, 0, INT32_MAX, NULL);
 		/* The phone's contact back, before confirm may free g. */
 		if (snprintf(elem, sizeof(elem), "%s%s<%s>%s", a.display,
 		    a.display[0] != '\0' ? " " : "", g->se.contact, params) <

@@ -39,6 +39,7 @@
 
 #include <errno.h>
 #include <event.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -327,24 +328,34 @@ wan_check(void)
 		TAILQ_INSERT_TAIL(&fresh, nl, entry);
 	}
 
+	/*
+	 * The engine gets the new ones (and the old ones current again)
+	 * first: at no moment has it no outside listener to send from.
+	 */
+	TAILQ_FOREACH(nl, &fresh, entry)
+		if (nl->fd != -1)
+			wan_listener_send(nl, WAN_L_NEW);
+	for (l = TAILQ_FIRST(&wconf->listeners); l != NULL; l = next) {
+		next = TAILQ_NEXT(l, entry);
+		if (!l->outside || !l->retired)
+			continue;
+		TAILQ_FOREACH(nl, &fresh, entry)
+			if (nl->proto == l->proto &&
+			    sa_cmp(&nl->ss, &l->ss) == 0)
+				break;
+		if (nl != NULL) {
+			/* The fresh entry takes its place. */
+			wan_listener_send(l, WAN_L_CURRENT);
+			TAILQ_REMOVE(&wconf->listeners, l, entry);
+			free(l);
+		}
+	}
+
 	/* The old ones retire, or go with their address. */
 	for (l = TAILQ_FIRST(&wconf->listeners); l != NULL; l = next) {
 		next = TAILQ_NEXT(l, entry);
-		if (!l->outside)
+		if (!l->outside || l->retired)
 			continue;
-		if (l->retired) {
-			/* Current again: the fresh entry takes its place. */
-			TAILQ_FOREACH(nl, &fresh, entry)
-				if (nl->proto == l->proto &&
-				    sa_cmp(&nl->ss, &l->ss) == 0)
-					break;
-			if (nl != NULL) {
-				wan_listener_send(l, WAN_L_CURRENT);
-				TAILQ_REMOVE(&wconf->listeners, l, entry);
-				free(l);
-			}
-			continue;
-		}
 		has = iface_has_addr(wconf->g.outside_name, &l->ss);
 		wan_listener_send(l, has == 1 ? WAN_L_RETIRE : WAN_L_CLOSE);
 		if (has == 1)
@@ -356,8 +367,6 @@ wan_check(void)
 	}
 	while ((nl = TAILQ_FIRST(&fresh)) != NULL) {
 		TAILQ_REMOVE(&fresh, nl, entry);
-		if (nl->fd != -1)
-			wan_listener_send(nl, WAN_L_NEW);
 		TAILQ_INSERT_TAIL(&wconf->listeners, nl, entry);
 	}
 
