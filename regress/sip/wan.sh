@@ -96,10 +96,10 @@ wan_stun() {
 	    $S/registrar.xml > "$T/wan_registrar_stun.xml"
 	SIPP_DIR=$T
 	sipp_uas "$CASE.registrar" wan_registrar_stun.xml $REGISTRAR \
-	    -key granted 120
+	    -key granted 120 -set cparam ""
 	SIPP_DIR=$S
 	sipp_bg "$CASE.phone" reg_phone.xml $PHONE $(phone_to $REGISTRAR) \
-	    -s alice -key exp 120
+	    -s alice -key exp 120 -key cparam ""
 	sipp_wait
 	expect registrations ".registrations[0].masqueraded_contact ==
 	    \"sip:alice@$WAN_MAPPED:5060\""
