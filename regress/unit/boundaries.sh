@@ -26,14 +26,17 @@ fail=0
 # The processes by file name. A new file goes into one of these lists.
 ENGINE="engine proxy bindings call control dns rtptest sdp sip_msg sip_uri"
 ENGINE="$ENGINE codec conn sip_frame tls auth localreg"
+ENGINE="$ENGINE external stun"
 RELAY="relay rtp_pool rtp_stream rtp_jitter"
 PARENT="sipproxd parse printconf statefile"
+PARENT="$PARENT wan"
 # and compat/*: portability for all three; sandbox.c is the promise
 # vocabulary every process enters its sandbox with; digest.c and mac.c
 # make the HA1s in the parent and check them in the engine; users.c is
 # the parent's, freed with the configuration
 SHARED="proc log util imsg_check config media sandbox digest users mac"
 PARSERS="sip_msg sip_uri sdp codec sip_frame"
+PARSERS="$PARSERS stun"
 LEAVES="util media"
 
 bin=$BUILD/sipproxd/sipproxd
