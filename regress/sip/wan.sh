@@ -21,15 +21,29 @@
 WAN_CASES="wan_max_expires wan_max_expires_hostile wan_stun"
 WAN_STUN=127.0.0.32 WAN_MAPPED=198.51.100.9
 
+# wan_conf line: the running configuration plus LINE, without an
+# outbound proxy an earlier case may have left (REGISTERs go to the
+# registrar of their Request-URI); wan_conf_back restores it.
+wan_conf() {
+	cp "$CONF" "$T/wan.conf"
+	{
+		grep -v '^outbound proxy' "$T/wan.conf"
+		echo "$1"
+	} > "$CONF"
+	"$SIPCTL" -s "$SOCK" reload > /dev/null || bad "reload failed"
+}
+wan_conf_back() {
+	cp "$T/wan.conf" "$CONF"
+	"$SIPCTL" -s "$SOCK" reload > /dev/null || bad "reload back failed"
+}
+
 # wan_cap granted hdrgranted: with `registration max expires 300`,
 # alice registers asking for an hour (Expires) and half of it (Contact
 # parameter); the registrar checks it was asked for 300 and grants
 # GRANTED (HDRGRANTED in its Expires header); alice must be told 300 in
 # both places, and sipctl must keep her for 300 at most.
 wan_cap() {
-	cp "$CONF" "$T/wan.conf"
-	echo 'registration max expires 300' >> "$CONF"
-	"$SIPCTL" -s "$SOCK" reload > /dev/null || bad "reload failed"
+	wan_conf 'registration max expires 300'
 	sipp_uas "$CASE.registrar" wan_registrar.xml $REGISTRAR \
 	    -key granted "$1" -key hdrgranted "$2"
 	sipp_bg "$CASE.phone" reg_phone.xml $PHONE $(phone_to $REGISTRAR) \
@@ -45,8 +59,7 @@ wan_cap() {
 	expect registrations '[.registrations[] |
 	    select(.aor == "sip:alice@127.0.0.20")] | length == 1 and
 	    .[0].expires > 200 and .[0].expires <= 300'
-	cp "$T/wan.conf" "$CONF"
-	"$SIPCTL" -s "$SOCK" reload > /dev/null || bad "reload back failed"
+	wan_conf_back
 }
 
 # A registrar granting more than the cap: the phone is told the cap.
@@ -79,9 +92,7 @@ wan_stun() {
 		sleep 0.1
 		wan_i=$((wan_i + 1))
 	done
-	cp "$CONF" "$T/wan.conf"
-	echo "external address stun \"$WAN_STUN\"" >> "$CONF"
-	"$SIPCTL" -s "$SOCK" reload > /dev/null || bad "reload failed"
+	wan_conf "external address stun \"$WAN_STUN\""
 	wan_i=0
 	while [ $wan_i -lt 50 ] && ! grep -q \
 	    "external address $WAN_STUN is $WAN_MAPPED" "$LOG"; do
@@ -109,6 +120,5 @@ wan_stun() {
 	    .[0].masqueraded_contact == \"sip:alice@$WAN_MAPPED:5060\""
 	kill -TERM $wan_spid 2> /dev/null
 	wait $wan_spid 2> /dev/null
-	cp "$T/wan.conf" "$CONF"
-	"$SIPCTL" -s "$SOCK" reload > /dev/null || bad "reload back failed"
+	wan_conf_back
 }
