@@ -70,6 +70,7 @@ SIPPROXD_SRCS = sipproxd/sipproxd.c sipproxd/proc.c sipproxd/engine.c \
 	sipproxd/auth.c sipproxd/localreg.c sipproxd/acl.c sipproxd/acl_send.c \
 	sipproxd/acl_imsg.c sipproxd/ban.c sipproxd/outbound.c \
 	sipproxd/rewrite.c sipproxd/rewrite_conf.c sipproxd/calllog.c \
+	sipproxd/wan.c sipproxd/external.c sipproxd/stun.c \
 	$(COMPAT) $(COMPAT_OS) $(SANDBOX)
 SIPCTL_SRCS = sipctl/sipctl.c sipctl/parser.c sipctl/output.c \
 	sipctl/output_json.c sipctl/json.c $(COMPAT)
@@ -81,7 +82,8 @@ HEADERS	= sipproxd/sipproxd.h sipproxd/engine.h sipproxd/log.h sipproxd/rtp.h \
 	  sipproxd/sip_msg.h sipproxd/sdp.h sipproxd/dns.h sipproxd/mac.h \
 	  sipproxd/media.h sipproxd/sandbox.h sipproxd/codec.h \
 	  sipproxd/sip_frame.h sipproxd/digest.h sipproxd/acl.h \
-	  sipproxd/rewrite.h compat/compat.h compat/siphash.h $(IMSG_H)
+	  sipproxd/rewrite.h sipproxd/stun.h compat/compat.h \
+	  compat/siphash.h $(IMSG_H)
 
 MANPAGES = man/sipproxd.8 man/sipctl.8 sipproxd.conf.5 \
 	   man/siproxd2sipproxd.8

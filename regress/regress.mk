@@ -18,7 +18,7 @@ REGRESS_SIPHASH = $(filter compat/siphash.c,$(COMPAT))
 
 UNIT_TESTS = imsg_test imsg_check_test state_test sip_test sdp_test \
 	json_test siphash_test dns_test sandbox_parse_test codec_test \
-	frame_test tls_test digest_test acl_test rewrite_test
+	frame_test tls_test digest_test acl_test rewrite_test stun_test
 ifeq ($(OS),Linux)
 UNIT_TESTS += sandbox_test
 endif
@@ -51,9 +51,10 @@ acl_test_SRCS = sipproxd/acl.c sipproxd/acl_send.c sipproxd/acl_imsg.c \
 dns_test_SRCS = sipproxd/dns.c sipproxd/util.c sipproxd/log.c
 sandbox_test_SRCS = sipproxd/sandbox.c $(SANDBOX) sipproxd/log.c
 sandbox_parse_test_SRCS = sipproxd/sandbox.c sipproxd/log.c
+stun_test_SRCS = sipproxd/stun.c
 
 FUZZERS = fuzz_config fuzz_state fuzz_sip fuzz_sdp fuzz_codec fuzz_frame \
-	fuzz_digest fuzz_acl
+	fuzz_digest fuzz_acl fuzz_stun
 
 fuzz_config_SRCS = sipproxd/parse.y sipproxd/config.c sipproxd/util.c \
 	sipproxd/printconf.c sipproxd/acl.c sipproxd/log.c sipproxd/users.c \
@@ -69,6 +70,7 @@ fuzz_acl_SRCS = sipproxd/acl.c sipproxd/imsg_check.c sipproxd/printconf.c \
 	sipproxd/config.c sipproxd/util.c sipproxd/log.c sipproxd/users.c \
 	sipproxd/digest.c sipproxd/mac.c $(REGRESS_SIPHASH) $(COMPAT_OS) \
 	$(REGRESS_IMSG)
+fuzz_stun_SRCS = sipproxd/stun.c
 fuzz_codec_SRCS = sipproxd/codec.c sipproxd/sdp.c sipproxd/media.c \
 	sipproxd/util.c
 

@@ -346,6 +346,18 @@ show_summary(struct ctl_summary *s)
 	print_field("Config file:", s->conffile);
 	print_field("Outside:", s->outside);
 	print_field("External:", s->external);
+	/* The outside interface's address moved (or a reload moved it). */
+	if (s->outside_changed > 0) {
+		snprintf(buf, sizeof(buf), "%s ago",
+		    fmt_timeframe(uptime(s->outside_changed)));
+		print_field("Outside changed:", buf);
+	}
+	/* The external address's name resolved to another address. */
+	if (s->external_changed > 0) {
+		snprintf(buf, sizeof(buf), "%s ago",
+		    fmt_timeframe(uptime(s->external_changed)));
+		print_field("External changed:", buf);
+	}
 }
 
 static void
@@ -486,6 +498,10 @@ show_stats(struct ctl_stats *st)
 	counter("Registration table full:", st->sip.full_registrations);
 	counter("Call table full:", st->sip.full_calls);
 	counter("Registrations over limit:", st->sip.limit_registrations);
+	counter("STUN requests:", st->sip.stun_requests);
+	counter("STUN answers taken:", st->sip.stun_answers);
+	counter("STUN unexpected:", st->sip.stun_unexpected);
+	counter("STUN malformed:", st->sip.stun_malformed);
 	counter("SIP responses forged:", st->sip.responses_forged);
 	counter("Connections accepted:", st->sip.conn_accepted);
 	counter("Connections opened:", st->sip.conn_connected);

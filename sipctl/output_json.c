@@ -141,6 +141,9 @@ json_summary(struct ctl_summary *s)
 	json_do_string("config", s->conffile);
 	json_do_string("outside", s->outside);
 	json_do_string("external", s->external);
+	/* time_t of the outside address's last move, 0: never */
+	json_do_int("outside_changed", s->outside_changed);
+	json_do_int("external_changed", s->external_changed);
 	/* The listeners follow; json_tail() closes the array. */
 	json_do_array("listeners");
 }
@@ -256,6 +259,10 @@ json_stats(struct ctl_stats *st)
 	json_do_uint("full_registrations", st->sip.full_registrations);
 	json_do_uint("full_calls", st->sip.full_calls);
 	json_do_uint("limit_registrations", st->sip.limit_registrations);
+	json_do_uint("stun_requests", st->sip.stun_requests);
+	json_do_uint("stun_answers", st->sip.stun_answers);
+	json_do_uint("stun_unexpected", st->sip.stun_unexpected);
+	json_do_uint("stun_malformed", st->sip.stun_malformed);
 	json_do_uint("responses_forged", st->sip.responses_forged);
 	json_do_object("connections");
 	json_do_uint("accepted", st->sip.conn_accepted);

@@ -587,6 +587,8 @@ bindings_confirm(struct reg *g, long long expires)
 {
 	if (expires < 0)
 		expires = g->req_expires;
+	/* What the phone is told: it refreshes by then. */
+	expires = bindings_cap(expires);
 	reg_unpend(g);
 	if (expires == 0) {
 		log_info("%s: %s deregistered", g->se.aor, g->se.contact);
@@ -602,6 +604,91 @@ bindings_confirm(struct reg *g, long long expires)
 	g->expired = 0;
 	reg_source_update(g);
 	g->se.expires_at = time(NULL) + expires;
+}
+
+/*
+ * `registration max expires`: a lifetime for a phone, capped so that a
+ * phone registered under an old outside address refreshes soon.
+ */
+long long
+bindings_cap(long long expires)
+{
+	uint32_t	 max = engine_global()->reg_max_expires;
+
+	return (max != 0 && expires > max ? max : expires);
+}
+
+/*
+ * Contact parameters (";a=b;expires=N") with an expires above the cap
+ * set to it, into out: 1 when changed, 0 when out is a plain copy, -1
+ * when it does not fit. A quoted value may hold a ';'. With a cap, an
+ * expires that is no number (or too long for one) is the cap too: the
+ * registrar's answer comes from outside.
+ */
+int
+bindings_cap_params(const char *params, char *out, size_t len)
+{
+	const char	*p, *seg, *errstr = NULL;
+	char		 num[24];
+	size_t		 n, o = 0;
+	uint32_t	 max = engine_global()->reg_max_expires;
+	long long	 v = 0;
+	int		 q, changed = 0;
+
+	out[0] = '\0';
+	for (p = params; *p != '\0';) {
+		seg = p++;
+		for (q = 0; *p != '\0' && (q || *p != ';'); p++) {
+			if (q && *p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == '"')
+				q = !q;
+		}
+		n = p - seg;
+		if (max != 0 && n >= 9 && strncasecmp(seg, ";expires=", 9) == 0) {
+			if (n - 9 < sizeof(num)) {
+				memcpy(num, seg + 9, n - 9);
+				num[n - 9] = '\0';
+				v = strtonum(num, 0, LLONG_MAX, &errstr);
+			}
+			if (n - 9 >= sizeof(num) || errstr != NULL || v > max) {
+				if (o + 9 + 10 >= len)
+					return (-1);
+				o += snprintf(out + o, len - o, ";expires=%u",
+				    max);
+				changed = 1;
+				continue;
+			}
+		}
+		if (o + n >= len)
+			return (-1);
+		memcpy(out + o, seg, n);
+		o += n;
+		out[o] = '\0';
+	}
+	return (changed);
+}
+
+/*
+ * The Expires header of a REGISTER (add: one is added where there is
+ * none, so the registrar's default cannot exceed the cap) or of its 2xx,
+ * capped. Returns -1 when the edit does not fit.
+ */
+int
+bindings_cap_header(struct sip_msg *m, int add)
+{
+	char	 num[16];
+	int	 i;
+
+	if (engine_global()->reg_max_expires == 0)
+		return (0);
+	snprintf(num, sizeof(num), "%u", engine_global()->reg_max_expires);
+	if ((i = sip_msg_hdr_find(m, SIP_HDR_EXPIRES, 0)) >= 0) {
+		if (m->expires >= 0 && bindings_cap(m->expires) == m->expires)
+			return (0);
+		return (sip_edit_value(m, i, num));
+	}
+	return (add ? sip_edit_insert(m, m->nhdrs, "Expires", num) : 0);
 }
 
 /*

@@ -43,6 +43,7 @@
 #include "rewrite.h"
 #include "sandbox.h"
 #include "mac.h"
+#include "stun.h"
 
 #define ENGINE_PROMISES	"stdio inet dns unix recvfd"
 #define SIP_RECVBUF	65536
@@ -59,6 +60,11 @@ static void	engine_tick(int, short, void *);
 static void	engine_dispatch_parent(struct imsgev *, struct imsg *);
 static void	engine_dispatch_relay(struct imsgev *, struct imsg *);
 static void	engine_reconf_listener(struct imsg *);
+static void	engine_listener_start(struct engine_listener *);
+static void	engine_listener_dscp(struct engine_listener *);
+static void	engine_listener_close(struct engine_listener *);
+static void	engine_wan_listener(struct imsg *);
+static void	engine_wan_address(struct imsg *);
 static void	engine_reconf_done(void);
 static void	engine_conf_free(struct engine_conf *);
 static void	engine_sip_read(int, short, void *);
@@ -81,6 +87,7 @@ static uint32_t			 reloads;
 static int			 configured;
 static SIPHASH_KEY		 tag_key;	/* engine_listener_tag() */
 static int			 tag_key_set;
+static time_t			 outside_changed;	/* 0: never */
 
 void
 engine_main(int debug, int verbose)
@@ -161,6 +168,7 @@ engine_tick(int fd, short event, void *arg)
 	auth_tick(now);
 	ban_tick(now);
 	calllog_tick(now);
+	external_tick(now);
 	evtimer_add(&ev_tick, &tv);
 }
 
@@ -191,6 +199,7 @@ void
 engine_summary(struct ctl_summary *cs)
 {
 	struct engine_listener	*el;
+	const struct sockaddr_storage *ext;
 
 	strlcpy(cs->version, SIPPROXD_VERSION, sizeof(cs->version));
 	cs->started = started;
@@ -205,11 +214,13 @@ engine_summary(struct ctl_summary *cs)
 	strlcpy(cs->conffile, econf->g.conffile, sizeof(cs->conffile));
 	strlcpy(cs->outside, addr_str((struct sockaddr *)
 	    &econf->g.outside_addr, 0), sizeof(cs->outside));
-	if (econf->g.external_addr.ss_family != AF_UNSPEC)
-		strlcpy(cs->external, addr_str((struct sockaddr *)
-		    &econf->g.external_addr, 0), sizeof(cs->external));
+	if ((ext = external_current()) != NULL)
+		strlcpy(cs->external, addr_str((const struct sockaddr *)ext,
+		    0), sizeof(cs->external));
+	cs->external_changed = external_changed();
 	cs->reg_expires = econf->g.reg_expires;
 	cs->rtp_relay = econf->g.rtp_relay;
+	cs->outside_changed = outside_changed;
 	TAILQ_FOREACH(el, &econf->listeners, entry)
 		cs->listeners++;
 }
@@ -259,7 +270,7 @@ engine_listener_side(int side, int family)
 	if (econf == NULL)
 		return (NULL);
 	TAILQ_FOREACH(el, &econf->listeners, entry) {
-		if (el->cl.proto != IPPROTO_UDP ||
+		if (el->cl.proto != IPPROTO_UDP || el->retired ||
 		    el->cl.outside != (side == LEG_OUTSIDE))
 			continue;
 		if (family == AF_UNSPEC || el->cl.ss.ss_family == family)
@@ -282,7 +293,7 @@ engine_listener_tr(int side, int family, int tr)
 		return (NULL);
 	if (tr != SIP_TR_UDP)
 		TAILQ_FOREACH(el, &econf->listeners, entry)
-			if (el->cl.transport == tr &&
+			if (el->cl.transport == tr && !el->retired &&
 			    el->cl.outside == (side == LEG_OUTSIDE) &&
 			    (family == AF_UNSPEC ||
 			    el->cl.ss.ss_family == family))
@@ -415,10 +426,12 @@ void
 engine_advertised(const struct engine_listener *el,
     struct sockaddr_storage *ss)
 {
+	const struct sockaddr_storage	*ext;
+
 	*ss = el->cl.ss;
-	if (!el->cl.outside || econf->g.external_addr.ss_family == AF_UNSPEC)
+	if (!el->cl.outside || (ext = external_current()) == NULL)
 		return;
-	*ss = econf->g.external_addr;
+	*ss = *ext;
 	sa_set_port(ss, sa_port(&el->cl.ss));
 }
 
@@ -467,8 +480,9 @@ is_ours(const struct sockaddr_storage *ss,
     int (*cmp)(const struct sockaddr_storage *,
     const struct sockaddr_storage *))
 {
-	struct engine_listener	*el;
-	struct sockaddr_storage	 adv;
+	struct engine_listener		*el;
+	struct sockaddr_storage		 adv;
+	const struct sockaddr_storage	*prev = external_previous();
 
 	if (econf == NULL)
 		return (0);
@@ -476,6 +490,13 @@ is_ours(const struct sockaddr_storage *ss,
 		engine_advertised(el, &adv);
 		if (cmp(&el->cl.ss, ss) == 0 || cmp(&adv, ss) == 0)
 			return (1);
+		/* The dialogs made under the old external address. */
+		if (el->cl.outside && prev != NULL) {
+			adv = *prev;
+			sa_set_port(&adv, sa_port(&el->cl.ss));
+			if (cmp(&adv, ss) == 0)
+				return (1);
+		}
 	}
 	return (0);
 }
@@ -582,6 +603,12 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_RECONF_DONE:
 		engine_reconf_done();
 		break;
+	case IMSG_WAN_LISTENER:
+		engine_wan_listener(imsg);
+		break;
+	case IMSG_WAN_ADDRESS:
+		engine_wan_address(imsg);
+		break;
 	case IMSG_STATE_ENTRY:
 		if (imsg_get_data(imsg, &se, sizeof(se)) == -1)
 			fatalx("bad IMSG_STATE_ENTRY");
@@ -626,23 +653,120 @@ engine_reconf_listener(struct imsg *imsg)
 			    transport_str(cl.transport));
 		TAILQ_REMOVE(&econf->listeners, el, entry);
 		el->cl = cl;
+		el->retired = 0;
 	} else {
 		if ((el = calloc(1, sizeof(*el))) == NULL)
 			fatal(NULL);
 		el->cl = cl;
 		el->fd = fd;
-		/* A TCP listener's connections would inherit its rights. */
-		if (cl.proto == IPPROTO_UDP)
-			sandbox_limit_fd(fd, SANDBOX_FD_UDP);
-		event_set(&el->ev, fd, EV_READ | EV_PERSIST,
-		    cl.proto == IPPROTO_TCP ? engine_sip_accept :
-		    engine_sip_read, el);
-		event_add(&el->ev, NULL);
-		log_debug("listening on %s %s",
-		    addr_str((struct sockaddr *)&cl.ss, 1),
-		    transport_str(cl.transport));
+		engine_listener_start(el);
 	}
 	TAILQ_INSERT_TAIL(&nconf->listeners, el, entry);
+}
+
+/* sip dscp: the traffic class of everything we send. */
+static void
+engine_listener_dscp(struct engine_listener *el)
+{
+	int	 tos = econf->g.sip_dscp << 2;
+
+	if ((el->cl.ss.ss_family == AF_INET6 ? setsockopt(el->fd,
+	    IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos)) :
+	    setsockopt(el->fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos))) == -1)
+		log_warn("sip dscp on %s",
+		    addr_str((struct sockaddr *)&el->cl.ss, 1));
+}
+
+static void
+engine_listener_start(struct engine_listener *el)
+{
+	/* A TCP listener's connections would inherit its rights. */
+	if (el->cl.proto == IPPROTO_UDP)
+		sandbox_limit_fd(el->fd, SANDBOX_FD_UDP);
+	event_set(&el->ev, el->fd, EV_READ | EV_PERSIST,
+	    el->cl.proto == IPPROTO_TCP ? engine_sip_accept :
+	    engine_sip_read, el);
+	event_add(&el->ev, NULL);
+	log_debug("listening on %s %s",
+	    addr_str((struct sockaddr *)&el->cl.ss, 1),
+	    transport_str(el->cl.transport));
+}
+
+/*
+ * The outside interface's address moved (wan.c): a listener on the new
+ * address, or one on an old address retired (it still answers for the
+ * dialogs made on it, but names us in nothing new) or closed.
+ */
+static void
+engine_wan_listener(struct imsg *imsg)
+{
+	struct engine_listener	*el;
+	struct wan_listener	 wl;
+	const char		*why = NULL;
+	int			 fd;
+
+	if (econf == NULL || nconf != NULL ||
+	    imsg_get_data(imsg, &wl, sizeof(wl)) == -1 ||
+	    (why = imsg_check_payload(IMSG_WAN_LISTENER, &wl,
+	    sizeof(wl))) != NULL)
+		fatalx("bad IMSG_WAN_LISTENER: %s", why != NULL ? why :
+		    "unexpected");
+	fd = imsg_get_fd(imsg);
+	if ((fd != -1) != (wl.op == WAN_L_NEW))
+		fatalx("IMSG_WAN_LISTENER: descriptor and op disagree");
+	if (wl.op == WAN_L_NEW) {
+		if ((el = calloc(1, sizeof(*el))) == NULL)
+			fatal(NULL);
+		el->cl = wl.cl;
+		el->fd = fd;
+		engine_listener_dscp(el);
+		engine_listener_start(el);
+		TAILQ_INSERT_TAIL(&econf->listeners, el, entry);
+		return;
+	}
+	TAILQ_FOREACH(el, &econf->listeners, entry)
+		if (el->cl.outside && el->cl.proto == wl.cl.proto &&
+		    sa_cmp(&el->cl.ss, &wl.cl.ss) == 0)
+			break;
+	if (el == NULL)
+		fatalx("IMSG_WAN_LISTENER: %s %s not found",
+		    addr_str((struct sockaddr *)&wl.cl.ss, 1),
+		    transport_str(wl.cl.transport));
+	switch (wl.op) {
+	case WAN_L_CURRENT:
+		el->retired = 0;
+		break;
+	case WAN_L_RETIRE:
+		el->retired = 1;
+		log_debug("retired listener %s %s",
+		    addr_str((struct sockaddr *)&el->cl.ss, 1),
+		    transport_str(el->cl.transport));
+		break;
+	case WAN_L_CLOSE:
+		TAILQ_REMOVE(&econf->listeners, el, entry);
+		engine_listener_close(el);
+		break;
+	}
+}
+
+/* The outside's address now: what `sipctl show` says. */
+static void
+engine_wan_address(struct imsg *imsg)
+{
+	struct wan_address	 wa;
+	const char		*why = NULL;
+
+	if (econf == NULL || nconf != NULL ||
+	    imsg_get_data(imsg, &wa, sizeof(wa)) == -1 ||
+	    (why = imsg_check_payload(IMSG_WAN_ADDRESS, &wa,
+	    sizeof(wa))) != NULL)
+		fatalx("bad IMSG_WAN_ADDRESS: %s", why != NULL ? why :
+		    "unexpected");
+	/* The parent said it in the log already. */
+	log_debug("outside address now %s",
+	    addr_str((struct sockaddr *)&wa.addr, 0));
+	econf->g.outside_addr = wa.addr;
+	outside_changed = wa.changed;
 }
 
 /* Swap in the new configuration; what is left of the old one goes. */
@@ -650,10 +774,16 @@ static void
 engine_reconf_done(void)
 {
 	struct engine_listener	*el;
-	int			 tos;
 
 	if (nconf == NULL)
 		fatalx("IMSG_RECONF_DONE without a configuration");
+	/* A reload that found the outside interface elsewhere. */
+	if (econf != NULL && sa_cmp_host(&econf->g.outside_addr,
+	    &nconf->g.outside_addr) != 0) {
+		outside_changed = time(NULL);
+		log_info("outside address now %s", addr_str((struct sockaddr *)
+		    &nconf->g.outside_addr, 0));
+	}
 	if (econf != NULL)
 		engine_conf_free(econf);
 	econf = nconf;
@@ -663,17 +793,10 @@ engine_reconf_done(void)
 	acl_reconf_done();
 	outbound_reconf_done();
 	rewrite_reconf_done();
+	external_reconf(&econf->g);
 
-	/* sip dscp: the traffic class of everything we send. */
-	tos = econf->g.sip_dscp << 2;
-	TAILQ_FOREACH(el, &econf->listeners, entry) {
-		if ((el->cl.ss.ss_family == AF_INET6 ? setsockopt(el->fd,
-		    IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos)) :
-		    setsockopt(el->fd, IPPROTO_IP, IP_TOS, &tos,
-		    sizeof(tos))) == -1)
-			log_warn("sip dscp on %s",
-			    addr_str((struct sockaddr *)&el->cl.ss, 1));
-	}
+	TAILQ_FOREACH(el, &econf->listeners, entry)
+		engine_listener_dscp(el);
 	if (configured++)
 		reloads++;
 	engine_to_parent(IMSG_RECONF_DONE, 0, NULL, 0);
@@ -686,14 +809,20 @@ engine_conf_free(struct engine_conf *ec)
 
 	while ((el = TAILQ_FIRST(&ec->listeners)) != NULL) {
 		TAILQ_REMOVE(&ec->listeners, el, entry);
-		log_debug("closing listener %s %s",
-		    addr_str((struct sockaddr *)&el->cl.ss, 1),
-		    transport_str(el->cl.transport));
-		event_del(&el->ev);
-		close(el->fd);
-		free(el);
+		engine_listener_close(el);
 	}
 	free(ec);
+}
+
+static void
+engine_listener_close(struct engine_listener *el)
+{
+	log_debug("closing listener %s %s",
+	    addr_str((struct sockaddr *)&el->cl.ss, 1),
+	    transport_str(el->cl.transport));
+	event_del(&el->ev);
+	close(el->fd);
+	free(el);
 }
 
 static void
@@ -774,6 +903,11 @@ engine_sip_read(int fd, short event, void *arg)
 				log_warn("recvfrom on %s",
 				    addr_str((struct sockaddr *)&el->cl.ss, 1));
 			return;
+		}
+		/* The answer to `external address stun`, not SIP. */
+		if (el->cl.outside && stun_is((uint8_t *)buf, n)) {
+			external_stun_input((uint8_t *)buf, n, &ss);
+			continue;
 		}
 		sip_stats.received++;
 		proxy_input(el, NULL, buf, n, &ss);

@@ -33,6 +33,7 @@ struct engine_listener {
 	struct conf_listener		 cl;
 	int				 fd;
 	struct event			 ev;
+	int				 retired; /* old outside address */
 };
 
 /* engine.c */
@@ -67,6 +68,15 @@ struct sip_msg;
 struct sip_uri;
 struct sdp;
 struct reg_source;
+
+/* external.c (in the engine): the external address, dynamic DNS */
+void	 external_reconf(const struct conf_global *);
+void	 external_tick(time_t);
+const struct sockaddr_storage *external_current(void);
+const struct sockaddr_storage *external_previous(void);
+time_t	 external_changed(void);
+void	 external_stun_input(const uint8_t *, size_t,
+	    const struct sockaddr_storage *);
 
 /* proxy.c (in the engine) */
 struct conn;
@@ -154,6 +164,9 @@ void		 bindings_pending(const char *, const char *, const char *,
 		    const struct sockaddr_storage *);
 struct reg	*bindings_pending_find(const char *, const char *);
 void		 bindings_confirm(struct reg *, long long);
+long long	 bindings_cap(long long);
+int		 bindings_cap_params(const char *, char *, size_t);
+int		 bindings_cap_header(struct sip_msg *, int);
 void		 bindings_response_done(const char *);
 struct reg	*bindings_lookup(const char *, const char *, int *);
 

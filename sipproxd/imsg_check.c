@@ -52,6 +52,8 @@ static const char	*check_rtp_open(const void *, size_t);
 static const char	*check_rtp_peers(const void *, size_t);
 static const char	*check_tls_file(const void *, size_t);
 static const char	*check_tls_data(const void *, size_t);
+static const char	*check_wan_listener(const void *, size_t);
+static const char	*check_wan_address(const void *, size_t);
 static const char	*check_peers(const struct rtp_peers *);
 static const char	*check_acl_set(const void *, size_t);
 static const char	*check_acl_nets(const void *, size_t);
@@ -108,6 +110,9 @@ static const struct {
 	[IMSG_RECONF_OUTBOUND] = { "IMSG_RECONF_OUTBOUND", 0,
 	    check_outbound },
 	[IMSG_RECONF_REWRITE] = { "IMSG_RECONF_REWRITE", 0, check_rewrite },
+	/* Down, parent -> engine and relay: checked all the same. */
+	[IMSG_WAN_LISTENER] = { "IMSG_WAN_LISTENER", 0, check_wan_listener },
+	[IMSG_WAN_ADDRESS] = { "IMSG_WAN_ADDRESS", 0, check_wan_address },
 };
 
 /* A string must end within its array. */
@@ -405,6 +410,66 @@ check_unban(const void *data, size_t len)
 	memcpy(&cu, data, sizeof(cu));
 	if (!NUL_IN(cu.source))
 		return ("source not NUL-terminated");
+	return (NULL);
+}
+
+/* An outside listener's fate (wan.c): a socket address, a known op. */
+static const char *
+check_wan_listener(const void *data, size_t len)
+{
+	struct wan_listener	 wl;
+
+	if (len != sizeof(wl))
+		return ("wrong size");
+	memcpy(&wl, data, sizeof(wl));
+	if (!check_family(&wl.cl.ss, 0))
+		return ("address family out of range");
+	if (!NUL_IN(wl.cl.name))
+		return ("name not NUL-terminated");
+	if (!wl.cl.outside)
+		return ("not an outside listener");
+	if (wl.cl.proto != IPPROTO_UDP && wl.cl.proto != IPPROTO_TCP)
+		return ("protocol out of range");
+	if (wl.cl.transport < SIP_TR_UDP || wl.cl.transport > SIP_TR_TLS)
+		return ("transport out of range");
+	if (wl.op > WAN_L_CLOSE)
+		return ("op out of range");
+	return (NULL);
+}
+
+/* The outside's new address: one of ours to name in SIP and SDP. */
+static const char *
+check_wan_address(const void *data, size_t len)
+{
+	struct wan_address	 wa;
+	struct sockaddr_in	 sin;
+	struct sockaddr_in6	 sin6;
+
+	if (len != sizeof(wa))
+		return ("wrong size");
+	memcpy(&wa, data, sizeof(wa));
+	if (!check_family(&wa.addr, 0))
+		return ("address family out of range");
+	if (wa.addr.ss_family == AF_INET) {
+		memcpy(&sin, &wa.addr, sizeof(sin));
+		if (sin.sin_addr.s_addr == htonl(INADDR_ANY) ||
+		    IN_MULTICAST(ntohl(sin.sin_addr.s_addr)) ||
+		    sin.sin_addr.s_addr == htonl(INADDR_BROADCAST))
+			return ("not a unicast address");
+		if (sin.sin_port != 0)
+			return ("a port where none belongs");
+	} else {
+		memcpy(&sin6, &wa.addr, sizeof(sin6));
+		if (IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr) ||
+		    IN6_IS_ADDR_MULTICAST(&sin6.sin6_addr))
+			return ("not a unicast address");
+		if (sin6.sin6_port != 0)
+			return ("a port where none belongs");
+	}
+	if (wa.changed <= 0)
+		return ("change time out of range");
+	if (wa.source != WAN_SRC_IFACE)
+		return ("source out of range");
 	return (NULL);
 }
 

@@ -139,6 +139,7 @@ localreg_register(const struct sip_msg *m, const struct sockaddr_storage *src,
 			expires = engine_global()->reg_expires;
 		if (expires > REG_EXPIRES_MAX)
 			expires = REG_EXPIRES_MAX;
+		expires = bindings_cap(expires);
 		*reason = "Service Unavailable - Too many registrations";
 		if (bindings_local_set(aor, a.uri, src, local, ua,
 		    expires) == -1)

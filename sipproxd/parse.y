@@ -85,6 +85,7 @@ static int		 findeol(void);
 static int		 symset(const char *, const char *, int);
 static char		*symget(const char *);
 static int		 host_addr(const char *, struct sockaddr_storage *);
+static int		 host_name_ok(const char *);
 static int		 listen_add(const char *, long long, int);
 static int		 outside_set(const char *, in_port_t, int);
 static int		 outbound_set(const char *, long long, int);
@@ -116,6 +117,7 @@ static struct sipproxd_config	*conf;
 static char			*errbuf;
 static size_t			 errlen;
 static int			 seen_outside;	/* 1 << transport */
+static int			 external_seen;
 static int			 errors;
 static int			 lex_errline;
 static uint32_t			 auth_methods;	/* auth methods, as read */
@@ -151,6 +153,7 @@ typedef struct {
 %token	FOR
 %token	ACCOUNT DEFAULT HEADER NUMBERS REQUESTURI REWRITE STRIP TARGET TRUNK
 %token	RELAY
+%token	STUN
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -274,12 +277,41 @@ main		: LISTEN ON STRING optport transport {
 			}
 			conf->g.tcp_keepalive = $3;
 		}
-		| EXTERNAL ADDRESS STRING {
-			if (host_addr($3, &conf->g.external_addr) == -1) {
-				yyerror("external address %s: not an IPv4 or "
-				    "IPv6 address", $3);
+		| EXTERNAL ADDRESS STUN STRING optport {
+			struct sockaddr_storage	 ss;
+
+			if (external_seen) {
+				yyerror("external address given twice");
 				YYERROR;
 			}
+			if ((host_addr($4, &ss) == -1 && !host_name_ok($4)) ||
+			    strlcpy(conf->g.stun_server, $4,
+			    sizeof(conf->g.stun_server)) >=
+			    sizeof(conf->g.stun_server)) {
+				yyerror("external address stun %s: not an "
+				    "address or a host name", $4);
+				YYERROR;
+			}
+			conf->g.stun_port = $5 != 0 ? $5 : STUN_SERVER_PORT;
+			external_seen = 1;
+			free($4);
+		}
+		| EXTERNAL ADDRESS STRING {
+			if (external_seen) {
+				yyerror("external address given twice");
+				YYERROR;
+			}
+			/* Else a name: dynamic DNS, resolved by the engine. */
+			if (host_addr($3, &conf->g.external_addr) == -1 &&
+			    (!host_name_ok($3) ||
+			    strlcpy(conf->g.external_name, $3,
+			    sizeof(conf->g.external_name)) >=
+			    sizeof(conf->g.external_name))) {
+				yyerror("external address %s: not an IPv4 or "
+				    "IPv6 address or a host name", $3);
+				YYERROR;
+			}
+			external_seen = 1;
 			free($3);
 		}
 		| RTP PORTS NUMBER TO NUMBER {
@@ -378,6 +410,14 @@ main		: LISTEN ON STRING optport transport {
 				YYERROR;
 			}
 			free($3);
+		}
+		| REGISTRATION MAXIMUM EXPIRES NUMBER {
+			if ($4 < 60 || $4 > REG_EXPIRES_MAX) {
+				yyerror("registration max expires %lld: out of "
+				    "range 60 to %d", $4, REG_EXPIRES_MAX);
+				YYERROR;
+			}
+			conf->g.reg_max_expires = $4;
 		}
 		| REGISTRATION MAXIMUM NUMBER {
 			if ($3 < 1 || $3 > REG_MAX_LIMIT) {
@@ -937,6 +977,7 @@ lookup(char *s)
 		{ "stealth",		STEALTH },
 		{ "streams",		STREAMS },
 		{ "strip",		STRIP },
+		{ "stun",		STUN },
 		{ "table",		TABLE },
 		{ "target",		TARGET },
 		{ "tcp",		TCP },
@@ -1283,6 +1324,7 @@ parse_config(const char *filename, char *ebuf, size_t elen)
 		errbuf[0] = '\0';
 	errors = 0;
 	seen_outside = 0;
+	external_seen = 0;
 	lex_errline = 0;
 
 	if ((conf = config_new()) == NULL)
@@ -1544,8 +1586,6 @@ listen_udp(void)
 static int
 outside_set(const char *name, in_port_t port, int tr)
 {
-	struct sockaddr_storage	 ss;
-	struct ifaddrs		*ifap, *ifa;
 	struct listener		*l;
 	int			 found = 0;
 
@@ -1567,25 +1607,10 @@ outside_set(const char *name, in_port_t port, int tr)
 	}
 	if (host_addr(name, &conf->g.outside_addr) == 0)
 		found = 1;
-	else {
-		if (getifaddrs(&ifap) == -1)
-			fatal("getifaddrs");
-		for (ifa = ifap; ifa != NULL; ifa = ifa->ifa_next) {
-			if (strcmp(ifa->ifa_name, name) != 0 ||
-			    ifa->ifa_addr == NULL ||
-			    sa_copy(ifa->ifa_addr, &ss) == -1)
-				continue;
-			if (ss.ss_family == AF_INET) {
-				conf->g.outside_addr = ss;
-				found = 1;
-				break;
-			}
-			if (!found && !IN6_IS_ADDR_LINKLOCAL(sa_in6(&ss))) {
-				conf->g.outside_addr = ss;
-				found = 1;
-			}
-		}
-		freeifaddrs(ifap);
+	else if (iface_addr(name, &conf->g.outside_addr) == 0) {
+		/* The parent follows the interface's address (wan.c). */
+		conf->g.outside_iface = 1;
+		found = 1;
 	}
 	if (!found) {
 		yyerror("outside %s: unknown interface or address", name);
@@ -1612,6 +1637,25 @@ outside_set(const char *name, in_port_t port, int tr)
 	}
 	TAILQ_INSERT_TAIL(&conf->listeners, l, entry);
 	return (0);
+}
+
+/*
+ * A host name to resolve: letters, digits, hyphens and dots, not
+ * starting with a dot or a hyphen, its last label not all digits (that
+ * is a mistyped address: RFC 3696 2).
+ */
+static int
+host_name_ok(const char *s)
+{
+	const char	*last;
+	size_t		 n;
+
+	n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.");
+	if (n == 0 || n > 253 || s[n] != '\0' || s[0] == '.' || s[0] == '-')
+		return (0);
+	last = (last = strrchr(s, '.')) != NULL ? last + 1 : s;
+	return (last[strspn(last, "0123456789")] != '\0');
 }
 
 /* A host name (letters, digits, hyphens, dots) or an address. */

@@ -165,6 +165,11 @@ print_config(struct sipproxd_config *conf)
 	if (conf->g.external_addr.ss_family != AF_UNSPEC)
 		printf("external address %s\n",
 		    addr_str((struct sockaddr *)&conf->g.external_addr, 0));
+	if (conf->g.external_name[0] != '\0')
+		printf("external address \"%s\"\n", conf->g.external_name);
+	if (conf->g.stun_server[0] != '\0')
+		printf("external address stun \"%s\" port %u\n",
+		    conf->g.stun_server, conf->g.stun_port);
 	if (conf->g.outbound_proxy[0] != '\0') {
 		printf("outbound proxy \"%s\"", conf->g.outbound_proxy);
 		if (conf->g.outbound_port != 0)
@@ -192,6 +197,9 @@ print_config(struct sipproxd_config *conf)
 	printf("rtp dejitter %u\n", conf->g.rtp_dejitter);
 	print_dscp("rtp", conf->g.rtp_dscp);
 	printf("registration expires %u\n", conf->g.reg_expires);
+	if (conf->g.reg_max_expires != 0)
+		printf("registration max expires %u\n",
+		    conf->g.reg_max_expires);
 	if (conf->g.reg_state[0] != '\0') {
 		printf("registration state \"");
 		print_quoted(conf->g.reg_state);

@@ -1769,6 +1769,7 @@ contacts_masquerade(struct engine_listener *to, int tr, struct req *r,
 	struct sip_addr		 a;
 	char			 host[INET6_ADDRSTRLEN + 2], hp[SIP_MAX_URILEN];
 	char			 masq[SIP_MAX_URILEN], elem[SIP_MAX_HDRLEN];
+	char			 params[SIP_MAX_PARAMS];
 	uint16_t		 port;
 	int			 idx, hdr, el;
 
@@ -1786,12 +1787,18 @@ contacts_masquerade(struct engine_listener *to, int tr, struct req *r,
 		    sip_uri_set_transport(hp, strlen(hp), tr != SIP_TR_UDP ?
 		    transport_str(tr) : NULL, masq, sizeof(masq)) == -1)
 			continue;	/* tel: or odd: not ours to change */
+		/* `registration max expires` holds for the registrar too. */
+		if (!reg)
+			strlcpy(params, a.params, sizeof(params));
+		else if (bindings_cap_params(a.params, params,
+		    sizeof(params)) == -1)
+			return (-1);
 		if (snprintf(elem, sizeof(elem), "%s%s<%s>%s", a.display,
-		    a.display[0] != '\0' ? " " : "", masq, a.params) >=
+		    a.display[0] != '\0' ? " " : "", masq, params) >=
 		    (int)sizeof(elem) || sip_edit_elem(&msg, hdr, el, elem) == -1)
 			return (-1);
 		if (reg && r->aor[0] != '\0')
-			bindings_pending(r->aor, a.uri, masq, a.params, &msg,
+			bindings_pending(r->aor, a.uri, masq, params, &msg,
 			    &r->src, r->tr, &r->el->cl.ss);
 	}
 	return (0);
@@ -1841,6 +1848,10 @@ register_request(struct req *r)
 		return (table_full(r, &sip_stats.full_registrations,
 		    "registration table full"));
 	bindings_request(r->aor, &msg);
+	if (bindings_cap_header(&msg, 1) == -1) {
+		reply(r, 500, "Server Internal Error - Message too long");
+		return (DONE);
+	}
 	return (GO);
 }
 
@@ -1951,11 +1962,14 @@ register_response(void)
 	struct sip_uri	 u;
 	struct reg	*g;
 	char		 val[32], elem[SIP_MAX_HDRLEN];
+	char		 params[SIP_MAX_PARAMS];
 	long long	 expires;
 	int		 idx, hdr, el;
 
 	if (msg.status < 200 || msg.status >= 300)
 		return;
+	/* What the phone is granted: `registration max expires` at most. */
+	bindings_cap_header(&msg, 0);
 	for (idx = 0; sip_msg_list_get(&msg, SIP_HDR_CONTACT, idx, &a, &hdr,
 	    &el) == 0; idx++) {
 		if (a.star || sip_uri_parse(a.uri, strlen(a.uri), &u) == -1 ||
@@ -1964,13 +1978,17 @@ register_response(void)
 		if ((g = bindings_pending_find(sip_msg_callid(&msg),
 		    u.user)) == NULL)
 			continue;
+		if (bindings_cap_params(a.params, params,
+		    sizeof(params)) == -1)
+			strlcpy(params, a.params, sizeof(params));
+		/* Kept as long as the phone is told (capped). */
 		expires = msg.expires;
-		if (sip_param_get(a.params, strlen(a.params), "expires", val,
+		if (sip_param_get(params, strlen(params), "expires", val,
 		    sizeof(val)) == 1)
 			expires = strtonum(val, 0, INT32_MAX, NULL);
 		/* The phone's contact back, before confirm may free g. */
 		if (snprintf(elem, sizeof(elem), "%s%s<%s>%s", a.display,
-		    a.display[0] != '\0' ? " " : "", g->se.contact, a.params) <
+		    a.display[0] != '\0' ? " " : "", g->se.contact, params) <
 		    (int)sizeof(elem))
 			sip_edit_elem(&msg, hdr, el, elem);
 		bindings_confirm(g, expires);

@@ -165,6 +165,7 @@ static void
 relay_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
 	struct sock_conn	 sc;
+	struct wan_address	 wa;
 	int			 xfd;
 
 	switch (imsg_get_type(imsg)) {
@@ -193,6 +194,19 @@ relay_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		break;
 	case IMSG_CTL_LOG_VERBOSE:
 		relay_verbose(imsg);
+		break;
+	case IMSG_WAN_ADDRESS:
+		/*
+		 * Streams opened from now on are bound where the engine
+		 * says (the new address); those open keep their sockets.
+		 */
+		if (imsg_get_data(imsg, &wa, sizeof(wa)) == -1 ||
+		    imsg_check_payload(IMSG_WAN_ADDRESS, &wa,
+		    sizeof(wa)) != NULL)
+			fatalx("bad IMSG_WAN_ADDRESS");
+		rconf.outside_addr = wa.addr;
+		log_debug("outside address now %s",
+		    addr_str((struct sockaddr *)&wa.addr, 0));
 		break;
 	default:
 		fatalx("%s: unexpected imsg %u", __func__, imsg_get_type(imsg));

@@ -57,7 +57,6 @@ struct child {
 };
 
 __dead static void	 usage(void);
-static int		 listener_open(struct listener *);
 static int		 listeners_open(struct sipproxd_config *,
 			    struct sipproxd_config *);
 static int		 control_open(const char *);
@@ -256,6 +255,9 @@ main(int argc, char *argv[])
 	    &sc, sizeof(sc));
 	imsgev_compose(&ENGINE->iev, IMSG_SOCKET_CTL, 0, ctl_fd, NULL, 0);
 	parent_send_config();
+	/* The outside's address, followed when it names an interface. */
+	wan_init(&ENGINE->iev, &RELAY->iev);
+	wan_reconf(conf);
 
 	if (conf->g.reg_state[0] != '\0')
 		state_load(conf->g.reg_state, conf->g.reg_max,
@@ -366,7 +368,7 @@ pid_file_exit(void)
 	exit(1);
 }
 
-static int
+int
 listener_open(struct listener *l)
 {
 	int	 fd, on = 1, type;
@@ -588,6 +590,7 @@ parent_reload(uint32_t peer)
 	conf = nconf;
 	reload_peer = peer;
 	parent_send_config();
+	wan_reconf(conf);
 }
 
 static void

@@ -48,6 +48,7 @@
 #define RTP_DSCP		46	/* EF, expedited forwarding */
 #define SIP_DSCP		26	/* AF31, signalling */
 #define SIPS_PORT		5061	/* SIP over TLS */
+#define STUN_SERVER_PORT	3478	/* `external address stun` */
 
 /* rtp latch: whom a relay leg accepts packets from. */
 #define RTP_LATCH_LEARN		0	/* a source at the SDP or SIP address */
@@ -217,6 +218,10 @@ enum imsg_type {
 	IMSG_STATE_ENTRY,
 	IMSG_STATE_END,
 
+	/* the outside address moved (wan.c); parent -> engine, relay */
+	IMSG_WAN_LISTENER,		/* wan_listener, fd when new */
+	IMSG_WAN_ADDRESS,		/* wan_address */
+
 	IMSG_MAX
 };
 
@@ -244,6 +249,7 @@ struct listener {
 	int			 transport;	/* enum sip_transport */
 	int			 outside;	/* the outside SIP socket */
 	int			 fd;		/* -1 until opened */
+	int			 retired;	/* wan.c: on an old address */
 };
 TAILQ_HEAD(listeners, listener);
 
@@ -302,6 +308,11 @@ struct conf_global {
 	uint32_t		 limit_auth;	/* failures before a ban, 0: off */
 	uint32_t		 ban_time;	/* seconds, 0: no bans */
 	char			 user_agent[128]; /* "": the phones' own */
+	int			 outside_iface;	/* outside names an interface */
+	char			 external_name[256]; /* dynamic DNS, "": none */
+	char			 stun_server[256];	/* "": none */
+	uint16_t		 stun_port;
+	uint32_t		 reg_max_expires; /* granted to phones, 0: any */
 };
 
 /*
@@ -430,6 +441,29 @@ struct conf_listener {
 	int			 outside;
 };
 
+/*
+ * IMSG_WAN_LISTENER: what becomes of an outside listener when the
+ * outside interface's address moves. A new one comes with its socket;
+ * one on the old address is retired (kept for the dialogs made on it,
+ * used for nothing new) while the address is still there, else closed.
+ */
+#define WAN_L_NEW		0	/* fd: the socket on the new address */
+#define WAN_L_CURRENT		1	/* a retired one is current again */
+#define WAN_L_RETIRE		2
+#define WAN_L_CLOSE		3
+struct wan_listener {
+	struct conf_listener	 cl;
+	uint32_t		 op;		/* WAN_L_* */
+};
+
+/* IMSG_WAN_ADDRESS: the outside's address now, and since when. */
+#define WAN_SRC_IFACE		0	/* the outside interface's */
+struct wan_address {
+	struct sockaddr_storage	 addr;		/* port 0 */
+	int64_t			 changed;	/* time_t */
+	uint32_t		 source;	/* WAN_SRC_* */
+};
+
 /* IMSG_RECONF_TLS_FILE: which file, and how many bytes of it follow. */
 struct conf_tlsfile {
 	uint32_t		 which;		/* TLS_FILE_* */
@@ -505,6 +539,8 @@ struct ctl_summary {
 	int			 verbose;
 	uint32_t		 reloads;
 	int			 rtp_relay;	/* for new calls */
+	int64_t			 outside_changed; /* time_t, 0: never */
+	int64_t			 external_changed; /* time_t, 0: never */
 };
 
 struct ctl_listener {
@@ -635,6 +671,11 @@ struct ctl_sip_stats {
 	uint64_t		 bans;		/* sources banned */
 	uint64_t		 ban_evictions;	/* bans ended for a new one */
 	uint64_t		 stealth;	/* answers not sent outside */
+	/* `external address stun` (external.c) */
+	uint64_t		 stun_requests;
+	uint64_t		 stun_answers;		/* taken */
+	uint64_t		 stun_unexpected;	/* source, transaction */
+	uint64_t		 stun_malformed;
 };
 
 /* IMSG_CTL_SHOW_CONNECTIONS: one SIP connection. */
@@ -732,6 +773,13 @@ void	 imsgev_clear(struct imsgev *);
 void	 proc_drop_privs(const char *, const char *);
 void	 proc_signals(void (*)(int, short, void *), int);
 
+/* sipproxd.c */
+int	 listener_open(struct listener *);
+
+/* wan.c (parent): follow the outside interface's address */
+void	 wan_init(struct imsgev *, struct imsgev *);
+void	 wan_reconf(struct sipproxd_config *);
+
 /* config.c */
 struct sipproxd_config	*config_new(void);
 void			 config_free(struct sipproxd_config *);
@@ -788,6 +836,9 @@ const char		*addr_str(const struct sockaddr *, int);
 void			 sa_hostport(const struct sockaddr_storage *,
 			    char *, size_t);
 int			 addr_parse(const char *, struct sockaddr_storage *);
+int			 iface_addr(const char *, struct sockaddr_storage *);
+int			 iface_has_addr(const char *,
+			    const struct sockaddr_storage *);
 const char		*proto_str(int);
 const char		*transport_str(int);
 

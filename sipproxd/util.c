@@ -26,6 +26,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <ifaddrs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,65 @@ sa_copy(const struct sockaddr *sa, struct sockaddr_storage *ss)
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * The address an interface stands for (the outside's): its first IPv4
+ * address, else its first IPv6 one that is not link-local; port 0.
+ * Returns 0, or -1 when it has none (or is no interface).
+ */
+int
+iface_addr(const char *name, struct sockaddr_storage *out)
+{
+	struct sockaddr_storage	 ss;
+	struct ifaddrs		*ifap, *ifa;
+	const struct in6_addr	*a6;
+	int			 found = 0;
+
+	if (getifaddrs(&ifap) == -1)
+		return (-1);
+	for (ifa = ifap; ifa != NULL; ifa = ifa->ifa_next) {
+		if (strcmp(ifa->ifa_name, name) != 0 ||
+		    ifa->ifa_addr == NULL ||
+		    sa_copy(ifa->ifa_addr, &ss) == -1)
+			continue;
+		if (ss.ss_family == AF_INET) {
+			*out = ss;
+			found = 1;
+			break;
+		}
+		if (!found && (a6 = sa_in6(&ss)) != NULL &&
+		    !IN6_IS_ADDR_LINKLOCAL(a6)) {
+			*out = ss;
+			found = 1;
+		}
+	}
+	freeifaddrs(ifap);
+	if (found)
+		sa_set_port(out, 0);
+	return (found ? 0 : -1);
+}
+
+/* Whether the interface still has the address (any port); -1: unknown. */
+int
+iface_has_addr(const char *name, const struct sockaddr_storage *addr)
+{
+	struct sockaddr_storage	 ss;
+	struct ifaddrs		*ifap, *ifa;
+	int			 found = 0;
+
+	if (getifaddrs(&ifap) == -1)
+		return (-1);
+	for (ifa = ifap; ifa != NULL; ifa = ifa->ifa_next)
+		if (strcmp(ifa->ifa_name, name) == 0 &&
+		    ifa->ifa_addr != NULL &&
+		    sa_copy(ifa->ifa_addr, &ss) == 0 &&
+		    sa_cmp_host(&ss, addr) == 0) {
+			found = 1;
+			break;
+		}
+	freeifaddrs(ifap);
+	return (found);
 }
 
 /* The port, host order; 0 for no address. */

@@ -17,10 +17,10 @@
 /*
  * dnsd: a tiny authoritative DNS server over UDP for the regress tests.
  *
- *	dnsd [-l address] [-p port] -r "NAME TYPE DATA" ...
+ *	dnsd [-l address] [-p port] [-t ttl] -r "NAME TYPE DATA" ...
  *
  * TYPE A: DATA is an IPv4 address; TYPE SRV: "priority weight port
- * target". Every answer has the TTL 60. A name with records but none of
+ * target". Every answer has the TTL 60, or -t seconds. A name with records but none of
  * the asked type gets an empty answer (NODATA), any other name NXDOMAIN.
  * Prints "ready" once the socket is bound, then one line per datagram:
  * "query NAME TYPE" for a question, else "drop: why" (nothing sent),
@@ -79,6 +79,7 @@ static struct record	 records[DNSD_MAXREC];
 static size_t		 nrecords;
 
 static void		 usage(void) __attribute__((__noreturn__));
+static unsigned long	 ttl = DNSD_TTL;	/* of every answer, -t */
 static void		 die(const char *, ...)
 			    __attribute__((__noreturn__,
 			    __format__ (printf, 1, 2)));
@@ -97,7 +98,7 @@ static size_t		 answer(const unsigned char *, size_t,
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: dnsd [-l address] [-p port] "
+	fprintf(stderr, "usage: dnsd [-l address] [-p port] [-t ttl] "
 	    "-r \"name type data\" ...\n");
 	exit(1);
 }
@@ -280,10 +281,10 @@ rr_put(unsigned char *buf, size_t len, size_t *off, const struct record *r)
 	buf[o++] = r->type & 0xff;
 	buf[o++] = 0;
 	buf[o++] = C_IN;
-	buf[o++] = (DNSD_TTL >> 24) & 0xff;
-	buf[o++] = (DNSD_TTL >> 16) & 0xff;
-	buf[o++] = (DNSD_TTL >> 8) & 0xff;
-	buf[o++] = DNSD_TTL & 0xff;
+	buf[o++] = (ttl >> 24) & 0xff;
+	buf[o++] = (ttl >> 16) & 0xff;
+	buf[o++] = (ttl >> 8) & 0xff;
+	buf[o++] = ttl & 0xff;
 	rdstart = o + 2;
 	o = rdstart;
 	if (r->type == T_A) {
@@ -388,7 +389,7 @@ main(int argc, char *argv[])
 	long			 port = 53;
 	int			 ch, s;
 
-	while ((ch = getopt(argc, argv, "l:p:r:")) != -1) {
+	while ((ch = getopt(argc, argv, "l:p:r:t:")) != -1) {
 		switch (ch) {
 		case 'l':
 			addr = optarg;
@@ -398,6 +399,9 @@ main(int argc, char *argv[])
 			break;
 		case 'r':
 			record_add(optarg);
+			break;
+		case 't':
+			ttl = number(optarg, 0, 86400, "ttl");
 			break;
 		default:
 			usage();

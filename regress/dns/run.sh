@@ -47,6 +47,8 @@ DNS=127.0.0.44
 DNSPORT=${DNSPORT:-5353}
 REGISTRAR=127.0.0.45
 CASES="dns-srv dns-cache dns-fail dns-ruri-name dns-sandbox"
+. regress/dns/wan.sh
+CASES="$CASES $WAN_CASES"
 
 needs_root $CASES
 
@@ -224,6 +226,7 @@ if reload; then
 fi
 finish
 
+wan_dns_cases
 # dns-sandbox: no resolver step made the engine break its sandbox.
 begin dns-sandbox
 kill -0 "$DPID" 2> /dev/null || bad "daemon died"

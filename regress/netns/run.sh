@@ -41,6 +41,8 @@
 CASES="netns-register netns-incoming netns-rtp netns-outgoing
 netns-discriminates"
 CASES="$CASES $ro_netns_cases"
+WAN_CASES="wan-moved-show wan-moved-register wan-moved-call" # wan.sh
+CASES="$CASES $WAN_CASES"
 SCN=$PWD/regress/netns
 T=15			# seconds any one sipp may run
 LAN=spx-lan-$$ FW=spx-fw-$$ WAN=spx-wan-$$
@@ -179,11 +181,12 @@ learned() {
 }
 
 # fw_daemon_start [config lines]: daemon_start's loop, with sipproxd
-# inside fw.
+# inside fw; its outside FW_OUTSIDE when set (an interface), else
+# OUTSIDE.
 fw_daemon_start() {
 	cat > "$D/sipproxd.conf" <<EOF
 listen on $INSIDE port 5060 udp
-outside $OUTSIDE
+outside ${FW_OUTSIDE:-$OUTSIDE}
 rtp ports 20000 to 20099
 registration state "$D/state"
 EOF
@@ -354,6 +357,7 @@ fi
 ro_netns
 daemon_stop
 ln_netns
+. regress/netns/wan.sh
 
 # --- without sipproxd: the phone registers straight through the
 # masquerading fw (which must work: it proves the plumbing), then the

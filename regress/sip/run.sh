@@ -40,6 +40,7 @@
 . regress/sip/lans.sh
 . regress/sip/rewrite.sh
 . regress/sip/relayoff.sh
+. regress/sip/wan.sh
 
 S=regress/sip
 INSIDE=127.0.0.2
@@ -63,6 +64,7 @@ CASES="$CASES $BN_CASES"
 CASES="$CASES $LN_CASES"
 CASES="$CASES $RW_CASES"
 CASES="$CASES $ro_cases"
+CASES="$CASES $WAN_CASES"
 # SIP_CASES: only these (by hand, while working on them)
 CASES=${SIP_CASES:-$CASES}
 
@@ -589,7 +591,7 @@ for c in $CASES; do
 	sip_forged_response|sip_dialog_tags|sip_cancel_transaction|sip_spiral|\
 	sip_loop|sip_restart_prompt|sip_media_refused_*|sip_codec_filter|\
 	sip_tcp_*|sip_table_*|sip_overload|sip_acl_*|sip_ban_*|sip_scan|\
-	sip_user_agent|rw_*|ln_*|bn_*)
+	sip_user_agent|rw_*|ln_*|bn_*|wan_*)
 		# what the proxy answers itself needs the proxy
 		if [ -n "$DIRECT" ]; then
 			echo "skipped $c: needs the daemon"

@@ -26,9 +26,9 @@ fail=0
 # The processes by file name. A new file goes into one of these lists.
 ENGINE="engine proxy bindings call control dns rtptest sdp sip_msg sip_uri"
 ENGINE="$ENGINE codec conn sip_frame tls auth localreg acl_imsg ban outbound"
-ENGINE="$ENGINE rewrite calllog"
+ENGINE="$ENGINE rewrite calllog external stun"
 RELAY="relay rtp_pool rtp_stream rtp_jitter"
-PARENT="sipproxd parse printconf statefile acl_send"
+PARENT="sipproxd parse printconf statefile acl_send wan"
 # and compat/*: portability for all three; sandbox.c is the promise
 # vocabulary every process enters its sandbox with; digest.c and mac.c
 # make the HA1s in the parent and check them in the engine; users.c is
@@ -36,6 +36,7 @@ PARENT="sipproxd parse printconf statefile acl_send"
 SHARED="proc log util imsg_check config media sandbox digest users mac acl"
 SHARED="$SHARED rewrite_conf"
 PARSERS="sip_msg sip_uri sdp codec sip_frame"
+PARSERS="$PARSERS stun"
 LEAVES="util media"
 
 bin=$BUILD/sipproxd/sipproxd

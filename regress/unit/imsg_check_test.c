@@ -335,6 +335,9 @@ test_types(void)
  * The TLS files the parent sends the engine: announced within bounds,
  * chunks within an imsg; never accepted from a child, whatever they say.
  */
+static const char *through(enum sipproxd_role, enum sipproxd_role,
+		    uint32_t, int, const void *, size_t);
+
 static void
 test_tls(void)
 {
@@ -367,6 +370,97 @@ test_tls(void)
 	    TLS_CHUNK + 1), "a chunk over TLS_CHUNK accepted");
 	check("tls_data_empty", !passes(IMSG_RECONF_TLS_DATA, chunk, 0),
 	    "an empty chunk accepted");
+}
+
+/*
+ * The outside's new address and its listeners (wan.c), parent to
+ * children: a unicast address without a port, a known source and op;
+ * never accepted from a child.
+ */
+static void
+test_wan(void)
+{
+	struct wan_address	 wa;
+	struct wan_listener	 wl;
+	const char		*r;
+
+	memset(&wa, 0, sizeof(wa));
+	if (sa_from_host(AF_INET, "192.0.2.2", 0, &wa.addr) == -1)
+		errx(1, "sa_from_host");
+	wa.changed = 1800000000;
+	wa.source = WAN_SRC_IFACE;
+	check("wan_address_good", passes(IMSG_WAN_ADDRESS, &wa, sizeof(wa)),
+	    "a new IPv4 outside address refused");
+	check("wan_address_short", !passes(IMSG_WAN_ADDRESS, &wa,
+	    sizeof(wa) - 1), "a short wan_address accepted");
+	sa_set_port(&wa.addr, 5060);
+	check("wan_address_port", !passes(IMSG_WAN_ADDRESS, &wa, sizeof(wa)),
+	    "an address with a port accepted");
+	sa_from_host(AF_INET, "224.0.0.1", 0, &wa.addr);
+	check("wan_address_multicast", !passes(IMSG_WAN_ADDRESS, &wa,
+	    sizeof(wa)), "a multicast address accepted");
+	sa_from_host(AF_INET6, "::", 0, &wa.addr);
+	check("wan_address_unspecified", !passes(IMSG_WAN_ADDRESS, &wa,
+	    sizeof(wa)), "the unspecified address accepted");
+	sa_from_host(AF_INET6, "2001:db8::2", 0, &wa.addr);
+	check("wan_address_v6", passes(IMSG_WAN_ADDRESS, &wa, sizeof(wa)),
+	    "a new IPv6 outside address refused");
+	wa.addr.ss_family = AF_UNIX;
+	check("wan_address_family", !passes(IMSG_WAN_ADDRESS, &wa,
+	    sizeof(wa)), "an AF_UNIX address accepted");
+	sa_from_host(AF_INET, "192.0.2.2", 0, &wa.addr);
+	wa.source = 7;
+	check("wan_address_source", !passes(IMSG_WAN_ADDRESS, &wa,
+	    sizeof(wa)), "source 7 accepted");
+	wa.source = WAN_SRC_IFACE;
+	wa.changed = -1;
+	check("wan_address_time", !passes(IMSG_WAN_ADDRESS, &wa,
+	    sizeof(wa)), "a negative change time accepted");
+
+	memset(&wl, 0, sizeof(wl));
+	sa_from_host(AF_INET, "192.0.2.2", 5060, &wl.cl.ss);
+	strlcpy(wl.cl.name, "em0", sizeof(wl.cl.name));
+	wl.cl.proto = IPPROTO_UDP;
+	wl.cl.transport = SIP_TR_UDP;
+	wl.cl.outside = 1;
+	wl.op = WAN_L_RETIRE;
+	check("wan_listener_good", passes(IMSG_WAN_LISTENER, &wl,
+	    sizeof(wl)), "a retired listener refused");
+	wl.op = WAN_L_CLOSE + 1;
+	check("wan_listener_op", !passes(IMSG_WAN_LISTENER, &wl,
+	    sizeof(wl)), "op %u accepted", wl.op);
+	wl.op = WAN_L_NEW;
+	wl.cl.outside = 0;
+	check("wan_listener_inside", !passes(IMSG_WAN_LISTENER, &wl,
+	    sizeof(wl)), "an inside listener accepted");
+	wl.cl.outside = 1;
+	memset(wl.cl.name, 'x', sizeof(wl.cl.name));
+	check("wan_listener_name", !passes(IMSG_WAN_LISTENER, &wl,
+	    sizeof(wl)), "a name without NUL accepted");
+	strlcpy(wl.cl.name, "em0", sizeof(wl.cl.name));
+	wl.cl.transport = SIP_TR_TLS + 1;
+	check("wan_listener_transport", !passes(IMSG_WAN_LISTENER, &wl,
+	    sizeof(wl)), "transport %d accepted", wl.cl.transport);
+
+	/* Both go down only: a child sending either is compromised. */
+	wl.cl.transport = SIP_TR_UDP;
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == -1)
+		err(1, "socketpair");
+	if (imsgbuf_init(&wbuf, sp[0]) == -1 ||
+	    imsgbuf_init(&rbuf, sp[1]) == -1)
+		err(1, "imsgbuf_init");
+	r = through(ROLE_ENGINE, ROLE_PARENT, IMSG_WAN_ADDRESS, -1, &wa,
+	    sizeof(wa));
+	check("way_engine_parent_wan", r != NULL,
+	    "an outside address from the engine accepted");
+	r = through(ROLE_ENGINE, ROLE_RELAY, IMSG_WAN_LISTENER, -1, &wl,
+	    sizeof(wl));
+	check("way_engine_relay_wan", r != NULL,
+	    "an outside listener from the engine accepted");
+	imsgbuf_clear(&wbuf);
+	imsgbuf_clear(&rbuf);
+	close(sp[0]);
+	close(sp[1]);
 }
 
 /* Send one message through the socketpair, check it as it arrives. */
@@ -478,5 +572,6 @@ main(void)
 	test_ways();
 	test_user();
 	test_outbound();
+	test_wan();
 	return (failures != 0);
 }
