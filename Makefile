@@ -67,7 +67,7 @@ SIPPROXD_SRCS = sipproxd/sipproxd.c sipproxd/proc.c sipproxd/engine.c \
 	sipproxd/mac.c sipproxd/media.c sipproxd/imsg_check.c sipproxd/log.c \
 	sipproxd/util.c sipproxd/sandbox.c sipproxd/codec.c sipproxd/conn.c \
 	sipproxd/sip_frame.c sipproxd/tls.c sipproxd/digest.c sipproxd/users.c \
-	sipproxd/auth.c sipproxd/localreg.c \
+	sipproxd/auth.c sipproxd/localreg.c sipproxd/monitor.c \
 	$(COMPAT) $(COMPAT_OS) $(SANDBOX)
 SIPCTL_SRCS = sipctl/sipctl.c sipctl/parser.c sipctl/output.c \
 	sipctl/output_json.c sipctl/json.c $(COMPAT)

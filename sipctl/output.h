@@ -37,6 +37,7 @@ struct output {
 	void	(*conn)(struct ctl_sip_conn *);
 	void	(*user)(struct ctl_user *);
 	void	(*result)(struct ctl_result *);
+	void	(*monitor)(struct ctl_monitor *);	/* a line each */
 	int	(*tail)(struct parse_result *);
 };
 
@@ -49,5 +50,7 @@ const char	*fmt_proto(int);
 const char	*fmt_transport(int);
 int64_t		 uptime(int64_t);
 int64_t		 expires_in(const struct binding *);
+const char	*fmt_mon_time(const struct ctl_monitor *);
+const char	*fmt_mon_event(int);
 
 #endif /* SIPCTL_OUTPUT_H */

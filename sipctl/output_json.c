@@ -19,6 +19,7 @@
  * command on stdout.
  */
 
+#include <err.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@ static void	 json_stats(struct ctl_stats *);
 static void	 json_conn(struct ctl_sip_conn *);
 static void	 json_user(struct ctl_user *);
 static void	 json_result(struct ctl_result *);
+static void	 json_monitor(struct ctl_monitor *);
 static int	 json_tail(struct parse_result *);
 
 const struct output json_output = {
@@ -52,6 +54,7 @@ const struct output json_output = {
 	.conn = json_conn,
 	.user = json_user,
 	.result = json_result,
+	.monitor = json_monitor,
 	.tail = json_tail
 };
 
@@ -166,6 +169,7 @@ json_summary_tail(void)
 	json_do_uint("port_high", s->rtp_port_hi);
 	json_do_end();
 	json_do_int("verbose", s->verbose);
+	json_do_string("log_verbose", s->log_classes);
 	json_do_uint("reloads", s->reloads);
 }
 
@@ -253,6 +257,9 @@ json_stats(struct ctl_stats *st)
 	json_do_uint("idle_closed", st->sip.conn_idle_closed);
 	json_do_uint("abuse_closed", st->sip.conn_abuse_closed);
 	json_do_end();
+	json_do_uint("monitor_clients", st->sip.monitor_clients);
+	json_do_uint("monitor_events", st->sip.monitor_events);
+	json_do_uint("monitor_lost", st->sip.monitor_lost);
 	json_do_object("requests");
 	for (i = 0; i < SIP_STAT_METHODS; i++) {
 		json_do_object(methods[i]);
@@ -334,6 +341,55 @@ json_result(struct ctl_result *cr)
 {
 	json_do_string("result", "ok");
 	json_do_string("message", cr->msg);
+}
+
+/* sipctl -j monitor: one object per line, written as it comes. */
+static void
+json_monitor(struct ctl_monitor *ev)
+{
+	static const char	*types[] = { "sip", "call", "lost" };
+
+	json_do_line(stdout);
+	if (ev->type >= 0 && ev->type < (int)nitems(types))
+		json_do_string("type", types[ev->type]);
+	json_do_int("time", ev->time);
+	json_do_uint("usec", ev->usec);
+	switch (ev->type) {
+	case MON_SIP:
+		json_do_string("direction", ev->out ? "out" : "in");
+		json_do_string("side", ev->outside ? "outside" : "inside");
+		json_do_string("transport", fmt_transport(ev->transport));
+		json_do_string("peer", ev->peer);
+		if (ev->method[0] != '\0')
+			json_do_string("method", ev->method);
+		else
+			json_do_int("status", ev->status);
+		json_do_string("call_id", ev->callid);
+		json_do_string("from", ev->from);
+		json_do_string("to", ev->to);
+		json_do_uint("cseq", ev->cseq);
+		json_do_string("cseq_method", ev->cseq_method);
+		break;
+	case MON_CALL:
+		json_do_string("event", fmt_mon_event(ev->event));
+		json_do_string("direction", ev->out ? "outgoing" : "incoming");
+		json_do_string("call_id", ev->callid);
+		json_do_string("from", ev->from);
+		json_do_string("to", ev->to);
+		if (ev->cause[0] != '\0')
+			json_do_string("cause", ev->cause);
+		if (ev->event == MON_EV_MEDIA ||
+		    ev->event == MON_EV_MEDIA_TIMEOUT) {
+			json_do_uint("inside_port", ev->port[LEG_INSIDE]);
+			json_do_uint("outside_port", ev->port[LEG_OUTSIDE]);
+		}
+		break;
+	case MON_LOST:
+		json_do_uint("lost", ev->lost);
+		break;
+	}
+	if (json_do_finish() == -1)
+		err(1, "stdout");
 }
 
 static int

@@ -24,12 +24,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sipproxd.h"
 #include "parser.h"
 
 enum token_type {
 	NOTOKEN,
 	ENDTOKEN,
-	KEYWORD
+	KEYWORD,
+	LOGCLASS	/* a keyword whose value is a LOG_C_* class */
 };
 
 struct token {
@@ -43,11 +45,13 @@ static const struct token t_main[];
 static const struct token t_show[];
 static const struct token t_log[];
 static const struct token t_end[];
+static const struct token t_log_class[];
 
 static const struct token t_main[] = {
 	{ KEYWORD,	"show",		NONE,			t_show },
 	{ KEYWORD,	"reload",	RELOAD,			t_end },
 	{ KEYWORD,	"log",		NONE,			t_log },
+	{ KEYWORD,	"monitor",	MONITOR,		t_end },
 	{ ENDTOKEN,	"",		NONE,			NULL }
 };
 
@@ -63,8 +67,19 @@ static const struct token t_show[] = {
 };
 
 static const struct token t_log[] = {
-	{ KEYWORD,	"verbose",	LOG_VERBOSE,		t_end },
+	{ KEYWORD,	"verbose",	LOG_VERBOSE,		t_log_class },
 	{ KEYWORD,	"brief",	LOG_BRIEF,		t_end },
+	{ ENDTOKEN,	"",		NONE,			NULL }
+};
+
+/* log verbose [class ...]: none named is all of them. */
+static const struct token t_log_class[] = {
+	{ NOTOKEN,	"",		NONE,			NULL },
+	{ LOGCLASS,	"sip",		LOG_C_SIP,		t_log_class },
+	{ LOGCLASS,	"rtp",		LOG_C_RTP,		t_log_class },
+	{ LOGCLASS,	"dns",		LOG_C_DNS,		t_log_class },
+	{ LOGCLASS,	"control",	LOG_C_CONTROL,		t_log_class },
+	{ LOGCLASS,	"all",		LOG_C_ALL,		t_log_class },
 	{ ENDTOKEN,	"",		NONE,			NULL }
 };
 
@@ -95,7 +110,9 @@ parse(int argc, char *argv[])
 			show_valid_args(table);
 			return (NULL);
 		}
-		if (match->value != NONE)
+		if (match->type == LOGCLASS)
+			res.classes |= match->value;
+		else if (match->value != NONE)
 			res.action = match->value;
 		if (match->type == NOTOKEN)
 			break;
@@ -127,7 +144,7 @@ match_token(const char *word, const struct token *table)
 
 	len = strlen(word);
 	for (t = table; len > 0 && t->type != ENDTOKEN; t++) {
-		if (t->type != KEYWORD)
+		if (t->type != KEYWORD && t->type != LOGCLASS)
 			continue;
 		if (strcmp(word, t->keyword) == 0)
 			return (t);	/* an exact match always wins */
@@ -158,6 +175,7 @@ show_valid_args(const struct token *table)
 			fprintf(stderr, "  <cr>\n");
 			break;
 		case KEYWORD:
+		case LOGCLASS:
 			fprintf(stderr, "  %s\n", t->keyword);
 			break;
 		case ENDTOKEN:

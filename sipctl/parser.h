@@ -28,11 +28,13 @@ enum actions {
 	RELOAD,
 	LOG_VERBOSE,
 	LOG_BRIEF,
-	SHOW_USERS
+	SHOW_USERS,
+	MONITOR
 };
 
 struct parse_result {
 	enum actions	 action;
+	int		 classes;	/* log verbose: LOG_C_* */
 };
 
 struct parse_result	*parse(int, char *[]);

@@ -132,12 +132,14 @@ typedef struct {
 %token	CALL MAXIMUM
 %token	ALGORITHMS AUTH DOMAIN FILENAME LIFETIME LOCAL METHODS NONCE PASSWORD
 %token	REALM USER USERS
+%token	LOG VERBOSE
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
 %type	<v.number>	optport
 %type	<v.transport>	transport
 %type	<v.number>	tlsfile
+%type	<v.number>	logclasses logclass
 /* What error recovery discards is freed; so actions never free on error. */
 %destructor { free($$); } <v.string>
 %%
@@ -196,6 +198,23 @@ optport		: /* empty */		{ $$ = 0; }
 tlsfile		: CERTIFICATE		{ $$ = TLS_FILE_CERT; }
 		| KEY			{ $$ = TLS_FILE_KEY; }
 		| CA			{ $$ = TLS_FILE_CA; }
+		;
+
+/* Debug classes: sip and rtp are keywords, the others words. */
+logclasses	: logclass
+		| logclasses logclass	{ $$ = $1 | $2; }
+		;
+
+logclass	: SIP			{ $$ = LOG_C_SIP; }
+		| RTP			{ $$ = LOG_C_RTP; }
+		| STRING		{
+			if (($$ = log_class_from_name($1)) == -1) {
+				yyerror("log verbose %s: not one of sip, rtp, "
+				    "dns, control, all", $1);
+				YYERROR;
+			}
+			free($1);
+		}
 		;
 
 transport	: /* empty */		{ $$ = SIP_TR_UDP; }
@@ -320,6 +339,9 @@ main		: LISTEN ON STRING optport transport {
 		| SIP DSCP NUMBER {
 			if (dscp_value(NULL, $3, &conf->g.sip_dscp) == -1)
 				YYERROR;
+		}
+		| LOG VERBOSE logclasses {
+			conf->g.log_verbose = $3;
 		}
 		| REGISTRATION EXPIRES NUMBER {
 			if ($3 < 60 || $3 > REG_EXPIRES_MAX) {
@@ -607,6 +629,7 @@ lookup(char *s)
 		{ "limit",		LIMIT },
 		{ "listen",		LISTEN },
 		{ "local",		LOCAL },
+		{ "log",		LOG },
 		{ "max",		MAXIMUM },
 		{ "methods",		METHODS },
 		{ "nonce",		NONCE },
@@ -632,7 +655,8 @@ lookup(char *s)
 		{ "to",			TO },
 		{ "udp",		UDP },
 		{ "user",		USER },
-		{ "users",		USERS }
+		{ "users",		USERS },
+		{ "verbose",		VERBOSE }
 	};
 	const struct keywords	*p;
 

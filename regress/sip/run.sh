@@ -35,6 +35,7 @@
 . regress/sip/tcp.sh
 . regress/sip/scale.sh
 . regress/sip/auth.sh
+. regress/sip/monitor.sh
 
 S=regress/sip
 INSIDE=127.0.0.2
@@ -53,6 +54,7 @@ CASES="$CASES $EDGE_CASES"
 CASES="$CASES $TCP_CASES"
 CASES="$CASES $SCALE_CASES"
 CASES="$CASES $AUTH_CASES"
+CASES="$CASES $MON_CASES"
 # SIP_CASES: only these (by hand, while working on them)
 CASES=${SIP_CASES:-$CASES}
 
@@ -72,6 +74,7 @@ FAILED=0
 cleanup() {
 	sipp_kill
 	auth_stop
+	mon_cleanup
 	daemon_stop
 	rm -rf "$T"
 }
@@ -607,6 +610,12 @@ for c in $CASES; do
 	sip_loop|sip_restart_prompt|sip_media_refused_*|sip_codec_filter|\
 	sip_tcp_*|sip_table_*|sip_overload)
 		# what the proxy answers itself needs the proxy
+		if [ -n "$DIRECT" ]; then
+			echo "skipped $c: needs the daemon"
+			continue
+		fi
+		;;
+	mon_*)
 		if [ -n "$DIRECT" ]; then
 			echo "skipped $c: needs the daemon"
 			continue

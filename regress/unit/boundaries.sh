@@ -26,6 +26,7 @@ fail=0
 # The processes by file name. A new file goes into one of these lists.
 ENGINE="engine proxy bindings call control dns rtptest sdp sip_msg sip_uri"
 ENGINE="$ENGINE codec conn sip_frame tls auth localreg"
+ENGINE="$ENGINE monitor"
 RELAY="relay rtp_pool rtp_stream rtp_jitter"
 PARENT="sipproxd parse printconf statefile"
 # and compat/*: portability for all three; sandbox.c is the promise
