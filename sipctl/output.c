@@ -60,7 +60,7 @@ static void	 show_summary(struct ctl_summary *);
 static void	 show_listener(struct ctl_listener *);
 static void	 show_registration(struct binding *);
 static void	 show_call(struct ctl_call *);
-static void	 show_monitor(struct ctl_monitor *);
+static int	 show_monitor(struct ctl_monitor *);
 static void	 show_rtp(struct ctl_rtp_stream *);
 static void	 show_stats(struct ctl_stats *);
 static void	 show_conn(struct ctl_sip_conn *);
@@ -561,7 +561,7 @@ fmt_mon_event(int event)
  * sipctl monitor: a line per event, out as it comes (a pipe to grep
  * or a file must see each at once).
  */
-static void
+static int
 show_monitor(struct ctl_monitor *ev)
 {
 	const char	*t = fmt_mon_time(ev);
@@ -599,7 +599,8 @@ show_monitor(struct ctl_monitor *ev)
 		break;
 	}
 	if (fflush(stdout) == EOF || ferror(stdout))
-		err(1, "stdout");
+		return (-1);
+	return (0);
 }
 
 static void

@@ -37,7 +37,8 @@ struct output {
 	void	(*conn)(struct ctl_sip_conn *);
 	void	(*user)(struct ctl_user *);
 	void	(*result)(struct ctl_result *);
-	void	(*monitor)(struct ctl_monitor *);	/* a line each */
+	int	(*monitor)(struct ctl_monitor *);	/* a line each;
+							   -1: not written */
 	int	(*tail)(struct parse_result *);
 };
 

@@ -19,7 +19,6 @@
  * command on stdout.
  */
 
-#include <err.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +39,7 @@ static void	 json_stats(struct ctl_stats *);
 static void	 json_conn(struct ctl_sip_conn *);
 static void	 json_user(struct ctl_user *);
 static void	 json_result(struct ctl_result *);
-static void	 json_monitor(struct ctl_monitor *);
+static int	 json_monitor(struct ctl_monitor *);
 static int	 json_tail(struct parse_result *);
 
 const struct output json_output = {
@@ -344,7 +343,7 @@ json_result(struct ctl_result *cr)
 }
 
 /* sipctl -j monitor: one object per line, written as it comes. */
-static void
+static int
 json_monitor(struct ctl_monitor *ev)
 {
 	static const char	*types[] = { "sip", "call", "lost" };
@@ -388,8 +387,7 @@ json_monitor(struct ctl_monitor *ev)
 		json_do_uint("lost", ev->lost);
 		break;
 	}
-	if (json_do_finish() == -1)
-		err(1, "stdout");
+	return (json_do_finish());
 }
 
 static int

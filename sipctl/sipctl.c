@@ -543,7 +543,12 @@ ctl_dispatch(struct ctl_state *st, struct imsg *imsg)
 		CTL_TEXT(mon.to);
 		CTL_TEXT(mon.cseq_method);
 		CTL_TEXT(mon.cause);
-		st->out->monitor(&mon);
+		if (st->out->monitor(&mon) == -1) {
+			/* sipctl monitor | head: the reader had enough. */
+			if (errno == EPIPE)
+				exit(0);
+			err(1, "stdout");
+		}
 		break;
 	default:
 		ctl_unexpected(type);

@@ -24,6 +24,18 @@ mon_start() {
 	mon_wait_clients $((mon_n + 1)) || bad "$tag: not counted as a monitor"
 }
 
+# mon_conf: the suite's configuration as run.sh wrote it, whatever the
+# cases before changed; mon_conf_back: theirs again.
+mon_conf() {
+	cp "$CONF" "$T/mon.conf.orig"
+	cp "$T/base.conf" "$CONF"
+	"$SIPCTL" -s "$SOCK" reload > /dev/null || bad "reload failed"
+}
+mon_conf_back() {
+	cp "$T/mon.conf.orig" "$CONF"
+	"$SIPCTL" -s "$SOCK" reload > /dev/null || bad "reload back failed"
+}
+
 # mon_summary filter: within 3 s, sipctl -j show satisfies the jq filter.
 mon_summary() {
 	mon_i=0
@@ -88,6 +100,7 @@ mon_traffic() {
 
 # What a monitor must have seen of mon_traffic, as text.
 mon_monitor_text() {
+	mon_conf
 	mon_start "$CASE"
 	mon_traffic
 	mon_stop
@@ -106,10 +119,12 @@ mon_monitor_text() {
 	    "^[0-9:.]+ call outgoing answered from alice to bob call-id " \
 	    "^[0-9:.]+ call outgoing ended from alice to bob \(bye\) call-id "
 	[ -s "$T/$CASE.stderr" ] && bad "stderr: $(cat "$T/$CASE.stderr")"
+	mon_conf_back
 }
 
 # The same as JSON, one object per line.
 mon_monitor_json() {
+	mon_conf
 	mon_start "$CASE" -j
 	mon_traffic
 	mon_stop
@@ -135,6 +150,7 @@ mon_monitor_json() {
 	    .call_id' "$T/$CASE.out" | head -n 1)
 	mon_jq '.type == "call" and .event == "setup" and .call_id == $id' \
 	    --arg id "$id"
+	mon_conf_back
 }
 
 # mon_jq filter [jq arguments]: a line of the case's output satisfies it.
@@ -152,6 +168,7 @@ mon_jq() {
 # lost, and the one that never reads is still connected (not dropped,
 # not waited for).
 mon_monitor_stuck() {
+	mon_conf
 	if [ -z "$CTLSTUCK" ]; then
 		bad "ctlstuck does not build"
 		return
@@ -181,6 +198,7 @@ mon_monitor_stuck() {
 	# the phones go again
 	mon_phones 0
 	mon_wait_clients 0 || bad "monitor clients left: $(mon_clients)"
+	mon_conf_back
 }
 
 # mon_phones expires: phones u1 to u300 register at 300 a second, 32 at
@@ -221,6 +239,7 @@ mon_log_from() {
 # Debug classes at run time: with only sip on a call logs its SIP
 # messages and not its relay stream; with only rtp the other way round.
 mon_log_classes() {
+	mon_conf
 	out=$("$SIPCTL" -s "$SOCK" log verbose sip 2>&1)
 	[ "$out" = "logging verbose: sip" ] || bad "log verbose sip: $out"
 	mon_summary '.log_verbose == "sip"'
@@ -249,6 +268,7 @@ mon_log_classes() {
 	out=$("$SIPCTL" -s "$SOCK" log verbose 2>&1)
 	[ "$out" = "logging verbose: all" ] ||
 	    bad "log verbose: $out"
+	mon_conf_back
 }
 
 # mon_call: an outgoing call, half a second.

@@ -586,6 +586,8 @@ rtp ports 20000 to 20099
 registration expires 3600
 registration state "$T/state"
 EOF
+# the suite's own, for cases that need it as it was (monitor.sh)
+cp "$CONF" "$T/base.conf"
 
 # The client that never reads (sip_full_registrations).
 CTLSTUCK=$T/ctlstuck
