@@ -18,6 +18,12 @@ mon_start() {
 	tag=$1
 	shift
 	mon_n=$(mon_clients)
+	case $mon_n in
+	''|*[!0-9]*)
+		bad "show stats has no monitor_clients: $mon_n"
+		mon_n=0
+		;;
+	esac
 	"$SIPCTL" -s "$SOCK" "$@" monitor > "$T/$tag.out" 2> "$T/$tag.stderr" &
 	MON_PIDS="$MON_PIDS $!"
 	MON_PID=$!
