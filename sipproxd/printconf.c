@@ -133,7 +133,8 @@ print_config(struct sipproxd_config *conf)
 		printf("\n");
 	}
 	if (conf->g.log_verbose != 0)
-		printf("log verbose %s\n", log_classes_str(conf->g.log_verbose));
+		printf("log verbose %s\n",
+		    log_classes_str(conf->g.log_verbose));
 	print_dscp("sip", conf->g.sip_dscp);
 	printf("rtp ports %u to %u\n", conf->g.rtp_port_lo, conf->g.rtp_port_hi);
 	printf("rtp timeout %u\n", conf->g.rtp_timeout);
