@@ -288,6 +288,14 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 	char	 msg[CTL_MSG_LEN];
 	int	 verbose;
 
+	/*
+	 * A monitor's queue is the events': an answer streamed into it
+	 * would wait behind them, or take their place.
+	 */
+	if (c->monitor) {
+		control_result(c->id, 1, "a monitor takes no other request");
+		return;
+	}
 	switch (imsg_get_type(imsg)) {
 	case IMSG_CTL_SHOW_SUMMARY:
 	case IMSG_CTL_SHOW_RTP:
@@ -355,8 +363,6 @@ control_monitor_start(struct ctl_conn *c)
 {
 	char	 msg[CTL_MSG_LEN];
 
-	if (c->monitor)
-		return;
 	if (ctl_nmonitors >= MON_CLIENTS_MAX) {
 		log_warnx("control: monitor refused, %d clients already",
 		    MON_CLIENTS_MAX);

@@ -4,8 +4,8 @@
 # the configured classes a daemon of their own without -v (inside
 # 127.0.0.150, outside 127.0.0.151) that answers by itself only.
 
-MON_CASES="mon_monitor_text mon_monitor_json mon_monitor_stuck
-mon_monitor_limit mon_log_classes mon_log_config"
+MON_CASES="mon_monitor_text mon_monitor_json mon_monitor_hostile
+mon_monitor_stuck mon_monitor_limit mon_log_classes mon_log_config"
 
 MON_INSIDE=127.0.0.150
 MON_OUTSIDE=127.0.0.151
@@ -157,6 +157,33 @@ mon_monitor_json() {
 	mon_jq '.type == "call" and .event == "setup" and .call_id == $id' \
 	    --arg id "$id"
 	mon_conf_back
+}
+
+# What an outside or inside party writes reaches a monitor escaped and
+# cut, its secrets not at all: a Call-ID with backslashes, a From user
+# of 100 bytes with a password, a Proxy-Authorization header. Text and
+# JSON lines are printable ASCII only.
+mon_monitor_hostile() {
+	mon_start "$CASE"
+	mon_start "$CASE.j" -j
+	sipp_bg "$CASE.phone" mon_hostile.xml $PHONE $(phone_to $PEER) -s bob \
+	    -cid_str 'mon\\%u-%p@%s'
+	sipp_wait
+	sleep 0.3
+	mon_stop
+	u63=$(printf '%063d' 0 | tr 0 u)
+	mon_grep "$T/$CASE.out" \
+	    "^[0-9:.]+ in +inside +udp 127\.0\.0\.10:5060 OPTIONS from $u63 to bob cseq 1 OPTIONS call-id mon\\\\x5c\\\\x5c[^ ]+$" \
+	    "^[0-9:.]+ out +inside +udp 127\.0\.0\.10:5060 483 from $u63 to bob "
+	mon_jq '.method == "OPTIONS" and .from == $u and
+	    (.call_id | startswith("mon\\x5c\\x5c"))' \
+	    --arg u "$u63"
+	for f in "$T/$CASE.out" "$T/$CASE.j.out"; do
+		grep -q secret "$f" && bad "$(basename "$f"): a secret shown"
+		LC_ALL=C grep -q '[^ -~]' "$f" &&
+		    bad "$(basename "$f"): not printable ASCII"
+	done
+	[ -s "$T/$CASE.stderr" ] && bad "stderr: $(cat "$T/$CASE.stderr")"
 }
 
 # mon_jq filter [jq arguments]: a line of the case's output satisfies it.
