@@ -175,9 +175,10 @@ mon_monitor_hostile() {
 	mon_grep "$T/$CASE.out" \
 	    "^[0-9:.]+ in +inside +udp 127\.0\.0\.10:5060 OPTIONS from $u63 to bob cseq 1 OPTIONS call-id mon\\\\x5c\\\\x5c[^ ]+$" \
 	    "^[0-9:.]+ out +inside +udp 127\.0\.0\.10:5060 483 from $u63 to bob "
+	MON_JSON=$T/$CASE.j.out
 	mon_jq '.method == "OPTIONS" and .from == $u and
-	    (.call_id | startswith("mon\\x5c\\x5c"))' \
-	    --arg u "$u63"
+	    (.call_id | startswith("mon\\x5c\\x5c"))' --arg u "$u63"
+	MON_JSON=
 	for f in "$T/$CASE.out" "$T/$CASE.j.out"; do
 		grep -q secret "$f" && bad "$(basename "$f"): a secret shown"
 		LC_ALL=C grep -q '[^ -~]' "$f" &&
@@ -186,11 +187,13 @@ mon_monitor_hostile() {
 	[ -s "$T/$CASE.stderr" ] && bad "stderr: $(cat "$T/$CASE.stderr")"
 }
 
-# mon_jq filter [jq arguments]: a line of the case's output satisfies it.
+# mon_jq filter [jq arguments]: a line of the case's output (of
+# $MON_JSON if set) satisfies it.
 mon_jq() {
 	mon_filter=$1
 	shift
-	[ "$(jq -c "$@" "select($mon_filter)" "$T/$CASE.out" 2> /dev/null |
+	[ "$(jq -c "$@" "select($mon_filter)" "${MON_JSON:-$T/$CASE.out}" \
+	    2> /dev/null |
 	    wc -l)" -ge 1 ] || bad "no event with $(echo "$mon_filter" |
 	    tr -s ' \n\t' ' ')"
 }
