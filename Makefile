@@ -70,7 +70,7 @@ SIPPROXD_SRCS = sipproxd/sipproxd.c sipproxd/proc.c sipproxd/engine.c \
 	sipproxd/auth.c sipproxd/localreg.c sipproxd/acl.c sipproxd/acl_send.c \
 	sipproxd/acl_imsg.c sipproxd/ban.c sipproxd/outbound.c \
 	sipproxd/rewrite.c sipproxd/rewrite_conf.c sipproxd/calllog.c \
-	sipproxd/wan.c sipproxd/external.c sipproxd/stun.c \
+	sipproxd/wan.c sipproxd/external.c sipproxd/stun.c sipproxd/monitor.c \
 	$(COMPAT) $(COMPAT_OS) $(SANDBOX)
 SIPCTL_SRCS = sipctl/sipctl.c sipctl/parser.c sipctl/output.c \
 	sipctl/output_json.c sipctl/json.c $(COMPAT)

@@ -32,6 +32,7 @@ static struct {
 	FILE		*out;
 	int		 depth;		/* open containers */
 	int		 error;
+	int		 line;		/* all on one line (json_do_line) */
 	enum json_kind	 kind[JSON_MAX_DEPTH];
 	int		 count[JSON_MAX_DEPTH];	/* members written so far */
 } json;
@@ -53,6 +54,14 @@ json_do_start(FILE *out)
 	json.depth = 1;
 }
 
+/* The same, the document on one line: one object per line of a stream. */
+void
+json_do_line(FILE *out)
+{
+	json_do_start(out);
+	json.line = 1;
+}
+
 int
 json_do_finish(void)
 {
@@ -69,6 +78,8 @@ json_indent(void)
 {
 	int	i;
 
+	if (json.line)
+		return;
 	fputc('\n', json.out);
 	for (i = 0; i < json.depth; i++)
 		fputc('\t', json.out);

@@ -26,6 +26,7 @@
  * by json_do_finish().
  */
 void	json_do_start(FILE *);
+void	json_do_line(FILE *);
 int	json_do_finish(void);
 void	json_do_object(const char *);
 void	json_do_array(const char *);

@@ -60,6 +60,7 @@ static void	 show_summary(struct ctl_summary *);
 static void	 show_listener(struct ctl_listener *);
 static void	 show_registration(struct binding *);
 static void	 show_call(struct ctl_call *);
+static int	 show_monitor(struct ctl_monitor *);
 static void	 show_rtp(struct ctl_rtp_stream *);
 static void	 show_stats(struct ctl_stats *);
 static void	 show_conn(struct ctl_sip_conn *);
@@ -82,6 +83,7 @@ const struct output show_output = {
 	.ban = show_ban,
 	.call_ended = show_call_ended,
 	.result = show_result,
+	.monitor = show_monitor,
 	.tail = show_tail
 };
 
@@ -394,10 +396,10 @@ show_summary_tail(void)
 	    s->rtp_port_hi);
 	print_field("RTP ports:", buf);
 	print_field("RTP relay:", s->rtp_relay ? "yes" : "no");
-	if (s->verbose > 1)
-		snprintf(buf, sizeof(buf), "verbose (%d)", s->verbose);
+	if (s->verbose != 0)
+		snprintf(buf, sizeof(buf), "verbose: %s", s->log_classes);
 	else
-		strlcpy(buf, s->verbose ? "verbose" : "brief", sizeof(buf));
+		strlcpy(buf, "brief", sizeof(buf));
 	print_field("Logging:", buf);
 	printf("%-18s%u\n", "Reloads:", s->reloads);
 }
@@ -517,6 +519,9 @@ show_stats(struct ctl_stats *st)
 	counter("Sources banned:", st->sip.bans);
 	counter("Bans ended early:", st->sip.ban_evictions);
 	counter("Answers kept from outside:", st->sip.stealth);
+	counter("Monitor clients:", st->sip.monitor_clients);
+	counter("Monitor events:", st->sip.monitor_events);
+	counter("Monitor events lost:", st->sip.monitor_lost);
 	printf("%-28s%10s%10s\n", "SIP requests:", "in", "out");
 	for (i = 0; i < SIP_STAT_METHODS; i++)
 		if (st->sip.requests_in[i] || st->sip.requests_out[i])
@@ -593,6 +598,79 @@ show_ban(struct ctl_ban *b)
 	strlcpy(left, fmt_timeframe(b->remaining), sizeof(left));
 	strlcpy(dropped, fmt_u64(b->dropped), sizeof(dropped));
 	table_row(b->source, b->reason, since, left, dropped);
+}
+
+/* An event's time of day, to the millisecond. */
+const char *
+fmt_mon_time(const struct ctl_monitor *ev)
+{
+	static char	 buf[48];
+	char		 hms[32];
+	time_t		 t = ev->time;
+	struct tm	*tm;
+
+	if ((tm = localtime(&t)) == NULL ||
+	    strftime(hms, sizeof(hms), "%H:%M:%S", tm) == 0)
+		strlcpy(hms, "--:--:--", sizeof(hms));
+	snprintf(buf, sizeof(buf), "%s.%03u", hms,
+	    (ev->usec % 1000000) / 1000);
+	return (buf);
+}
+
+const char *
+fmt_mon_event(int event)
+{
+	static const char	*names[] = MON_EV_NAMES;
+
+	if (event < 0 || event >= (int)nitems(names))
+		return ("unknown");
+	return (names[event]);
+}
+
+/*
+ * sipctl monitor: a line per event, out as it comes (a pipe to grep
+ * or a file must see each at once).
+ */
+static int
+show_monitor(struct ctl_monitor *ev)
+{
+	const char	*t = fmt_mon_time(ev);
+
+	switch (ev->type) {
+	case MON_SIP:
+		printf("%s %-3s %-7s %s %s ", t, ev->out ? "out" : "in",
+		    ev->outside ? "outside" : "inside",
+		    fmt_transport(ev->transport), ev->peer);
+		if (ev->method[0] != '\0')
+			printf("%s", ev->method);
+		else
+			printf("%d", ev->status);
+		printf(" from %s to %s cseq %u %s call-id %s\n",
+		    ev->from[0] != '\0' ? ev->from : "-",
+		    ev->to[0] != '\0' ? ev->to : "-", ev->cseq,
+		    ev->cseq_method, ev->callid);
+		break;
+	case MON_CALL:
+		printf("%s call %s %s from %s to %s", t,
+		    ev->out ? "outgoing" : "incoming",
+		    fmt_mon_event(ev->event),
+		    ev->from[0] != '\0' ? ev->from : "-",
+		    ev->to[0] != '\0' ? ev->to : "-");
+		if (ev->cause[0] != '\0')
+			printf(" (%s)", ev->cause);
+		if (ev->event == MON_EV_MEDIA ||
+		    ev->event == MON_EV_MEDIA_TIMEOUT)
+			printf(" ports %u/%u", ev->port[LEG_INSIDE],
+			    ev->port[LEG_OUTSIDE]);
+		printf(" call-id %s\n", ev->callid);
+		break;
+	case MON_LOST:
+		printf("%s lost %" PRIu64 " events\n", t, ev->lost);
+		break;
+	}
+	if (fflush(stdout) == EOF || ferror(stdout))
+		return (-1);
+	return (0);
 }
 
 static void

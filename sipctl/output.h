@@ -39,6 +39,8 @@ struct output {
 	void	(*ban)(struct ctl_ban *);
 	void	(*call_ended)(struct ctl_call_ended *);
 	void	(*result)(struct ctl_result *);
+	int	(*monitor)(struct ctl_monitor *);	/* a line each;
+							   -1: not written */
 	int	(*tail)(struct parse_result *);
 };
 
@@ -51,5 +53,7 @@ const char	*fmt_proto(int);
 const char	*fmt_transport(int);
 int64_t		 uptime(int64_t);
 int64_t		 expires_in(const struct binding *);
+const char	*fmt_mon_time(const struct ctl_monitor *);
+const char	*fmt_mon_event(int);
 
 #endif /* SIPCTL_OUTPUT_H */

@@ -41,6 +41,7 @@ static void	 json_user(struct ctl_user *);
 static void	 json_ban(struct ctl_ban *);
 static void	 json_call_ended(struct ctl_call_ended *);
 static void	 json_result(struct ctl_result *);
+static int	 json_monitor(struct ctl_monitor *);
 static int	 json_tail(struct parse_result *);
 
 const struct output json_output = {
@@ -56,6 +57,7 @@ const struct output json_output = {
 	.ban = json_ban,
 	.call_ended = json_call_ended,
 	.result = json_result,
+	.monitor = json_monitor,
 	.tail = json_tail
 };
 
@@ -180,6 +182,7 @@ json_summary_tail(void)
 	json_do_bool("relay", s->rtp_relay);
 	json_do_end();
 	json_do_int("verbose", s->verbose);
+	json_do_string("log_verbose", s->log_classes);
 	json_do_uint("reloads", s->reloads);
 }
 
@@ -280,6 +283,9 @@ json_stats(struct ctl_stats *st)
 	json_do_uint("bans", st->sip.bans);
 	json_do_uint("ban_evictions", st->sip.ban_evictions);
 	json_do_uint("stealth", st->sip.stealth);
+	json_do_uint("monitor_clients", st->sip.monitor_clients);
+	json_do_uint("monitor_events", st->sip.monitor_events);
+	json_do_uint("monitor_lost", st->sip.monitor_lost);
 	json_do_object("requests");
 	for (i = 0; i < SIP_STAT_METHODS; i++) {
 		json_do_object(methods[i]);
@@ -396,6 +402,54 @@ json_result(struct ctl_result *cr)
 {
 	json_do_string("result", "ok");
 	json_do_string("message", cr->msg);
+}
+
+/* sipctl -j monitor: one object per line, written as it comes. */
+static int
+json_monitor(struct ctl_monitor *ev)
+{
+	static const char	*types[] = { "sip", "call", "lost" };
+
+	json_do_line(stdout);
+	if (ev->type >= 0 && ev->type < (int)nitems(types))
+		json_do_string("type", types[ev->type]);
+	json_do_int("time", ev->time);
+	json_do_uint("usec", ev->usec);
+	switch (ev->type) {
+	case MON_SIP:
+		json_do_string("direction", ev->out ? "out" : "in");
+		json_do_string("side", ev->outside ? "outside" : "inside");
+		json_do_string("transport", fmt_transport(ev->transport));
+		json_do_string("peer", ev->peer);
+		if (ev->method[0] != '\0')
+			json_do_string("method", ev->method);
+		else
+			json_do_int("status", ev->status);
+		json_do_string("call_id", ev->callid);
+		json_do_string("from", ev->from);
+		json_do_string("to", ev->to);
+		json_do_uint("cseq", ev->cseq);
+		json_do_string("cseq_method", ev->cseq_method);
+		break;
+	case MON_CALL:
+		json_do_string("event", fmt_mon_event(ev->event));
+		json_do_string("direction", ev->out ? "outgoing" : "incoming");
+		json_do_string("call_id", ev->callid);
+		json_do_string("from", ev->from);
+		json_do_string("to", ev->to);
+		if (ev->cause[0] != '\0')
+			json_do_string("cause", ev->cause);
+		if (ev->event == MON_EV_MEDIA ||
+		    ev->event == MON_EV_MEDIA_TIMEOUT) {
+			json_do_uint("inside_port", ev->port[LEG_INSIDE]);
+			json_do_uint("outside_port", ev->port[LEG_OUTSIDE]);
+		}
+		break;
+	case MON_LOST:
+		json_do_uint("lost", ev->lost);
+		break;
+	}
+	return (json_do_finish());
 }
 
 static int

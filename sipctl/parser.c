@@ -30,13 +30,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sipproxd.h"
 #include "parser.h"
 
 enum token_type {
 	NOTOKEN,
 	ENDTOKEN,
 	KEYWORD,
-	ADDRESS
+	ADDRESS,
+	LOGCLASS	/* a keyword whose value is a LOG_C_* class */
 };
 
 struct token {
@@ -52,12 +54,14 @@ static const struct token t_log[];
 static const struct token t_calls[];
 static const struct token t_end[];
 static const struct token t_unban[];
+static const struct token t_log_class[];
 
 static const struct token t_main[] = {
 	{ KEYWORD,	"show",		NONE,			t_show },
 	{ KEYWORD,	"reload",	RELOAD,			t_end },
 	{ KEYWORD,	"log",		NONE,			t_log },
 	{ KEYWORD,	"unban",	UNBAN,			t_unban },
+	{ KEYWORD,	"monitor",	MONITOR,		t_end },
 	{ ENDTOKEN,	"",		NONE,			NULL }
 };
 
@@ -80,13 +84,24 @@ static const struct token t_calls[] = {
 };
 
 static const struct token t_log[] = {
-	{ KEYWORD,	"verbose",	LOG_VERBOSE,		t_end },
+	{ KEYWORD,	"verbose",	LOG_VERBOSE,		t_log_class },
 	{ KEYWORD,	"brief",	LOG_BRIEF,		t_end },
 	{ ENDTOKEN,	"",		NONE,			NULL }
 };
 
 static const struct token t_unban[] = {
 	{ ADDRESS,	"",		NONE,			t_end },
+	{ ENDTOKEN,	"",		NONE,			NULL }
+};
+
+/* log verbose [class ...]: none named is all of them. */
+static const struct token t_log_class[] = {
+	{ NOTOKEN,	"",		NONE,			NULL },
+	{ LOGCLASS,	"sip",		LOG_C_SIP,		t_log_class },
+	{ LOGCLASS,	"rtp",		LOG_C_RTP,		t_log_class },
+	{ LOGCLASS,	"dns",		LOG_C_DNS,		t_log_class },
+	{ LOGCLASS,	"control",	LOG_C_CONTROL,		t_log_class },
+	{ LOGCLASS,	"all",		LOG_C_ALL,		t_log_class },
 	{ ENDTOKEN,	"",		NONE,			NULL }
 };
 
@@ -117,7 +132,9 @@ parse(int argc, char *argv[])
 			show_valid_args(table);
 			return (NULL);
 		}
-		if (match->value != NONE)
+		if (match->type == LOGCLASS)
+			res.classes |= match->value;
+		else if (match->value != NONE)
 			res.action = match->value;
 		if (match->type == NOTOKEN)
 			break;
@@ -157,7 +174,7 @@ match_token(const char *word, const struct token *table)
 			strlcpy(res.addr, word, sizeof(res.addr));
 			return (t);
 		}
-		if (t->type != KEYWORD)
+		if (t->type != KEYWORD && t->type != LOGCLASS)
 			continue;
 		if (strcmp(word, t->keyword) == 0)
 			return (t);	/* an exact match always wins */
@@ -188,6 +205,7 @@ show_valid_args(const struct token *table)
 			fprintf(stderr, "  <cr>\n");
 			break;
 		case KEYWORD:
+		case LOGCLASS:
 			fprintf(stderr, "  %s\n", t->keyword);
 			break;
 		case ADDRESS:

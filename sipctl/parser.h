@@ -31,12 +31,14 @@ enum actions {
 	SHOW_USERS,
 	SHOW_BANS,
 	UNBAN,
-	SHOW_CALLS_ENDED
+	SHOW_CALLS_ENDED,
+	MONITOR
 };
 
 struct parse_result {
 	enum actions	 action;
 	char		 addr[64];	/* unban: an IPv4 or IPv6 address */
+	int		 classes;	/* log verbose: LOG_C_* */
 };
 
 struct parse_result	*parse(int, char *[]);

@@ -53,10 +53,12 @@ __dead static void	 usage(void);
 static void		 deadline_set(struct timespec *);
 static int		 deadline_left(const struct timespec *);
 static void		 ctl_poll(int, short);
+static void		 ctl_poll_forever(int);
 static int		 ctl_connect(const char *);
 static void		 ctl_closed(void);
 static void		 ctl_get(struct imsg *, void *, size_t);
 static void		 ctl_str(const char *, size_t);
+static void		 ctl_text(const char *, size_t);
 static void		 ctl_start(struct ctl_state *);
 __dead static void	 ctl_unexpected(uint32_t);
 __dead static void	 ctl_failed(struct ctl_result *);
@@ -137,10 +139,15 @@ main(int argc, char *argv[])
 	case RELOAD:
 		type = IMSG_CTL_RELOAD;
 		break;
+	case MONITOR:
+		type = IMSG_CTL_MONITOR;
+		break;
 	case LOG_VERBOSE:
 	case LOG_BRIEF:
 		type = IMSG_CTL_LOG_VERBOSE;
-		verbose = res->action == LOG_VERBOSE;
+		verbose = 0;
+		if (res->action == LOG_VERBOSE)
+			verbose = res->classes != 0 ? res->classes : LOG_C_ALL;
 		data = &verbose;
 		datalen = sizeof(verbose);
 		break;
@@ -186,7 +193,11 @@ main(int argc, char *argv[])
 
 	/* Each round waits at most CTL_TIMEOUT or exits. */
 	while (!done) {
-		ctl_poll(fd, POLLIN);
+		/* A monitor waits as long as nothing happens. */
+		if (res->action == MONITOR)
+			ctl_poll_forever(fd);
+		else
+			ctl_poll(fd, POLLIN);
 		switch (imsgbuf_read(&ibuf)) {
 		case -1:
 			if (errno == ECONNRESET)
@@ -271,6 +282,27 @@ ctl_poll(int fd, short events)
 	errx(1, "no answer from sipproxd within %d seconds", CTL_TIMEOUT);
 }
 
+/* Wait for the socket to have something, however long that takes. */
+static void
+ctl_poll_forever(int fd)
+{
+	struct pollfd	 pfd;
+
+	for (;;) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			err(1, "poll");
+		}
+		if (pfd.revents & POLLNVAL)
+			errx(1, "poll: invalid descriptor");
+		return;
+	}
+}
+
 static int
 ctl_connect(const char *path)
 {
@@ -343,6 +375,23 @@ ctl_str(const char *s, size_t len)
 
 #define CTL_STR(field)	ctl_str((field), sizeof(field))
 
+/*
+ * Network text the daemon passed on (monitor): ended within its array
+ * and printable, the daemon escaped everything else; anything else is
+ * not shown.
+ */
+static void
+ctl_text(const char *s, size_t len)
+{
+	ctl_str(s, len);
+	for (; *s != '\0'; s++)
+		if (*s < 0x20 || *s >= 0x7f)
+			errx(1, "malformed reply from sipproxd: control "
+			    "character");
+}
+
+#define CTL_TEXT(field)	ctl_text((field), sizeof(field))
+
 static void
 ctl_start(struct ctl_state *st)
 {
@@ -391,6 +440,7 @@ ctl_dispatch(struct ctl_state *st, struct imsg *imsg)
 	struct ctl_user		 user;
 	struct ctl_ban		 ban;
 	struct ctl_call_ended	 ended;
+	struct ctl_monitor	 mon;
 	enum actions		 action = st->res->action;
 	uint32_t		 type;
 
@@ -427,6 +477,7 @@ ctl_dispatch(struct ctl_state *st, struct imsg *imsg)
 		CTL_STR(sum.conffile);
 		CTL_STR(sum.outside);
 		CTL_STR(sum.external);
+		CTL_STR(sum.log_classes);
 		ctl_start(st);
 		st->out->summary(&sum);
 		break;
@@ -518,6 +569,24 @@ ctl_dispatch(struct ctl_state *st, struct imsg *imsg)
 		CTL_STR(ended.cause);
 		ctl_start(st);
 		st->out->call_ended(&ended);
+		break;
+	case IMSG_CTL_MONITOR:
+		if (action != MONITOR)
+			ctl_unexpected(type);
+		ctl_get(imsg, &mon, sizeof(mon));
+		CTL_TEXT(mon.peer);
+		CTL_TEXT(mon.method);
+		CTL_TEXT(mon.callid);
+		CTL_TEXT(mon.from);
+		CTL_TEXT(mon.to);
+		CTL_TEXT(mon.cseq_method);
+		CTL_TEXT(mon.cause);
+		if (st->out->monitor(&mon) == -1) {
+			/* sipctl monitor | head: the reader had enough. */
+			if (errno == EPIPE)
+				exit(0);
+			err(1, "stdout");
+		}
 		break;
 	default:
 		ctl_unexpected(type);

@@ -35,6 +35,8 @@
  * is checked again.
  */
 
+#define LOG_CLASS	LOG_C_SIP	/* of its debug lines (log.h) */
+
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>

@@ -24,6 +24,8 @@
  * caller and the incoming one of the callee.
  */
 
+#define LOG_CLASS	LOG_C_SIP	/* of its debug lines (log.h) */
+
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -166,6 +168,7 @@ call_new(const struct sip_msg *m, int outgoing, const char *contact,
 	log_info("%s: %s call from %s to %s%s", c->callid, outgoing ?
 	    "outgoing" : "incoming", c->from, c->to, c->norelay ?
 	    ", media not relayed" : "");
+	monitor_call(c, MON_EV_SETUP, NULL, NULL);
 	return (c);
 }
 
@@ -339,6 +342,7 @@ call_end(struct call *c, const char *why)
 		if (c->media[i] != NULL && c->media[i]->state != MEDIA_NONE)
 			ids[nids++] = c->media[i]->id;
 	calllog_end(c, why, ids, nids);
+	monitor_call(c, MON_EV_ENDED, why, NULL);
 	for (i = 0; i < CALL_MEDIA_MAX; i++) {
 		media_close(c, i);
 		free(c->media[i]);
@@ -389,6 +393,7 @@ call_response(struct call *c, const struct sip_msg *m, int from_inside)
 			strlcpy(c->phone_contact, a.uri,
 			    sizeof(c->phone_contact));
 		log_info("%s: call answered", c->callid);
+		monitor_call(c, MON_EV_ANSWERED, NULL, NULL);
 	} else if (m->status >= 300 && c->state != CALL_CONFIRMED)
 		call_end(c, m->status == 487 ? "cancelled" : "rejected");
 }
@@ -575,6 +580,7 @@ call_rtp_reply(struct imsg *imsg)
 		cm->port[LEG_INSIDE] = rp.port[LEG_INSIDE];
 		cm->port[LEG_OUTSIDE] = rp.port[LEG_OUTSIDE];
 		cm->state = MEDIA_OPEN;
+		monitor_call(c, MON_EV_MEDIA, NULL, cm->port);
 		break;
 	case IMSG_RTP_OPEN_FAIL:
 		log_warnx("%s: no rtp relay ports: answering 503", c->callid);
@@ -590,6 +596,7 @@ call_rtp_reply(struct imsg *imsg)
 		return (1);
 	case IMSG_RTP_TIMEOUT:
 		log_info("%s: media stream timed out", c->callid);
+		monitor_call(c, MON_EV_MEDIA_TIMEOUT, NULL, cm->port);
 		media_state(c, i, MEDIA_NONE);
 		for (i = 0; i < CALL_MEDIA_MAX; i++)
 			if (c->media[i] != NULL &&

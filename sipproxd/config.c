@@ -319,6 +319,42 @@ dscp_from_name(const char *name)
 	return (-1);
 }
 
+/* A debug class by name: its LOG_C_* bit, LOG_C_ALL for "all", or -1. */
+int
+log_class_from_name(const char *name)
+{
+	static const char	*names[] = LOG_C_NAMES;
+	size_t			 i;
+
+	if (strcmp(name, "all") == 0)
+		return (LOG_C_ALL);
+	for (i = 0; i < nitems(names); i++)
+		if (strcmp(name, names[i]) == 0)
+			return (1 << i);
+	return (-1);
+}
+
+/* Debug classes as the configuration writes them: "sip dns", "all". */
+const char *
+log_classes_str(int classes)
+{
+	static const char	*names[] = LOG_C_NAMES;
+	static char		 buf[64];
+	size_t			 i;
+
+	buf[0] = '\0';
+	if ((classes & LOG_C_ALL) == LOG_C_ALL)
+		return ("all");
+	for (i = 0; i < nitems(names); i++) {
+		if ((classes & (1 << i)) == 0)
+			continue;
+		if (buf[0] != '\0')
+			strlcat(buf, " ", sizeof(buf));
+		strlcat(buf, names[i], sizeof(buf));
+	}
+	return (buf[0] != '\0' ? buf : "none");
+}
+
 /* The name of a DSCP value where it has one, else NULL. */
 const char *
 dscp_name(int value)

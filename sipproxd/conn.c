@@ -44,6 +44,8 @@
  * is left with a freed one.
  */
 
+#define LOG_CLASS	LOG_C_SIP	/* of its debug lines (log.h) */
+
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>

@@ -20,12 +20,15 @@
  * and their answers come back by the connection's id.
  */
 
+#define LOG_CLASS	LOG_C_CONTROL	/* of its debug lines (log.h) */
+
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
 #include <errno.h>
 #include <event.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -63,6 +66,8 @@ struct ctl_conn {
 	uint32_t		 streaming;	/* the answer being sent, 0: none */
 	struct ctl_cursor	 cursor;	/* ... where it goes on */
 	time_t			 moved;		/* it last went on */
+	int			 monitor;	/* sipctl monitor */
+	uint64_t		 lost;		/* ... events it missed */
 	struct imsgev		 iev;
 };
 
@@ -73,9 +78,12 @@ static struct ctl_conn	*control_find(uint32_t);
 static void		 control_drop(struct ctl_conn *);
 static void		 control_stream(struct ctl_conn *);
 static void		 control_events(struct ctl_conn *);
+static void		 control_monitor_start(struct ctl_conn *);
+static int		 control_monitor_lost(struct ctl_conn *);
 
 static TAILQ_HEAD(, ctl_conn)	 ctl_conns = TAILQ_HEAD_INITIALIZER(ctl_conns);
 static unsigned int		 ctl_nconns;
+static unsigned int		 ctl_nmonitors;
 static uint32_t			 ctl_lastid;
 static struct event		 ctl_ev;
 static int			 ctl_fd = -1;
@@ -173,6 +181,8 @@ control_drop(struct ctl_conn *c)
 #endif
 	TAILQ_REMOVE(&ctl_conns, c, entry);
 	ctl_nconns--;
+	if (c->monitor)
+		ctl_nmonitors--;
 	imsgev_clear(&c->iev);
 	c->dead = 1;
 	if (!c->busy)
@@ -262,6 +272,9 @@ control_tick(time_t now)
 	struct ctl_conn	*c, *next;
 
 	TAILQ_FOREACH_SAFE(c, &ctl_conns, entry, next) {
+		/* A monitor that caught up hears what it missed. */
+		if (c->monitor && control_monitor_lost(c) == -1)
+			continue;
 		if (!c->streaming || now - c->moved < CTL_STALL_MAX)
 			continue;
 		log_warnx("control: client does not read, dropping it");
@@ -272,8 +285,17 @@ control_tick(time_t now)
 static void
 control_request(struct ctl_conn *c, struct imsg *imsg)
 {
+	char	 msg[CTL_MSG_LEN];
 	int	 verbose;
 
+	/*
+	 * A monitor's queue is the events': an answer streamed into it
+	 * would wait behind them, or take their place.
+	 */
+	if (c->monitor) {
+		control_result(c->id, 1, "a monitor takes no other request");
+		return;
+	}
 	switch (imsg_get_type(imsg)) {
 	case IMSG_CTL_SHOW_SUMMARY:
 	case IMSG_CTL_SHOW_RTP:
@@ -306,10 +328,13 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 	case IMSG_CTL_RELOAD:
 		engine_to_parent(IMSG_CTL_RELOAD, c->id, NULL, 0);
 		break;
+	case IMSG_CTL_MONITOR:
+		control_monitor_start(c);
+		break;
 	case IMSG_CTL_LOG_VERBOSE:
 		if (imsg_get_data(imsg, &verbose, sizeof(verbose)) == -1 ||
-		    verbose < 0 || verbose > 2) {
-			control_result(c->id, 1, "bad log level");
+		    verbose < 0 || verbose > LOG_VERBOSE_MAX) {
+			control_result(c->id, 1, "bad log classes");
 			break;
 		}
 		log_setverbose(verbose);
@@ -317,9 +342,13 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 		    sizeof(verbose));
 		engine_to_relay(IMSG_CTL_LOG_VERBOSE, 0, &verbose,
 		    sizeof(verbose));
-		log_info("logging %s", verbose ? "verbose" : "brief");
-		control_result(c->id, 0, verbose ? "logging verbose" :
-		    "logging brief");
+		if (verbose != 0)
+			snprintf(msg, sizeof(msg), "logging verbose: %s",
+			    log_classes_str(verbose));
+		else
+			strlcpy(msg, "logging brief", sizeof(msg));
+		log_info("%s", msg);
+		control_result(c->id, 0, msg);
 		break;
 #ifdef SIPPROXD_REGRESS
 	case IMSG_RTP_OPEN:
@@ -331,6 +360,93 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 	default:
 		control_result(c->id, 1, "unknown request");
 		break;
+	}
+}
+
+/*
+ * sipctl monitor: from now on the client gets the events, until it
+ * goes; only so many clients at once.
+ */
+static void
+control_monitor_start(struct ctl_conn *c)
+{
+	char	 msg[CTL_MSG_LEN];
+
+	if (ctl_nmonitors >= MON_CLIENTS_MAX) {
+		log_warnx("control: monitor refused, %d clients already",
+		    MON_CLIENTS_MAX);
+		snprintf(msg, sizeof(msg), "too many monitor clients: "
+		    "%d already", MON_CLIENTS_MAX);
+		control_result(c->id, 1, msg);
+		return;
+	}
+	c->monitor = 1;
+	ctl_nmonitors++;
+	log_debug("control: client %u monitors", c->id);
+}
+
+unsigned int
+control_monitors(void)
+{
+	return (ctl_nmonitors);
+}
+
+/*
+ * The events a monitor client missed, once it has room for the notice:
+ * 0 when it has room for more, 1 when not, -1 when it was dropped.
+ */
+static int
+control_monitor_lost(struct ctl_conn *c)
+{
+	struct ctl_monitor	 ev;
+	struct timespec		 ts;
+
+	if (imsgbuf_queuelen(&c->iev.ibuf) >= MON_QUEUE_MAX)
+		return (1);
+	if (c->lost == 0)
+		return (0);
+	memset(&ev, 0, sizeof(ev));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ev.time = ts.tv_sec;
+	ev.usec = ts.tv_nsec / 1000;
+	ev.type = MON_LOST;
+	ev.lost = c->lost;
+	if (imsgev_compose(&c->iev, IMSG_CTL_MONITOR, 0, -1, &ev,
+	    sizeof(ev)) == -1) {
+		control_drop(c);
+		return (-1);
+	}
+	c->lost = 0;
+	return (imsgbuf_queuelen(&c->iev.ibuf) >= MON_QUEUE_MAX);
+}
+
+/*
+ * An event to each monitor client. One that is MON_QUEUE_MAX events
+ * behind does not get it: it is counted, and the client told later.
+ * Nothing here waits for a client.
+ */
+void
+control_monitor(const struct ctl_monitor *ev)
+{
+	struct ctl_conn	*c, *next;
+	int		 full;
+
+	TAILQ_FOREACH_SAFE(c, &ctl_conns, entry, next) {
+		if (!c->monitor)
+			continue;
+		if ((full = control_monitor_lost(c)) == -1)
+			continue;
+		if (full) {
+			c->lost++;
+			sip_stats.monitor_lost++;
+			continue;
+		}
+		if (imsgev_compose(&c->iev, IMSG_CTL_MONITOR, 0, -1, ev,
+		    sizeof(*ev)) == -1) {
+			control_drop(c);
+			continue;
+		}
+		sip_stats.monitor_events++;
 	}
 }
 

@@ -28,6 +28,8 @@
  * and no callback ever points at freed memory.
  */
 
+#define LOG_CLASS	LOG_C_DNS	/* of its debug lines (log.h) */
+
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>

@@ -95,7 +95,7 @@ engine_main(int debug, int verbose)
 	struct timeval	 tv = { 1, 0 };
 
 	log_init(debug, LOG_DAEMON);
-	log_setverbose(verbose);
+	log_setcmdline(verbose ? LOG_C_ALL : 0);
 	log_procinit("sip engine");
 	setproctitle("sip engine");
 	started = time(NULL);
@@ -208,6 +208,8 @@ engine_summary(struct ctl_summary *cs)
 	cs->registrations = bindings_count();
 	cs->calls = call_count();
 	cs->verbose = log_getverbose();
+	strlcpy(cs->log_classes, log_classes_str(cs->verbose),
+	    sizeof(cs->log_classes));
 	cs->reloads = reloads;
 	if (econf == NULL)
 		return;
@@ -249,6 +251,7 @@ void
 engine_stats(struct ctl_stats *st)
 {
 	st->sip = sip_stats;
+	st->sip.monitor_clients = control_monitors();
 	auth_stats(&st->auth);
 }
 
@@ -553,6 +556,7 @@ engine_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		    memchr(nconf->g.conffile, '\0',
 		    sizeof(nconf->g.conffile)) == NULL)
 			fatalx("bad IMSG_RECONF_CONF");
+		log_reconf(nconf->g.log_verbose);
 		break;
 	case IMSG_RECONF_LISTENER:
 		engine_reconf_listener(imsg);
@@ -881,7 +885,8 @@ engine_rtp_reply(struct imsg *imsg)
 	if (rtptest_reply(imsg))
 		return;
 #endif
-	log_debug("rtp stream %u: answer for no owner", imsg_get_id(imsg));
+	log_debugc(LOG_C_RTP, "rtp stream %u: answer for no owner",
+	    imsg_get_id(imsg));
 }
 
 /* SIP over UDP arrives here; read until the socket would block. */

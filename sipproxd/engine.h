@@ -351,8 +351,19 @@ int	 control_compose(uint32_t, uint32_t, const void *, size_t);
 void	 control_result(uint32_t, int, const char *);
 void	 control_forward(struct imsg *);
 void	 control_tick(time_t);
+void	 control_monitor(const struct ctl_monitor *);
+unsigned int	 control_monitors(void);
 int	 control_compose_id(uint32_t, uint32_t, uint32_t, const void *,
 	    size_t);
+
+/* monitor.c: sipctl monitor's events, the sip class's debug lines */
+int	 monitor_active(void);
+void	 monitor_msg(int, int, int, const struct sockaddr_storage *,
+	    const struct sip_msg *);
+void	 monitor_raw(int, int, int, const struct sockaddr_storage *,
+	    const char *, size_t);
+void	 monitor_call(const struct call *, int, const char *,
+	    const uint16_t *);
 
 #ifdef SIPPROXD_REGRESS
 /* rtptest.c: relay streams opened by a control client (tests, bench) */

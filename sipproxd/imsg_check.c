@@ -134,7 +134,7 @@ check_verbose(const void *data, size_t len)
 		return ("wrong size");
 	memcpy(&v, data, sizeof(v));
 	if (v < 0 || v > LOG_VERBOSE_MAX)
-		return ("log level out of range");
+		return ("log classes out of range");
 	return (NULL);
 }
 

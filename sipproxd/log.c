@@ -30,7 +30,8 @@
 #include "log.h"
 
 static int		 log_debug_mode;
-static int		 log_verbose;
+static int		 log_verbose;	/* the debug classes on */
+static int		 log_cmdline;	/* ... that -v turned on */
 static const char	*log_procname = "parent";
 
 void
@@ -50,10 +51,26 @@ log_procinit(const char *procname)
 		log_procname = procname;
 }
 
+/* The classes on from now, as sipctl log sets them. */
 void
-log_setverbose(int v)
+log_setverbose(int classes)
 {
-	log_verbose = v;
+	log_verbose = classes;
+}
+
+/* -v: these classes are on, and stay on across reloads. */
+void
+log_setcmdline(int classes)
+{
+	log_cmdline = classes;
+	log_verbose = classes;
+}
+
+/* A configuration (re)loaded: its `log verbose` classes, and -v's. */
+void
+log_reconf(int classes)
+{
+	log_verbose = log_cmdline | classes;
 }
 
 int
@@ -133,11 +150,11 @@ log_info(const char *emsg, ...)
 }
 
 void
-log_debug(const char *emsg, ...)
+log_debugc(int class, const char *emsg, ...)
 {
 	va_list	 ap;
 
-	if (log_verbose < 1)
+	if ((log_verbose & class) == 0)
 		return;
 	va_start(ap, emsg);
 	vlog(LOG_DEBUG, emsg, ap);

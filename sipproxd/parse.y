@@ -154,6 +154,7 @@ typedef struct {
 %token	ACCOUNT DEFAULT HEADER NUMBERS REQUESTURI REWRITE STRIP TARGET TRUNK
 %token	RELAY
 %token	STUN
+%token	LOG VERBOSE
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -163,6 +164,7 @@ typedef struct {
 %type	<v.number>	acl_what yesno optburst
 %type	<v.set>		acl_from
 %type	<v.net>		acl_host
+%type	<v.number>	logclasses logclass
 /* What error recovery discards is freed; so actions never free on error. */
 %destructor { free($$); } <v.string>
 %%
@@ -221,6 +223,23 @@ optport		: /* empty */		{ $$ = 0; }
 tlsfile		: CERTIFICATE		{ $$ = TLS_FILE_CERT; }
 		| KEY			{ $$ = TLS_FILE_KEY; }
 		| CA			{ $$ = TLS_FILE_CA; }
+		;
+
+/* Debug classes: sip and rtp are keywords, the others words. */
+logclasses	: logclass
+		| logclasses logclass	{ $$ = $1 | $2; }
+		;
+
+logclass	: SIP			{ $$ = LOG_C_SIP; }
+		| RTP			{ $$ = LOG_C_RTP; }
+		| STRING		{
+			if (($$ = log_class_from_name($1)) == -1) {
+				yyerror("log verbose %s: not one of sip, rtp, "
+				    "dns, control, all", $1);
+				YYERROR;
+			}
+			free($1);
+		}
 		;
 
 transport	: /* empty */		{ $$ = SIP_TR_UDP; }
@@ -388,6 +407,9 @@ main		: LISTEN ON STRING optport transport {
 		| SIP DSCP NUMBER {
 			if (dscp_value(NULL, $3, &conf->g.sip_dscp) == -1)
 				YYERROR;
+		}
+		| LOG VERBOSE logclasses {
+			conf->g.log_verbose = $3;
 		}
 		| REGISTRATION EXPIRES NUMBER {
 			if ($3 < 60 || $3 > REG_EXPIRES_MAX) {
@@ -944,6 +966,7 @@ lookup(char *s)
 		{ "limit",		LIMIT },
 		{ "listen",		LISTEN },
 		{ "local",		LOCAL },
+		{ "log",		LOG },
 		{ "max",		MAXIMUM },
 		{ "methods",		METHODS },
 		{ "no",			NO },
@@ -990,6 +1013,7 @@ lookup(char *s)
 		{ "user",		USER },
 		{ "user-agent",		USERAGENT },
 		{ "users",		USERS },
+		{ "verbose",		VERBOSE },
 		{ "yes",		YES }
 	};
 	const struct keywords	*p;

@@ -187,6 +187,9 @@ print_config(struct sipproxd_config *conf)
 			printf(" %s", transport_str(co->transport));
 		printf(" for domain \"%s\"\n", co->domain);
 	}
+	if (conf->g.log_verbose != 0)
+		printf("log verbose %s\n",
+		    log_classes_str(conf->g.log_verbose));
 	print_dscp("sip", conf->g.sip_dscp);
 	/* The default, yes, is not written out. */
 	if (!conf->g.rtp_relay)

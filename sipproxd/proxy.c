@@ -26,6 +26,8 @@
  * and the second pass goes through without waiting.
  */
 
+#define LOG_CLASS	LOG_C_SIP	/* of its debug lines (log.h) */
+
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -376,6 +378,8 @@ proxy_handle(struct req *r, const char *data, size_t len)
 			reply(r, 400, "Bad Request - Call-ID too long");
 		return (DONE);
 	}
+	if (r->first && monitor_active())
+		monitor_msg(0, r->side, r->tr, &r->src, &msg);
 	if (msg.request) {
 		if (r->first)
 			sip_stats.requests_in[msg.method]++;
@@ -1346,14 +1350,16 @@ transmit(struct hop *hop, const char *buf, size_t len, int isreq)
 			sip_stats.dropped++;
 			return (-1);
 		}
-		return (engine_send(el, &hop->ss, buf, len));
-	}
-	if (conn_send(hop->side, hop->tr, &hop->ss, hop->host, buf, len,
-	    isreq) == -1) {
+		if (engine_send(el, &hop->ss, buf, len) == -1)
+			return (-1);
+	} else if (conn_send(hop->side, hop->tr, &hop->ss, hop->host, buf,
+	    len, isreq) == -1) {
 		sip_stats.dropped++;
 		return (-1);
-	}
-	sip_stats.sent++;
+	} else
+		sip_stats.sent++;
+	if (monitor_active())
+		monitor_raw(1, hop->side, hop->tr, &hop->ss, buf, len);
 	return (0);
 }
 
@@ -1364,13 +1370,16 @@ transmit(struct hop *hop, const char *buf, size_t len, int isreq)
 static int
 transmit_back(struct req *r, const char *buf, size_t len)
 {
-	if (r->tr == SIP_TR_UDP)
-		return (engine_send(r->el, &r->src, buf, len));
-	if (r->conn == NULL || conn_reply(r->conn, buf, len) == -1) {
+	if (r->tr == SIP_TR_UDP) {
+		if (engine_send(r->el, &r->src, buf, len) == -1)
+			return (-1);
+	} else if (r->conn == NULL || conn_reply(r->conn, buf, len) == -1) {
 		sip_stats.dropped++;
 		return (-1);
-	}
-	sip_stats.sent++;
+	} else
+		sip_stats.sent++;
+	if (monitor_active())
+		monitor_raw(1, r->side, r->tr, &r->src, buf, len);
 	return (0);
 }
 

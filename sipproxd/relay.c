@@ -20,6 +20,8 @@
  * opens and closes streams over imsg.
  */
 
+#define LOG_CLASS	LOG_C_RTP	/* of its debug lines (log.h) */
+
 #include <sys/types.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -67,7 +69,7 @@ relay_main(int debug, int verbose)
 	struct rlimit	 rl;
 
 	log_init(debug, LOG_DAEMON);
-	log_setverbose(verbose);
+	log_setcmdline(verbose ? LOG_C_ALL : 0);
 	log_procinit("rtp relay");
 	setproctitle("rtp relay");
 
@@ -187,6 +189,7 @@ relay_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		    nrconf.rtp_dscp < 0 || nrconf.rtp_dscp > 63 ||
 		    nrconf.rtp_dejitter > RTP_DEJITTER_MAX)
 			fatalx("bad IMSG_RECONF_CONF");
+		log_reconf(nrconf.log_verbose);
 		break;
 	case IMSG_RECONF_DONE:
 		relay_reconf();

@@ -23,6 +23,8 @@
  * when a reload moved the range away from it.
  */
 
+#define LOG_CLASS	LOG_C_RTP	/* of its debug lines (log.h) */
+
 #include <sys/types.h>
 #include <sys/socket.h>
 

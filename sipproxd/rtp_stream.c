@@ -21,6 +21,8 @@
  * beyond the socket's own context, batched receive and send.
  */
 
+#define LOG_CLASS	LOG_C_RTP	/* of its debug lines (log.h) */
+
 #include <sys/types.h>
 #include <sys/socket.h>
 

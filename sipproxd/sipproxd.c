@@ -160,7 +160,7 @@ main(int argc, char *argv[])
 		errx(1, "unknown process role %s", role);
 	}
 
-	log_setverbose(verbose);
+	log_setcmdline(verbose ? LOG_C_ALL : 0);
 	/* libcrypto reads its configuration now, outside the sandbox. */
 	if (tls_init() == -1)
 		errx(1, "tls_init");
@@ -193,7 +193,8 @@ main(int argc, char *argv[])
 	}
 
 	log_init(debug, LOG_DAEMON);
-	log_setverbose(verbose);
+	log_setcmdline(verbose ? LOG_C_ALL : 0);
+	log_reconf(conf->g.log_verbose);
 
 	if (pidpath != NULL && (pidfd = pid_file_lock(pidpath)) == -1)
 		exit(1);
@@ -588,6 +589,7 @@ parent_reload(uint32_t peer)
 	}
 	config_free(conf);
 	conf = nconf;
+	log_reconf(conf->g.log_verbose);
 	reload_peer = peer;
 	parent_send_config();
 	wan_reconf(conf);

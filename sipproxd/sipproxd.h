@@ -179,8 +179,10 @@ enum imsg_type {
 	IMSG_CTL_SHOW_CONNECTIONS,	/* reply: ctl_sip_conn..., END */
 	IMSG_CTL_SHOW_USERS,		/* reply: ctl_user..., END */
 	IMSG_CTL_SHOW_CALLS_ENDED,	/* reply: ctl_call_ended..., END */
+	IMSG_CTL_MONITOR,		/* reply: ctl_monitor... until the
+					   client goes, or RESULT: refused */
 	IMSG_CTL_RELOAD,		/* reply: RESULT */
-	IMSG_CTL_LOG_VERBOSE,		/* int verbose; reply: RESULT */
+	IMSG_CTL_LOG_VERBOSE,		/* int LOG_C_* bits; reply: RESULT */
 	IMSG_CTL_SHOW_BANS,		/* reply: ctl_ban..., END */
 	IMSG_CTL_UNBAN,			/* ctl_unban; reply: RESULT */
 	IMSG_CTL_RESULT,		/* ctl_result */
@@ -225,8 +227,17 @@ enum imsg_type {
 	IMSG_MAX
 };
 
-/* The highest log level a process may be told to use (sipctl log). */
-#define LOG_VERBOSE_MAX		2
+/*
+ * Debug classes (`log verbose` in the configuration, sipctl log): the
+ * bits of IMSG_CTL_LOG_VERBOSE's int, and their names in bit order.
+ */
+#define LOG_C_SIP		0x01	/* SIP messages, calls, connections */
+#define LOG_C_RTP		0x02	/* relay streams and ports */
+#define LOG_C_DNS		0x04	/* lookups of next hops */
+#define LOG_C_CONTROL		0x08	/* sipctl clients, monitor */
+#define LOG_C_ALL		0x0f
+#define LOG_C_NAMES		{ "sip", "rtp", "dns", "control" }
+#define LOG_VERBOSE_MAX		LOG_C_ALL
 
 /*
  * imsg_check.c: the payload checks of every message a less trusted
@@ -313,6 +324,7 @@ struct conf_global {
 	char			 stun_server[256];	/* "": none */
 	uint16_t		 stun_port;
 	uint32_t		 reg_max_expires; /* granted to phones, 0: any */
+	int			 log_verbose;	/* LOG_C_* classes on */
 };
 
 /*
@@ -536,11 +548,12 @@ struct ctl_summary {
 	uint16_t		 rtp_port_lo;
 	uint16_t		 rtp_port_hi;
 	uint32_t		 reg_expires;
-	int			 verbose;
+	int			 verbose;	/* LOG_C_* classes on */
 	uint32_t		 reloads;
 	int			 rtp_relay;	/* for new calls */
 	int64_t			 outside_changed; /* time_t, 0: never */
 	int64_t			 external_changed; /* time_t, 0: never */
+	char			 log_classes[64];	/* ... by name */
 };
 
 struct ctl_listener {
@@ -676,6 +689,9 @@ struct ctl_sip_stats {
 	uint64_t		 stun_answers;		/* taken */
 	uint64_t		 stun_unexpected;	/* source, transaction */
 	uint64_t		 stun_malformed;
+	uint64_t		 monitor_clients;	/* now */
+	uint64_t		 monitor_events;	/* queued to them */
+	uint64_t		 monitor_lost;	/* not: a client behind */
 };
 
 /* IMSG_CTL_SHOW_CONNECTIONS: one SIP connection. */
@@ -713,6 +729,58 @@ struct ctl_user {
 	uint64_t		 accepted;
 	uint64_t		 failed;
 	int64_t			 last_failure;	/* time_t, 0: never */
+};
+
+/*
+ * sipctl monitor: a client may fall MON_QUEUE_MAX events behind, then
+ * its events are lost, counted, and it is told how many (MON_LOST);
+ * at most MON_CLIENTS_MAX clients monitor at once.
+ */
+#define MON_CLIENTS_MAX		8
+#define MON_QUEUE_MAX		256
+
+#define MON_SIP			0	/* a SIP message in or out */
+#define MON_CALL		1	/* a call event */
+#define MON_LOST		2	/* events this client missed */
+
+#define MON_EV_SETUP		0	/* call: an INVITE set it up */
+#define MON_EV_ANSWERED		1
+#define MON_EV_ENDED		2	/* cause says why */
+#define MON_EV_MEDIA		3	/* a relay stream opened: ports */
+#define MON_EV_MEDIA_TIMEOUT	4	/* ... and timed out */
+#define MON_EV_NAMES		{ "setup", "answered", "ended", \
+	"media started", "media timeout" }
+
+/*
+ * IMSG_CTL_MONITOR: one event. The strings are the network's, cut to
+ * their arrays, with every byte that is not printable ASCII or is a
+ * backslash written as \xNN by the engine (sipctl checks): no secret
+ * (credentials headers are never looked at), no control character.
+ */
+#define MON_WORD_LEN		32	/* method, cause, transport */
+#define MON_USER_LEN		64	/* From and To users */
+#define MON_CALLID_LEN		128
+
+struct ctl_monitor {
+	int64_t			 time;		/* time_t */
+	uint32_t		 usec;
+	int			 type;		/* MON_* */
+	int			 out;		/* SIP: 1 sent, 0 received;
+						   call: 1 outgoing */
+	int			 outside;	/* SIP: the outside's side */
+	int			 transport;	/* enum sip_transport */
+	char			 peer[ADDRSTR_LEN];
+	char			 method[MON_WORD_LEN];	/* "": a response */
+	int			 status;	/* of a response */
+	char			 callid[MON_CALLID_LEN];
+	char			 from[MON_USER_LEN];
+	char			 to[MON_USER_LEN];
+	uint32_t		 cseq;
+	char			 cseq_method[MON_WORD_LEN];
+	int			 event;		/* MON_EV_* */
+	char			 cause[MON_WORD_LEN];
+	uint16_t		 port[2];	/* media: inside, outside */
+	uint64_t		 lost;		/* MON_LOST: how many */
 };
 
 struct ctl_rtp_stats {
@@ -799,6 +867,8 @@ int			 dscp_from_name(const char *);
 const char		*dscp_name(int);
 const char		*latch_name(int);
 int			 method_from_name(const char *);
+int			 log_class_from_name(const char *);
+const char		*log_classes_str(int);
 const char		*method_name(int);
 
 /* util.c */

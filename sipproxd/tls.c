@@ -23,6 +23,8 @@
  * libtls has it.
  */
 
+#define LOG_CLASS	LOG_C_SIP	/* of its debug lines (log.h) */
+
 #include <sys/types.h>
 
 #include <stdlib.h>

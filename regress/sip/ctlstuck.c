@@ -15,11 +15,12 @@
  */
 
 /*
- * ctlstuck socket count seconds: a control client that does not read.
- * Sends count `show registrations` requests at once, reads nothing for
- * the given seconds, then reads what is there: exit 0 if the daemon had
- * closed the connection (everything read ends in EOF within 5 s), 1 if
- * it still holds it open.
+ * ctlstuck socket count seconds [monitor]: a control client that does
+ * not read. Sends count `show registrations` requests at once (with
+ * "monitor": count `monitor` requests), reads nothing for the given
+ * seconds, then reads what is there: exit 0 if the daemon had closed
+ * the connection (everything read ends in EOF within 5 s), 1 if it
+ * still holds it open.
  */
 
 #include <sys/types.h>
@@ -44,12 +45,17 @@ main(int argc, char *argv[])
 	struct pollfd		 pfd;
 	char			 buf[65536];
 	ssize_t			 n;
+	uint32_t		 type = IMSG_CTL_SHOW_REGISTRATIONS;
 	int			 fd, count, i, ms;
 
-	if (argc != 4 || (count = atoi(argv[2])) < 1 || count > 64) {
-		fprintf(stderr, "usage: ctlstuck socket count seconds\n");
+	if ((argc != 4 && argc != 5) || (count = atoi(argv[2])) < 1 ||
+	    count > 64) {
+		fprintf(stderr, "usage: ctlstuck socket count seconds "
+		    "[monitor]\n");
 		return (2);
 	}
+	if (argc == 5 && strcmp(argv[4], "monitor") == 0)
+		type = IMSG_CTL_MONITOR;
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (strlen(argv[1]) >= sizeof(sun.sun_path)) {
@@ -64,7 +70,7 @@ main(int argc, char *argv[])
 	}
 	memset(hdr, 0, sizeof(hdr));
 	for (i = 0; i < count; i++) {
-		hdr[i].type = IMSG_CTL_SHOW_REGISTRATIONS;
+		hdr[i].type = type;
 		hdr[i].len = sizeof(hdr[i]);
 	}
 	if (write(fd, hdr, count * sizeof(hdr[0])) !=

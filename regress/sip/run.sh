@@ -41,6 +41,7 @@
 . regress/sip/rewrite.sh
 . regress/sip/relayoff.sh
 . regress/sip/wan.sh
+. regress/sip/monitor.sh
 
 S=regress/sip
 INSIDE=127.0.0.2
@@ -65,6 +66,7 @@ CASES="$CASES $LN_CASES"
 CASES="$CASES $RW_CASES"
 CASES="$CASES $ro_cases"
 CASES="$CASES $WAN_CASES"
+CASES="$CASES $MON_CASES"
 # SIP_CASES: only these (by hand, while working on them)
 CASES=${SIP_CASES:-$CASES}
 
@@ -85,6 +87,7 @@ cleanup() {
 	sipp_kill
 	auth_stop
 	ln_stop
+	mon_cleanup
 	daemon_stop
 	rm -rf "$T"
 }
@@ -560,6 +563,8 @@ registration state "$T/state"
 # sip_full_registrations fills the table from one phone
 limit registrations per source 4096
 EOF
+# the suite's own, for cases that need it as it was (monitor.sh)
+cp "$CONF" "$T/base.conf"
 
 # The scanner and listener of guard.sh.
 SIPPROBE=$T/sipprobe
@@ -598,8 +603,8 @@ for c in $CASES; do
 			continue
 		fi
 		;;
-	ro_*)
-		# relayoff.sh: rtp relay no needs the proxy
+	ro_*|mon_*)
+		# relayoff.sh, monitor.sh: what the proxy does
 		if [ -n "$DIRECT" ]; then
 			echo "skipped $c: needs the daemon"
 			continue

@@ -26,7 +26,7 @@ fail=0
 # The processes by file name. A new file goes into one of these lists.
 ENGINE="engine proxy bindings call control dns rtptest sdp sip_msg sip_uri"
 ENGINE="$ENGINE codec conn sip_frame tls auth localreg acl_imsg ban outbound"
-ENGINE="$ENGINE rewrite calllog external stun"
+ENGINE="$ENGINE rewrite calllog external stun monitor"
 RELAY="relay rtp_pool rtp_stream rtp_jitter"
 PARENT="sipproxd parse printconf statefile acl_send wan"
 # and compat/*: portability for all three; sandbox.c is the promise

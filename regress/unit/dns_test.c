@@ -759,7 +759,7 @@ main(int argc, char *argv[])
 	alarm(60);
 	log_init(1, LOG_USER);
 	if (argc > 1 && strcmp(argv[1], "-v") == 0)
-		log_setverbose(1);
+		log_setverbose(LOG_C_ALL);
 	base = event_init();
 	evtimer_set(&guard_ev, guard_cb, NULL);
 	port = fake_start();

@@ -529,12 +529,13 @@ test_ways(void)
 	r = through(ROLE_ENGINE, ROLE_PARENT, IMSG_CTL_LOG_VERBOSE, -1, &v,
 	    sizeof(v));
 	check("way_engine_parent_verbose", r == NULL, "refused: %s", r);
-	v = 7;
+	v = LOG_VERBOSE_MAX + 1;
 	r = through(ROLE_ENGINE, ROLE_RELAY, IMSG_CTL_LOG_VERBOSE, -1, &v,
 	    sizeof(v));
 	check("way_engine_relay_verbose_range", r != NULL &&
 	    strstr(r, "IMSG_CTL_LOG_VERBOSE") != NULL,
-	    "level 7 accepted or not named: %s", r ? r : "accepted");
+	    "classes out of range accepted or not named: %s",
+	    r ? r : "accepted");
 	if ((fd = open("/dev/null", O_RDONLY)) == -1)
 		err(1, "/dev/null");
 	r = through(ROLE_ENGINE, ROLE_PARENT, IMSG_STATE_END, fd, NULL, 0);
