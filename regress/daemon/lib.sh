@@ -61,6 +61,29 @@ daemon_stop() {
 	DPID=
 }
 
+# aside_start conf sock log: one more daemon, beside the one in DPID,
+# which stays; its pid in ASIDE_PID.  1 when it does not start.
+aside_start() {
+	aside_dpid=$DPID
+	if ! daemon_start "$1" "$2" "$3"; then
+		wait "$DPID" 2> /dev/null
+		DPID=$aside_dpid
+		return 1
+	fi
+	ASIDE_PID=$DPID DPID=$aside_dpid
+}
+# aside_stop pid log title: stop such a daemon; when the case failed
+# (WHY), the end of its log under the title.
+aside_stop() {
+	[ -n "$1" ] || return 0
+	kill -TERM "$1" 2> /dev/null
+	daemon_wait_exit "$1"
+	if [ -n "$WHY" ]; then
+		echo "    --- $3"
+		tail -n 20 "$2" | sed 's/^/    /'
+	fi
+}
+
 # children of a pid, by role title
 child_pid() {
 	for p in $(pgrep -P "$1"); do

@@ -32,25 +32,14 @@ auth_try() {
 		done
 	} > "$ACONF"
 	chmod 600 "$ACONF"
-	dpid=$DPID
-	if ! daemon_start "$ACONF" "$ASOCK" "$ALOG"; then
-		wait "$DPID" 2> /dev/null
-		DPID=$dpid
-		return 1
-	fi
-	APID=$DPID DPID=$dpid
+	aside_start "$ACONF" "$ASOCK" "$ALOG" || return 1
+	APID=$ASIDE_PID
 }
 
 # auth_stop: the daemon of the case goes; its log is shown on failure.
 auth_stop() {
-	[ -n "$APID" ] || return 0
-	kill -TERM "$APID" 2> /dev/null
-	daemon_wait_exit "$APID"
+	aside_stop "$APID" "$ALOG" "daemon with users"
 	APID=
-	if [ -n "$WHY" ]; then
-		echo "    --- daemon with users"
-		tail -n 20 "$ALOG" | sed 's/^/    /'
-	fi
 }
 
 # aexpect: expect, asking the daemon of these cases.

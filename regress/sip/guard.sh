@@ -28,19 +28,16 @@ guard_base() {
 # to it until guard_other_stop, DPID stays the first one's; 1 when it
 # does not start.
 guard_other_start() {
-	dpid=$DPID
-	if ! daemon_start "$1" "$2" "$3"; then
-		DPID=$dpid
+	if ! aside_start "$1" "$2" "$3"; then
 		bad "the daemon of $1 does not start"
 		return 1
 	fi
-	OPID=$DPID DPID=$dpid OSOCK=$SOCK SOCK=$2
+	OPID=$ASIDE_PID OLOG=$3 OSOCK=$SOCK SOCK=$2
 }
 
 guard_other_stop() {
 	SOCK=$OSOCK
-	kill -TERM "$OPID"
-	daemon_wait_exit "$OPID"
+	aside_stop "$OPID" "$OLOG" "the second daemon"
 }
 
 # guard_reload: the configuration of the daemon sipctl talks to, again.

@@ -29,26 +29,17 @@ ln_start() {
 			echo "$l"
 		done
 	} > "$LN_CONF"
-	dpid=$DPID
-	if ! daemon_start "$LN_CONF" "$LN_SOCK" "$LN_LOG"; then
-		wait "$DPID" 2> /dev/null
-		DPID=$dpid
+	if ! aside_start "$LN_CONF" "$LN_SOCK" "$LN_LOG"; then
 		bad "the daemon does not start: $(tail -n 1 "$LN_LOG")"
 		return 1
 	fi
-	LN_PID=$DPID DPID=$dpid
+	LN_PID=$ASIDE_PID
 }
 
 # ln_stop: the daemon of the case goes; its log is shown on failure.
 ln_stop() {
-	[ -n "$LN_PID" ] || return 0
-	kill -TERM "$LN_PID" 2> /dev/null
-	daemon_wait_exit "$LN_PID"
+	aside_stop "$LN_PID" "$LN_LOG" "daemon of the ln_ cases"
 	LN_PID=
-	if [ -n "$WHY" ]; then
-		echo "    --- daemon of the ln_ cases"
-		tail -n 20 "$LN_LOG" | sed 's/^/    /'
-	fi
 }
 
 # ln_reload [config lines]: the daemon's configuration replaced.

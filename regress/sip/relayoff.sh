@@ -11,20 +11,6 @@
 # shellcheck disable=SC2034 # run.sh runs them
 ro_cases="ro_outgoing ro_incoming ro_hostile ro_codec ro_reload"
 
-# ro_conf line...: the lines added to the configuration, reloaded.
-ro_conf() {
-	cp "$CONF" "$T/ro_saved.conf"
-	printf '%s\n' "$@" >> "$CONF"
-	"$SIPCTL" -s "$SOCK" reload > "$T/ro_reload.out" 2>&1 ||
-	    bad "reload failed: $(cat "$T/ro_reload.out")"
-}
-
-# ro_restore: the configuration before ro_conf, reloaded.
-ro_restore() {
-	cp "$T/ro_saved.conf" "$CONF"
-	"$SIPCTL" -s "$SOCK" reload > /dev/null || bad "reload back failed"
-}
-
 # ro_body msgfile sent|received regex: the first message of a sipp
 # message log that was sent (or received) and whose start line matches
 # the regex, as its Content-Length header and exactly that many bytes of
@@ -123,7 +109,7 @@ ro_opened() {
 # A phone that knows its public address (STUN) calls out with the relay
 # off: the offer and the answer cross unchanged, the SIP masqueraded.
 ro_outgoing() {
-	ro_conf "rtp relay no"
+	conf_add "rtp relay no"
 	ro_before
 	sipp_uas "$CASE.callee" relayoff_out_callee.xml $PEER
 	sipp_bg "$CASE.phone" relayoff_out_phone.xml $PHONE \
@@ -133,7 +119,7 @@ ro_outgoing() {
 
 # The same from outside to a registered phone.
 ro_incoming() {
-	ro_conf "rtp relay no"
+	conf_add "rtp relay no"
 	register 120 3600
 	ro_before
 	sipp_uas "$CASE.phone" relayoff_in_phone.xml $PHONE
@@ -152,7 +138,7 @@ ro_crossed() {
 	ro_same 200 "$2" "$1" '^SIP/2\.0 200 '
 	expect calls "$NOCALL"
 	ro_opened 0
-	ro_restore
+	conf_back
 }
 
 # The attacker's side: an SDP a relaying proxy refuses with 488 (media
@@ -160,7 +146,7 @@ ro_crossed() {
 # costs no relay port with the relay off; it goes to the phone as it
 # is, to be judged there, and no limit of relayed streams counts it.
 ro_hostile() {
-	ro_conf "rtp relay no"
+	conf_add "rtp relay no"
 	register 120 3600
 	ro_before
 	ro_media=x
@@ -177,14 +163,14 @@ ro_hostile() {
 	ro_opened 0
 	[ "$ro_media" = x ] ||
 	    expect stats '.sip.limit_media == $n' --argjson n "$ro_media"
-	ro_restore
+	conf_back
 }
 
 # `codec deny` still edits the SDP with the relay off, and only that:
 # the offer loses telephone-event and nothing else (the phone's address
 # and ports stay), the answer, which had none, crosses unchanged.
 ro_codec() {
-	ro_conf "rtp relay no" "codec deny telephone-event"
+	conf_add "rtp relay no" "codec deny telephone-event"
 	ro_before
 	sipp_uas "$CASE.callee" relayoff_out_callee.xml $PEER
 	sipp_bg "$CASE.phone" relayoff_out_phone.xml $PHONE \
@@ -203,7 +189,7 @@ ro_codec() {
 	    "$T/ro_got" | tr '\r\n' '  ')"
 	ro_same 200 "$CASE.callee" "$CASE.phone" '^SIP/2\.0 200 '
 	ro_opened 0
-	ro_restore
+	conf_back
 }
 
 # A reload that turns the relay off changes new calls only: a call
@@ -216,7 +202,7 @@ ro_reload() {
 	    -s bob -d 4000
 	expect calls '.calls | length == 1 and .[0].relayed == true and
 	    .[0].inside_port > 0'
-	ro_conf "rtp relay no"
+	conf_add "rtp relay no"
 	sipp_uas "$CASE.callee2" relayoff_out_callee.xml 127.0.0.22
 	sipp_bg "$CASE.phone2" relayoff_out_phone.xml 127.0.0.11 \
 	    $(phone_to 127.0.0.22) -s bob -d 1000
@@ -234,5 +220,5 @@ ro_reload() {
 	expect calls "$NOCALL"
 	expect rtp "$NORTP"
 	ro_opened 1
-	ro_restore
+	conf_back
 }

@@ -5,23 +5,11 @@
 
 RW_CASES="rw_strip rw_rewrite rw_trunk rw_default rw_calllog rw_calllog_ring"
 
-# rw_reload line...: the configuration with these lines added, and
-# "stealth no": the refusals of the hostile cases are answered, so
-# that the test sees which answer each got.
+# rw_reload line...: conf_add with these lines and "stealth no": the
+# refusals of the hostile cases are answered, so that the test sees
+# which answer each got.
 rw_reload() {
-	cp "$CONF" "$T/rw_plain.conf"
-	echo "stealth no" >> "$CONF"
-	for l in "$@"; do
-		echo "$l" >> "$CONF"
-	done
-	"$SIPCTL" -s "$SOCK" reload > "$T/rw_reload.out" 2>&1 ||
-	    bad "reload failed: $(cat "$T/rw_reload.out")"
-}
-
-# rw_restore: the configuration as it was before rw_reload.
-rw_restore() {
-	cp "$T/rw_plain.conf" "$CONF"
-	"$SIPCTL" -s "$SOCK" reload > /dev/null || bad "reload back failed"
+	conf_add "stealth no" "$@"
 }
 
 # `strip header`: X-Secret in any case of its name and Subject in its
@@ -38,7 +26,7 @@ rw_strip() {
 	expect rtp "$NORTP"
 	grep -q "more headers to strip than can be, refused" "$LOG" ||
 	    bad "no log line for the 500"
-	rw_restore
+	conf_back
 }
 
 # rw_far tag address: the far side (rw_uas.xml) on address, answering
@@ -104,7 +92,7 @@ rw_rewrite() {
 	grep -q "rewrite request-uri: .*: result too long, refused" "$LOG" ||
 	    bad "no log line for the 414"
 	expect calls "$NOCALL"
-	rw_restore
+	conf_back
 }
 
 # `trunk`: the PBX registers as pbx@127.0.0.20 from 127.0.0.13; a call
@@ -137,7 +125,7 @@ rw_trunk() {
 	    "$LOG" || bad "no log line for the trunk without its PBX"
 	expect calls "$NOCALL"
 	rw_unregister pbx 127.0.0.13
-	rw_restore
+	conf_back
 }
 
 # rw_register user address: a phone on address registers as
@@ -183,7 +171,7 @@ rw_default() {
 	rw_refused $PEER "$(outside_to 127.0.0.14)" \
 	    "sip:nobody@$OUTSIDE:5060" 404
 	expect calls "$NOCALL"
-	rw_restore
+	conf_back
 }
 
 # rw_ended filter [jq arguments]: expect for `sipctl -j show calls

@@ -135,6 +135,19 @@ RTP='[.streams[] | select(.inside.port == $in and .outside.port == $out)] |
     length == 1'
 NORTP='.streams | length == 0'
 
+# conf_add line...: the configuration with these lines added, reloaded;
+# conf_back: the one before, reloaded.
+conf_add() {
+	cp "$CONF" "$T/conf.saved"
+	printf '%s\n' "$@" >> "$CONF"
+	"$SIPCTL" -s "$SOCK" reload > "$T/reload.out" 2>&1 ||
+	    bad "reload failed: $(cat "$T/reload.out")"
+}
+conf_back() {
+	cp "$T/conf.saved" "$CONF"
+	"$SIPCTL" -s "$SOCK" reload > /dev/null || bad "reload back failed"
+}
+
 # register granted expires [contact-parameters]: alice registers through
 # the proxy asking for EXPIRES seconds, the registrar grants GRANTED.
 register() {
