@@ -58,7 +58,8 @@ FUZZERS = fuzz_config fuzz_state fuzz_sip fuzz_sdp fuzz_codec fuzz_frame \
 
 fuzz_config_SRCS = sipproxd/parse.y sipproxd/config.c sipproxd/util.c \
 	sipproxd/printconf.c sipproxd/acl.c sipproxd/log.c sipproxd/users.c \
-	sipproxd/digest.c sipproxd/mac.c $(REGRESS_SIPHASH) $(COMPAT_OS)
+	sipproxd/digest.c sipproxd/mac.c sipproxd/rewrite_conf.c \
+	sipproxd/sip_uri.c $(REGRESS_SIPHASH) $(COMPAT_OS)
 fuzz_state_SRCS = sipproxd/statefile.c sipproxd/proc.c sipproxd/sandbox.c \
 	$(SANDBOX) sipproxd/imsg_check.c sipproxd/log.c $(REGRESS_IMSG)
 fuzz_sip_SRCS = sipproxd/sip_msg.c sipproxd/sip_uri.c
