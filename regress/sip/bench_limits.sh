@@ -10,11 +10,11 @@ BN_B=127.0.0.15		# another phone, another source
 BN_C=127.0.0.16		# a host whose registrar never answers
 BN_SILENT=127.0.0.26	# that registrar: nothing listens there
 
-# bn_conf lines: the run's configuration plus lines (scale.sh's
-# scale_conf), without the run's own limit of registrations per source,
-# reloaded; scale_conf_back puts it back.
+# bn_conf lines: the run's configuration plus lines (run.sh's
+# conf_add), without the run's own limit of registrations per source,
+# reloaded; conf_back puts it back.
 bn_conf() {
-	scale_conf "$@"
+	conf_add "$@"
 	grep -v '^limit registrations per source 4096$' "$CONF" > "$T/bn.conf"
 	cp "$T/bn.conf" "$CONF"
 	"$SIPCTL" -s "$SOCK" reload > /dev/null || bad "reload failed"
@@ -81,7 +81,7 @@ bn_reg_source_limit() {
 	bn_reg $BN_B b 4 0
 	[ "$(bn_held $BN_A)$(bn_held $BN_B)" = 00 ] ||
 	    bad "registrations left behind"
-	scale_conf_back
+	conf_back
 }
 
 # One host sends REGISTERs for ever new users as fast as it is let, into
@@ -121,7 +121,7 @@ bn_reg_source_flood() {
 	# waiting for a registrar that never answers: two places at most
 	# (sipp's two calls that get through time out: not waited for as
 	# the others)
-	scale_conf_back
+	conf_back
 	before=$(bn_stat limit_registrations)
 	bn_conf "registration max $max" "limit registrations per source 2"
 	timeout 20 sipp -sf "$S/bn_reg_flood.xml" -i $BN_C -p 5060 -nostdin \
@@ -129,7 +129,7 @@ bn_reg_source_flood() {
 	    $BN_SILENT:5060 > "$T/$CASE.silent.out" 2>&1
 	expect stats '.sip.limit_registrations == $n + 8' \
 	    --argjson n "${before:-0}"
-	scale_conf_back
+	conf_back
 	bn_reg $BN_A x "$flood" 0
 	bn_reg $BN_B b 4 0
 	[ "$(bn_held $BN_A)$(bn_held $BN_B)" = 00 ] ||
